@@ -1,0 +1,49 @@
+# Every target bootstraps what it needs: Debian packages for Qt under X, then the virtual environment.
+# Set-up already done is skipped (stamp files and dpkg checks), so repeated runs are quick.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 \
+	libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils x11-apps imagemagick
+TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONHASHSEED=0
+
+.PHONY: run test bench screenshots lint setup sysdeps
+
+setup: sysdeps $(STAMP)
+
+sysdeps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages Qt needs: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Python packages into $(VENV)"
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: setup
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "No display found: starting on a virtual screen (Xvfb). Set DISPLAY to see the window."; \
+		xvfb-run -a -s "-screen 0 1280x800x24" $(VENV)/bin/iro-desktop gui --demo-if-new; \
+	else $(VENV)/bin/iro-desktop gui --demo-if-new; fi
+
+test: setup
+	@$(VENV)/bin/ruff check iro_desktop tests
+	@$(TEST_ENV) $(PY) -m pytest -q
+
+bench: setup
+	@$(TEST_ENV) $(PY) -m pytest -q -s tests/benchmarks --override-ini="addopts=-p no:cacheprovider"
+
+screenshots: setup
+	@xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m tests.screenshots
+
+lint: setup
+	@$(VENV)/bin/ruff check iro_desktop tests

@@ -1,0 +1,181 @@
+"""The `iro-desktop` command: the same services the GUI uses, for scripts, tests and data teams."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from iro_desktop import __version__
+from iro_desktop.store import StoreError, change_passphrase, create_store, default_store_path, open_store
+from iro_desktop.store.keys import KdfParams
+
+PASSPHRASE_ENV = "IRO_DESKTOP_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "IRO_DESKTOP_NEW_PASSPHRASE"
+KDF_ENV = "IRO_DESKTOP_KDF"  # "time,memory_kib,parallelism": lets tests and benchmarks choose a cheap cost
+
+
+class UsageError(Exception):
+    """A problem with what the user typed: shown as it is, exit status 2."""
+
+
+def _kdf() -> KdfParams | None:
+    spec = os.environ.get(KDF_ENV)
+    if not spec:
+        return None
+    t, m, p = (int(x) for x in spec.split(","))
+    return KdfParams(t, m, p)
+
+
+def _read_passphrase_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from exc
+    return text.rstrip("\r\n")
+
+
+def _secret(file_path: str | None, env_name: str, prompt: str, confirm: bool) -> str:
+    """From a file, then the environment, then an interactive prompt (asked twice when confirming)."""
+    if file_path:
+        return _read_passphrase_file(file_path)
+    if os.environ.get(env_name):
+        return os.environ[env_name]
+    if not sys.stdin.isatty():
+        raise UsageError(f"No passphrase given: use a passphrase file or set {env_name}.")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != first:
+        raise UsageError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def passphrase(args, confirm: bool = False) -> str:
+    return _secret(args.passphrase_file, PASSPHRASE_ENV, "Passphrase: ", confirm)
+
+
+def new_passphrase(args) -> str:
+    return _secret(args.new_passphrase_file, NEW_PASSPHRASE_ENV, "New passphrase: ", True)
+
+
+def _db(args) -> Path:
+    return Path(args.db) if args.db else default_store_path()
+
+
+def _as_of(args) -> date:
+    if not args.as_of:
+        return date.today()
+    try:
+        return date.fromisoformat(args.as_of)
+    except ValueError as exc:
+        raise UsageError(f"--as-of must be a date like 2027-01-14, not {args.as_of!r}.") from exc
+
+
+def cmd_init(args) -> int:
+    store = create_store(
+        _db(args),
+        passphrase(args, confirm=True),
+        kdf=_kdf(),
+        iro_name=args.name or "",
+        council_name=args.council or "",
+    )
+    store.close()
+    print(f"Created an encrypted store at {store.path}")
+    return 0
+
+
+def cmd_passphrase(args) -> int:
+    db = _db(args)
+    change_passphrase(db, passphrase(args), new_passphrase(args))
+    print("Passphrase changed. The old passphrase no longer opens this store.")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
+
+    secret = os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
+    store = create_store(_db(args), secret, kdf=_kdf(), is_demo=True)
+    try:
+        populate_demo(store, _as_of(args))
+    finally:
+        store.close()
+    print(f"Created a DEMO store of fictional children at {store.path}")
+    if secret == DEMO_PASSPHRASE:
+        print(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    return 0
+
+
+def cmd_caseload(args) -> int:
+    from iro_desktop.domain.calendar import format_date
+    from iro_desktop.services.caseload import load_caseload
+
+    store = open_store(_db(args), passphrase(args))
+    try:
+        rows = load_caseload(store, _as_of(args))
+    finally:
+        store.close()
+    if args.json:
+        json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{'Child':<10} {'Name':<28} {'Next review due':<16} {'WD left':>7}  Status")
+    for r in sorted(rows, key=lambda r: (r.next_review_due is None, r.next_review_due or date.max)):
+        due = format_date(r.next_review_due) if r.next_review_due else "-"
+        left = "" if r.working_days_left is None else str(r.working_days_left)
+        print(f"{r.child:<10} {r.name[:28]:<28} {due:<16} {left:>7}  {r.status.label}")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from iro_desktop.gui.app import run
+
+    return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_as_of(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iro-desktop", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"iro-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", help="the store file (default: the user data directory)")
+        p.add_argument("--passphrase-file", help=f"read the passphrase from FILE (or set {PASSPHRASE_ENV})")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, "Create a new encrypted store.")
+    p.add_argument("--name", help="your name, as it appears on documents")
+    p.add_argument("--council", help="your council's name")
+    p = add("passphrase", cmd_passphrase, "Change the store's passphrase.")
+    p.add_argument(
+        "--new-passphrase-file", help=f"read the new passphrase from FILE (or set {NEW_PASSPHRASE_ENV})"
+    )
+    p = add("demo", cmd_demo, "Create a store filled with a fictional demo caseload.")
+    p.add_argument("--as-of", help="build the demo around this date (default today)")
+    p = add("caseload", cmd_caseload, "Print the caseload with review due dates.")
+    p.add_argument("--as-of", help="show the caseload as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per child")
+    p = add("gui", cmd_gui, "Open the desktop app.")
+    p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
+    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (StoreError, UsageError) as exc:
+        print(f"iro-desktop: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Start the desktop app: find the store (or make the demo), unlock it, show the caseload."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from iro_desktop.store import create_store
+from iro_desktop.store.database import default_demo_path, default_store_path
+
+
+def choose_store(db: Path | None, demo_if_new: bool, today: date) -> Path | None:
+    """The store to open: the one named, else the IRO's own, else (for make run) the demo."""
+    if db is not None:
+        return db
+    if default_store_path().exists() or not demo_if_new:
+        return default_store_path()
+    from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
+
+    demo = default_demo_path()
+    if not demo.exists():
+        store = create_store(demo, DEMO_PASSPHRASE, is_demo=True)
+        try:
+            populate_demo(store, today)
+        finally:
+            store.close()
+        print(f"Created a DEMO caseload of fictional children at {demo}")
+    print(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    return demo
+
+
+def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
+    from iro_desktop.gui.main_window import MainWindow
+    from iro_desktop.gui.unlock import UnlockDialog
+
+    today = as_of or date.today()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("iro-desktop")
+    app.setOrganizationName("iro-desktop")
+    path = choose_store(db, demo_if_new, today)
+    if not path.exists():
+        QMessageBox.information(
+            None,
+            "iro-desktop",
+            f"There is no store at {path} yet.\n\n"
+            "Create one with 'iro-desktop init', or try 'make run' for a demo caseload.",
+        )
+        return 1
+    dialog = UnlockDialog(path)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.store is None:
+        return 0
+    window = MainWindow(dialog.store, today)
+    window.show()
+    return app.exec()

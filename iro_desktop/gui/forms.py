@@ -1,0 +1,49 @@
+"""Loading Qt Designer forms from ui/ at run time: the .ui files are the single source of layout.
+
+`load_into(self, "x.ui")` builds the form's tree into an existing widget (whose class matches the
+form's root: QDialog, QMainWindow or QWidget), so each screen is an ordinary Python subclass.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QWidget
+
+from iro_desktop.paths import ui_dir
+
+
+class _IntoLoader(QUiLoader):
+    def __init__(self, base: QWidget, custom: tuple[type, ...]) -> None:
+        super().__init__(base)
+        self._base = base
+        for cls in custom:
+            self.registerCustomWidget(cls)
+
+    def createWidget(self, class_name, parent=None, name=""):  # noqa: N802 (Qt override)
+        if parent is None:
+            return self._base  # the form's root becomes the existing widget
+        return super().createWidget(class_name, parent, name)
+
+
+def load_into(base: QWidget, name: str, custom: tuple[type, ...] = ()) -> QWidget:
+    """Build ui/<name> into `base`; `custom` lists the classes promoted in the form."""
+    file = QFile(str(ui_dir() / name))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(f"Form {name} is missing from {ui_dir()}")
+    loader = _IntoLoader(base, custom)
+    try:
+        loaded = loader.load(file, None)
+    finally:
+        file.close()
+    if loaded is None:
+        raise RuntimeError(f"Form {name} could not be loaded: {loader.errorString()}")
+    return base
+
+
+def find(form: QWidget, cls: type, name: str):
+    """A named child of a form; a missing one is a programming error worth a clear message."""
+    widget = form.findChild(cls, name)
+    if widget is None:
+        raise LookupError(f"{cls.__name__} {name!r} not found in form {form.objectName()!r}")
+    return widget

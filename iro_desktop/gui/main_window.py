@@ -1,0 +1,75 @@
+"""The main window: a stack of pages (the caseload first, a child's page on demand) and the menus."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
+
+from iro_desktop import __version__
+from iro_desktop.gui.caseload.view import CaseloadView
+from iro_desktop.gui.child.page import ChildPage
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.store import Store
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, today: date, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "main_window.ui")
+        self.store = store
+        self.pages: QStackedWidget = find(self, QStackedWidget, "pages")
+        self.caseload = CaseloadView(store, today)
+        self.caseload.child_opened.connect(self.open_child)
+        self.pages.addWidget(self.caseload)
+        self.child_page: ChildPage | None = None
+        profile = store.profile()
+        self.is_demo = profile.is_demo
+        title = "iro-desktop"
+        if profile.council_name:
+            title += f" - {profile.council_name}"
+        self.setWindowTitle(f"DEMO - {title} - fictional children only" if self.is_demo else title)
+        self.statusBar().showMessage(f"Unlocked store: {store.path}")
+        self._connect_actions()
+
+    def _action(self, name: str) -> QAction:
+        return find(self, QAction, name)
+
+    def _connect_actions(self) -> None:
+        self._action("actionQuit").triggered.connect(self.close)
+        self._action("actionCaseload").triggered.connect(self.show_caseload)
+        self._action("actionBack").triggered.connect(self.show_caseload)
+        self._action("actionRefresh").triggered.connect(self.refresh)
+        self._action("actionAbout").triggered.connect(self.about)
+        self._action("actionLock").triggered.connect(
+            self.close
+        )  # full lock-in-place comes with the security work
+
+    def open_child(self, child_id: int) -> None:
+        if self.child_page is not None:
+            self.pages.removeWidget(self.child_page)
+            self.child_page.deleteLater()
+        self.child_page = ChildPage(self.store, child_id, self.caseload.as_of)
+        self.child_page.back_requested.connect(self.show_caseload)
+        self.pages.addWidget(self.child_page)
+        self.pages.setCurrentWidget(self.child_page)
+
+    def show_caseload(self) -> None:
+        self.pages.setCurrentWidget(self.caseload)
+        self.caseload.setFocus()
+
+    def refresh(self) -> None:
+        self.caseload.refresh()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About iro-desktop",
+            f"iro-desktop {__version__}\n\nThe Independent Reviewing Officer's desktop: the caseload, "
+            "reviews and challenges of looked after children, kept in an encrypted store on this computer.",
+        )
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,150 @@
+"""The encrypted store: create, unlock, change passphrase, close.
+
+Order on unlock matters for "a wrong passphrase changes nothing": the key file is read and the data
+key unwrapped before the database file is opened at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from iro_desktop.store import keys, migrate
+from iro_desktop.store.engine import PAGE_SIZE, open_engine
+from iro_desktop.store.errors import DamagedStore, NoStore, NotAStore, StoreExists, StoreTooNew
+from iro_desktop.store.models import Profile, Setting
+
+SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+def default_store_path() -> Path:
+    return platformdirs.user_data_path("iro-desktop", appauthor=False) / "iro-desktop.db"
+
+
+def default_demo_path() -> Path:
+    return platformdirs.user_data_path("iro-desktop", appauthor=False) / "demo.db"
+
+
+@dataclass
+class Store:
+    """An unlocked store. Hold it briefly in tests; the GUI holds one until it locks."""
+
+    path: Path
+    engine: Engine
+    store_id: str
+    _sessions: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One short transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as s:
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def get_setting(self, key: str, default=None):
+        with self.session() as s:
+            row = s.get(Setting, key)
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value) -> None:
+        with self.session() as s:
+            s.merge(Setting(key=key, value=value))
+
+    def profile(self) -> Profile:
+        with self.session() as s:
+            return s.scalars(select(Profile)).one()
+
+
+def _check_files(db: Path) -> Path:
+    key_file = keys.key_file_for(db)
+    if not db.exists():
+        raise NoStore(db)
+    if not db.is_file():
+        raise NotAStore(db, "it is not a file")
+    with db.open("rb") as f:
+        head = f.read(16)
+    if head == SQLITE_PLAIN_HEADER:
+        raise NotAStore(db, "it is an unencrypted SQLite database")
+    if not key_file.exists():
+        raise NotAStore(db, f"there is no key file {key_file.name} beside it")
+    size = db.stat().st_size
+    if size == 0 or size % PAGE_SIZE:
+        raise DamagedStore(db, "the file has been cut short")
+    return key_file
+
+
+def create_store(
+    db: Path,
+    passphrase: str,
+    *,
+    kdf: keys.KdfParams | None = None,
+    iro_name: str = "",
+    council_name: str = "",
+    is_demo: bool = False,
+) -> Store:
+    db = Path(db)
+    key_file = keys.key_file_for(db)
+    if db.exists() or key_file.exists():
+        raise StoreExists(db)
+    db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_key, doc = keys.new_key_file(passphrase, kdf or keys.KdfParams())
+    keys.write_key_file(key_file, doc)
+    os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # private before SQLite writes a byte
+    engine = open_engine(db, data_key)
+    migrate.upgrade(engine)
+    store = Store(db, engine, doc["store_id"])
+    with store.session() as s:
+        s.add(Profile(id=1, iro_name=iro_name, council_name=council_name, is_demo=is_demo))
+    return store
+
+
+def _open_checked(db: Path, data_key: bytes) -> Engine:
+    engine = open_engine(db, data_key)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text("PRAGMA quick_check")).scalar()
+    except (sa_exc.DBAPIError, sqlcipher.DatabaseError) as exc:
+        engine.dispose()
+        raise DamagedStore(db, "it does not match its key file, or its contents are damaged") from exc
+    if result != "ok":
+        engine.dispose()
+        raise DamagedStore(db, "the integrity check failed")
+    return engine
+
+
+def open_store(db: Path, passphrase: str) -> Store:
+    db = Path(db)
+    key_file = _check_files(db)
+    doc = keys.read_key_file(key_file)
+    data_key = keys.unwrap(doc, passphrase)  # WrongPassphrase before the database is touched
+    engine = _open_checked(db, data_key)
+    current = migrate.current_revision(engine)
+    if current is not None and not migrate.is_known(current):
+        engine.dispose()
+        raise StoreTooNew(db)
+    migrate.upgrade(engine)
+    return Store(db, engine, doc["store_id"])
+
+
+def change_passphrase(db: Path, old: str, new: str, kdf: keys.KdfParams | None = None) -> None:
+    """Rewrap the data key under the new passphrase; one atomic rename makes the change."""
+    db = Path(db)
+    key_file = _check_files(db)
+    doc = keys.read_key_file(key_file)
+    data_key = keys.unwrap(doc, old)
+    keys.write_key_file(key_file, keys.rewrap(doc, data_key, new, kdf or keys.kdf_of(doc)))

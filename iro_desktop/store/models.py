@@ -1,0 +1,352 @@
+"""ORM tables: everything an IRO holds about their caseload. Dates are ISO dates, times UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as SQLite stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _child_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+
+
+class Child(Base):
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_ref: Mapped[str] = mapped_column(String(40), unique=True)  # the council's child id (903 CHILD)
+    first_name: Mapped[str] = mapped_column(String(120))
+    last_name: Mapped[str] = mapped_column(String(120))
+    preferred_name: Mapped[str | None] = mapped_column(String(120))
+    dob: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(2))
+    ethnicity: Mapped[str | None] = mapped_column(String(8))  # 903 ETHNIC code
+    first_language: Mapped[str | None] = mapped_column(String(80))
+    communication_needs: Mapped[str | None] = mapped_column(Text)
+    disability: Mapped[str | None] = mapped_column(Text)
+    upn: Mapped[str | None] = mapped_column(String(20))
+    review_cycle: Mapped[str] = mapped_column(String(24), default="standard")  # domain.timescales.Cycle
+    review_cycle_start: Mapped[date | None] = mapped_column(Date)
+    early_review_by: Mapped[date | None] = mapped_column(Date)
+    early_review_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    periods: Mapped[list[PeriodOfCare]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", order_by="PeriodOfCare.start_date"
+    )
+    people: Mapped[list[Person]] = relationship(back_populates="child", cascade="all, delete-orphan")
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", order_by="Review.planned_date"
+    )
+    decisions: Mapped[list[Decision]] = relationship(back_populates="child", cascade="all, delete-orphan")
+    wishes: Mapped[list[WishEntry]] = relationship(back_populates="child", cascade="all, delete-orphan")
+    challenges: Mapped[list[Challenge]] = relationship(back_populates="child", cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+
+class PeriodOfCare(Base):
+    """A continuous period of being looked after; a child who leaves and comes back starts a new one."""
+
+    __tablename__ = "periods_of_care"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(8))  # 903 REC code
+
+    child: Mapped[Child] = relationship(back_populates="periods")
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="period", cascade="all, delete-orphan", order_by="Episode.start_date"
+    )
+
+
+class Episode(Base):
+    """A placement episode: legal status and placement from start date until the next change."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_period_start", "period_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods_of_care.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    reason_new: Mapped[str] = mapped_column(String(2))  # RNE
+    legal_status: Mapped[str] = mapped_column(String(4))  # LS
+    category_of_need: Mapped[str | None] = mapped_column(String(4))  # CIN
+    placement_type: Mapped[str] = mapped_column(String(4))  # PLACE
+    placement_provider: Mapped[str | None] = mapped_column(String(4))
+    carer_name: Mapped[str | None] = mapped_column(String(200))
+    placement_address: Mapped[str | None] = mapped_column(Text)
+    placement_postcode: Mapped[str | None] = mapped_column(String(10))
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(8))  # REC
+    reason_place_change: Mapped[str | None] = mapped_column(String(8))
+
+    period: Mapped[PeriodOfCare] = relationship(back_populates="episodes")
+
+
+PERSON_ROLES = {
+    "social_worker": "Social worker",
+    "team_manager": "Team manager",
+    "carer": "Carer",
+    "parent": "Parent",
+    "pr_holder": "Other person with parental responsibility",
+    "designated_teacher": "Designated teacher",
+    "health": "Health professional",
+    "guardian": "Children's guardian",
+    "advocate": "Advocate",
+    "other": "Other",
+}
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    role: Mapped[str] = mapped_column(String(24))  # a key of PERSON_ROLES
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_child: Mapped[str | None] = mapped_column(String(120))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    has_parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    child: Mapped[Child] = relationship(back_populates="people")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_child_held", "child_id", "held_date", "planned_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("periods_of_care.id", ondelete="SET NULL"))
+    number: Mapped[int | None] = mapped_column(Integer)  # sequence within the period of care
+    kind: Mapped[str] = mapped_column(String(24), default="standard")
+    status: Mapped[str] = mapped_column(String(16), default="planned")  # planned, held, finalised
+    planned_date: Mapped[date | None] = mapped_column(Date)
+    planned_time: Mapped[str | None] = mapped_column(String(5))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    held_date: Mapped[date | None] = mapped_column(Date)
+    participation_code: Mapped[str | None] = mapped_column(String(3))  # PN0..PN7
+    spoke_alone: Mapped[bool | None] = mapped_column(Boolean)
+    spoke_alone_date: Mapped[date | None] = mapped_column(Date)
+    spoke_alone_place: Mapped[str | None] = mapped_column(String(200))
+    not_alone_reason: Mapped[str | None] = mapped_column(Text)
+    iro_view: Mapped[str | None] = mapped_column(Text)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    late_reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="app")  # app or 903 (imported)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    child: Mapped[Child] = relationship(back_populates="reviews")
+    attendance: Mapped[list[Attendance]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    sections: Mapped[list[ReviewSection]] = relationship(
+        back_populates="review", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list[Decision]] = relationship(back_populates="review")
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(24))
+    attendance: Mapped[str] = mapped_column(String(16))  # present, sent_views, absent, invited
+
+    review: Mapped[Review] = relationship(back_populates="attendance")
+
+
+class ReviewSection(Base):
+    """One minuted section of a review (the Schedule 7 matters)."""
+
+    __tablename__ = "review_sections"
+    __table_args__ = (UniqueConstraint("review_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="sections")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_status_child", "status", "child_id", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"), index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)
+    person_responsible: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, not_done, changed
+    status_note: Mapped[str | None] = mapped_column(Text)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    section_key: Mapped[str | None] = mapped_column(String(40))
+    wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id", ondelete="SET NULL"))
+
+    child: Mapped[Child] = relationship(back_populates="decisions")
+    review: Mapped[Review | None] = relationship(back_populates="decisions")
+
+
+class WishEntry(Base):
+    """The child's wishes and feelings in their own words: a first-class record."""
+
+    __tablename__ = "wishes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    how_obtained: Mapped[str] = mapped_column(String(24))  # private_conversation, consultation_form, ...
+    words: Mapped[str] = mapped_column(Text)
+    agreed_to_share: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    child: Mapped[Child] = relationship(back_populates="wishes")
+
+
+class Challenge(Base):
+    """A concern the IRO raised, followed through informal resolution and the dispute resolution process."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    issue: Mapped[str] = mapped_column(String(40))
+    details: Mapped[str | None] = mapped_column(Text)
+    raised_on: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(40), default="informal")
+    addressee: Mapped[str | None] = mapped_column(String(200))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    response_due: Mapped[date | None] = mapped_column(Date)
+    response: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(24))  # resolved, partly_resolved, not_resolved
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    history: Mapped[list] = mapped_column(JSON, default=list)  # stages reached, with dates
+
+    child: Mapped[Child] = relationship(back_populates="challenges")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class SignedRecord(Base):
+    """A finalised record: canonical JSON, signed. Never updated; a correction is a new row."""
+
+    __tablename__ = "signed_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(24))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
+    canonical_json: Mapped[bytes] = mapped_column(LargeBinary)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf_hash: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    supersedes_hash: Mapped[str | None] = mapped_column(String(64))
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OutboxItem(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signed_record_id: Mapped[int] = mapped_column(
+        ForeignKey("signed_records.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, sending, delivered, rejected
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who did what and when; each entry's hash covers the previous one's, so gaps show."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(80))
+    detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Profile(Base):
+    """The IRO's own profile: one row."""
+
+    __tablename__ = "profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iro_name: Mapped[str] = mapped_column(String(200), default="")
+    council_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    hours_per_week: Mapped[float] = mapped_column(default=37.0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
