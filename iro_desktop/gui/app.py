@@ -6,8 +6,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from iro_desktop.paths import resources_dir
 from iro_desktop.store import create_store
 from iro_desktop.store.database import default_demo_path, default_store_path
 
@@ -40,6 +42,7 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("iro-desktop")
     app.setOrganizationName("iro-desktop")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "iro-desktop.svg")))
     path = choose_store(db, demo_if_new, today)
     if not path.exists():
         QMessageBox.information(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from iro_desktop.domain.calendar import WorkingCalendar
 from iro_desktop.domain.codes import SHORT_BREAK_LEGAL_STATUSES, age_on
@@ -169,7 +169,7 @@ def _gather(store: Store, today: date) -> tuple[list[_ChildFacts], dict, dict]:
 
 
 def _decision_counts(s, today: date) -> dict[int, tuple[int, int]]:
-    overdue = func.sum((Decision.due_date < today).cast(int))
+    overdue = func.sum(case((Decision.due_date < today, 1), else_=0))
     rows = s.execute(
         select(Decision.child_id, func.count(), overdue)
         .where(Decision.status == OPEN_DECISION)

@@ -11,18 +11,24 @@ from sqlcipher3 import dbapi2 as sqlcipher
 PAGE_SIZE = 4096  # SQLCipher 4 default; a store whose size is not a multiple of it was cut short
 
 
+SESSION_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",  # every commit reaches the disk: records are not retyped
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",  # deleted personal text is overwritten, not left in free pages
+    "PRAGMA temp_store = MEMORY",  # no temporary files with decrypted rows
+    "PRAGMA busy_timeout = 5000",
+)
+
+
 def _connect(path: Path, key: bytes):
     # isolation_level=None: SQLAlchemy emits BEGIN itself (see open_engine), as its pysqlite docs advise
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA cipher_log_level = NONE")  # no 'hmac check failed' noise on stderr
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the key is checked here
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")  # every commit reaches the disk: records are not retyped
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA secure_delete = ON")  # deleted personal text is overwritten, not left in free pages
-    conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files with decrypted rows
-    conn.execute("PRAGMA busy_timeout = 5000")
+    for pragma in SESSION_PRAGMAS:
+        conn.execute(pragma)
     return conn
 
 
@@ -35,11 +41,13 @@ def open_engine(path: Path, key: bytes) -> Engine:
         max_overflow=4,
     )
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn):  # take the write lock at BEGIN so two writers queue instead of failing mid-transaction
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+    begin_immediate(engine)
     return engine
+
+
+def begin_immediate(engine: Engine) -> None:
+    """Take the write lock at BEGIN, so two writers queue instead of failing mid-transaction."""
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
 
 
 def raw_connection(path: Path, key: bytes):

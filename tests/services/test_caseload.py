@@ -1,0 +1,166 @@
+"""The caseload read model: due dates and statuses per child, counts in the summary strip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from iro_desktop.domain.timescales import Status
+from iro_desktop.services.caseload import (
+    FLAG_CHALLENGE_AWAITING,
+    FLAG_DECISIONS_OVERDUE,
+    FLAG_NO_PRIVATE_TALK,
+    caseload_summary,
+    load_caseload,
+)
+from iro_desktop.services.settings import add_closure_day
+from iro_desktop.store.models import Challenge, Child, Decision, Episode, PeriodOfCare, Review
+
+TODAY = date(2026, 11, 25)
+
+
+def add_child(s, ref, *, periods, reviews=(), dob=date(2014, 6, 1), **child_fields):
+    """periods: [(start, end, legal_status)]; reviews: held dates in the last period."""
+    child = Child(child_ref=ref, first_name=ref.title(), last_name="Example", dob=dob, **child_fields)
+    s.add(child)
+    s.flush()
+    last = None
+    for start, end, legal_status in periods:
+        last = PeriodOfCare(child_id=child.id, start_date=start, end_date=end)
+        s.add(last)
+        s.flush()
+        s.add(
+            Episode(
+                period_id=last.id,
+                start_date=start,
+                reason_new="S",
+                legal_status=legal_status,
+                placement_type="U4",
+                carer_name="Foster carers (Example)",
+            )
+        )
+    for n, held in enumerate(reviews, start=1):
+        s.add(
+            Review(
+                child_id=child.id,
+                period_id=last.id,
+                number=n,
+                held_date=held,
+                status="held",
+                participation_code="PN1",
+            )
+        )
+    return child
+
+
+@pytest.fixture
+def caseload(store):
+    with store.session() as s:
+        add_child(s, "newcomer", periods=[(date(2026, 11, 16), None, "V2")])
+        add_child(
+            s, "late", periods=[(date(2025, 1, 6), None, "C2")], reviews=[date(2025, 2, 3), date(2025, 6, 20)]
+        )  # second review late: due 3 May 2025
+        add_child(
+            s,
+            "returner",
+            periods=[(date(2020, 1, 6), date(2023, 3, 1), "C2"), (date(2026, 11, 2), None, "C2")],
+        )
+        add_child(s, "breaks", periods=[(date(2026, 9, 1), None, "V3")])
+        left = add_child(s, "left", periods=[(date(2021, 5, 4), date(2026, 2, 1), "C2")])
+        busy = add_child(
+            s,
+            "busy",
+            periods=[(date(2024, 1, 8), None, "C2")],
+            reviews=[
+                date(2024, 2, 1),
+                date(2024, 4, 30),
+                date(2024, 10, 28),
+                date(2025, 4, 25),
+                date(2025, 10, 20),
+                date(2026, 4, 20),
+            ],
+        )
+        s.add(
+            Decision(
+                child_id=busy.id,
+                action="Arrange a dentist",
+                person_responsible="Sam Social",
+                due_date=date(2026, 11, 1),
+                status="open",
+            )
+        )
+        s.add(
+            Decision(
+                child_id=busy.id,
+                action="Update the PEP",
+                person_responsible="Ms Teacher",
+                due_date=date(2026, 12, 20),
+                status="open",
+            )
+        )
+        s.add(Decision(child_id=left.id, action="Done already", due_date=date(2025, 1, 1), status="done"))
+        s.add(
+            Challenge(
+                child_id=busy.id,
+                issue="drift",
+                raised_on=date(2026, 10, 1),
+                stage="stage_1",
+                sent_on=date(2026, 10, 2),
+                response_due=date(2026, 10, 9),
+            )
+        )
+    return store
+
+
+def rows_by_ref(store, today=TODAY):
+    return {r.child: r for r in load_caseload(store, today)}
+
+
+def test_each_childs_next_review_and_status(caseload):
+    rows = rows_by_ref(caseload)
+    assert rows["newcomer"].next_review_due == date(2026, 12, 14)  # T1: 20 working days from 16 Nov 2026
+    assert rows["newcomer"].status is Status.DUE_20WD and rows["newcomer"].review_number == 1
+    assert rows["late"].next_review_due == date(2025, 12, 20)  # T3: 6 months from the late review's held date
+    assert rows["late"].status is Status.OVERDUE and rows["late"].working_days_left < 0
+    assert rows["returner"].next_review_due == date(2026, 11, 30)  # new period: first review again (T1)
+    assert rows["returner"].looked_after_since == date(2026, 11, 2) and rows["returner"].last_review is None
+    assert rows["breaks"].next_review_due == date(2026, 12, 1)  # T8: 3 months after the first short break
+    assert rows["left"].status is Status.NOT_LOOKED_AFTER and rows["left"].next_review_due is None
+    assert rows["busy"].next_review_due == date(2026, 10, 20) and rows["busy"].status is Status.OVERDUE
+
+
+def test_outstanding_work_and_flags(caseload):
+    busy = rows_by_ref(caseload)["busy"]
+    assert (busy.decisions_open, busy.decisions_overdue) == (2, 1)
+    assert (busy.challenges_open, busy.challenges_overdue) == (1, 1)
+    assert {FLAG_DECISIONS_OVERDUE, FLAG_CHALLENGE_AWAITING, FLAG_NO_PRIVATE_TALK} <= set(busy.flags)
+    assert rows_by_ref(caseload)["left"].decisions_open == 0
+
+
+def test_summary_strip_counts(caseload):
+    rows = load_caseload(caseload, TODAY)
+    summary = caseload_summary(caseload, rows, TODAY)
+    assert summary.allocated == 5  # the child who left care is not allocated
+    assert (summary.guidance_low, summary.guidance_high) == (50, 70)
+    assert summary.reviews_overdue == 2
+    assert summary.due_this_week == 0  # week ends Sun 29 Nov 2026
+    assert summary.due_this_month == 1  # returner, 30 Nov
+    assert summary.decisions_overdue == 1 and summary.challenges_awaiting == 1
+
+
+def test_showing_the_caseload_as_of_a_later_date(caseload):
+    later = rows_by_ref(caseload, date(2026, 12, 15))
+    assert later["newcomer"].status is Status.OVERDUE
+    assert later["breaks"].status is Status.OVERDUE
+
+
+def test_a_council_closure_day_moves_a_deadline(caseload):
+    add_closure_day(caseload, date(2026, 12, 1))
+    assert rows_by_ref(caseload)["newcomer"].next_review_due == date(2026, 12, 15)
+
+
+def test_json_row_has_what_a_data_team_reads(caseload):
+    row = rows_by_ref(caseload)["newcomer"].to_json()
+    assert row["child"] == "newcomer" and row["status"] == "due_20wd"
+    assert row["next_review_due"] == "2026-12-14" and row["looked_after_since"] == "2026-11-16"

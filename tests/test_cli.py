@@ -1,0 +1,118 @@
+"""The command line as a user or a council's script meets it: real processes, real stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PASSPHRASE
+
+CHEAP_KDF = "1,8192,1"  # the real cost is measured by the benchmarks, not paid by every test
+STATUSES = {"overdue", "due_10wd", "due_20wd", "on_track", "not_looked_after"}
+
+
+def iro(*args, passphrase=PASSPHRASE, env_extra=None, stdin=subprocess.DEVNULL):
+    env = {**os.environ, "IRO_DESKTOP_KDF": CHEAP_KDF}
+    env.pop("IRO_DESKTOP_PASSPHRASE", None)
+    if passphrase is not None:
+        env["IRO_DESKTOP_PASSPHRASE"] = passphrase
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "iro_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=stdin,
+        timeout=120,
+    )
+
+
+def test_version():
+    out = iro("--version")
+    assert out.returncode == 0 and out.stdout.startswith("iro-desktop ")
+
+
+def test_init_from_the_environment_then_refuses_to_overwrite(tmp_path):
+    db = tmp_path / "s.db"
+    first = iro("init", "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert db.exists() and (tmp_path / "s.db.key").exists()
+    again = iro("init", "--db", db)
+    assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_passphrase_file_and_change_of_passphrase(tmp_path):
+    db, old, new = tmp_path / "s.db", tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("first-passphrase-of-mine\n")
+    new.write_text("second-passphrase-of-mine\n")
+    assert iro("init", "--db", db, "--passphrase-file", old, passphrase=None).returncode == 0
+    changed = iro(
+        "passphrase", "--db", db, "--passphrase-file", old, "--new-passphrase-file", new, passphrase=None
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert iro("caseload", "--db", db, "--passphrase-file", old, passphrase=None).returncode == 2
+    assert iro("caseload", "--db", db, "--passphrase-file", new, passphrase=None).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        ("wrong", "That passphrase does not open this store."),
+        ("missing", "There is no iro-desktop store"),
+        ("junk", "is not an iro-desktop store"),
+        ("no_passphrase", "No passphrase given"),
+        ("bad_date", "--as-of must be a date like 2027-01-14"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_no_traceback(tmp_path, setup, message):
+    db = tmp_path / "s.db"
+    args, kwargs = ["caseload", "--db", db], {}
+    if setup in ("wrong", "no_passphrase", "bad_date"):
+        assert iro("init", "--db", db).returncode == 0
+    if setup == "wrong":
+        kwargs["passphrase"] = "guess-guess-guess"
+    elif setup == "junk":
+        db.write_bytes(b"not a database at all" * 300)
+    elif setup == "no_passphrase":
+        kwargs["passphrase"] = None
+    elif setup == "bad_date":
+        args += ["--as-of", "14/01/2027"]
+    out = iro(*args, **kwargs)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_demo_then_caseload_json_is_what_a_data_team_reads(tmp_path):
+    db = tmp_path / "demo.db"
+    made = iro("demo", "--db", db, "--as-of", "2026-11-25", passphrase=None)
+    assert made.returncode == 0, made.stderr
+    assert "Demo passphrase:" in made.stdout
+    secret = made.stdout.split("Demo passphrase:")[1].strip()
+    out = iro("caseload", "--db", db, "--json", "--as-of", "2026-11-25", passphrase=secret)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert 55 <= len(rows) <= 65
+    for row in rows:
+        assert {
+            "child",
+            "name",
+            "looked_after_since",
+            "last_review",
+            "next_review_due",
+            "working_days_left",
+            "status",
+        } <= row.keys()
+        assert row["status"] in STATUSES
+    assert {r["status"] for r in rows} == STATUSES  # the demo exercises every status
+    later = json.loads(
+        iro("caseload", "--db", db, "--json", "--as-of", "2027-03-01", passphrase=secret).stdout
+    )
+    overdue_now = sum(r["status"] == "overdue" for r in rows)
+    assert sum(r["status"] == "overdue" for r in later) > overdue_now
+    table = iro("caseload", "--db", db, "--as-of", "2026-11-25", passphrase=secret)
+    assert "Overdue" in table.stdout and "Nov 2026" in table.stdout
