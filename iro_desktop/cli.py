@@ -130,6 +130,70 @@ def cmd_caseload(args) -> int:
     return 0
 
 
+def _import_selection(args):
+    from iro_desktop.services.import903 import Selection
+
+    if args.children and args.iro_name:
+        raise UsageError("Choose children by --children or by --iro-name, not both.")
+    if args.children:
+        return Selection.of_ids(args.children.split(","))
+    if args.iro_name:
+        return Selection.by_iro(args.iro_name, args.iro_column or "IRO")
+    if args.iro_column:
+        raise UsageError("--iro-column needs --iro-name: the name to look for in that column.")
+    return Selection()
+
+
+def cmd_import_903(args) -> int:
+    from iro_desktop.services.import903 import ImportProblem, import_903
+
+    selection = _import_selection(args)
+    store = open_store(_db(args), passphrase(args))
+    try:
+        report = import_903(store, Path(args.source), selection)
+    except ImportProblem as exc:
+        raise UsageError(f"{exc} Nothing was imported.") from exc
+    finally:
+        store.close()
+    print("\n".join(report.summary_lines()))
+    if args.report:
+        try:
+            report.save_csv(Path(args.report))
+        except OSError as exc:
+            raise UsageError(f"The import is done, but the report was not saved: {exc.strerror}.") from exc
+        print(f"Report of refused rows and notes saved to {args.report}")
+    elif report.issues:
+        print("Save the list of every refused row with --report FILE.csv")
+    return 0
+
+
+def _collection_year(args):
+    from iro_desktop.services.export903 import FIRST_YEAR, LAST_YEAR, CollectionYear
+
+    if args.all_years:
+        return None
+    if args.year is None:
+        return CollectionYear.containing(date.today())
+    if not FIRST_YEAR <= args.year <= LAST_YEAR:
+        raise UsageError(f"--year is the year a collection ends in, such as 2027, not {args.year}.")
+    return CollectionYear(args.year)
+
+
+def cmd_export_903(args) -> int:
+    from iro_desktop.services.export903 import ExportProblem, export_903
+
+    year = _collection_year(args)
+    store = open_store(_db(args), passphrase(args))
+    try:
+        result = export_903(store, Path(args.outdir), year, args.with_header_episodes, args.force)
+    except ExportProblem as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    print("\n".join(result.summary_lines()))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from iro_desktop.gui.app import run
 
@@ -160,6 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("caseload", cmd_caseload, "Print the caseload with review due dates.")
     p.add_argument("--as-of", help="show the caseload as of this date, YYYY-MM-DD (default today)")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per child")
+    p = add("import-903", cmd_import_903, "Load children, episodes and reviews from the council's 903 files.")
+    p.add_argument("source", metavar="DIR_OR_XML", help="a folder of 903 CSV files, or a 903 XML file")
+    p.add_argument("--children", metavar="ID,ID", help="import only these children (the 903 CHILD ids)")
+    p.add_argument("--iro-name", metavar="NAME", help="import the children whose rows carry this name")
+    p.add_argument("--iro-column", metavar="COL", help="the column holding the IRO's name (default IRO)")
+    p.add_argument("--report", metavar="FILE.csv", help="save every refused row, with the reason, as CSV")
+    p = add("export-903", cmd_export_903, "Write your reviews as 903 CSV files for the council's data team.")
+    p.add_argument("outdir", metavar="OUTDIR", help="an empty folder (made if missing)")
+    span = p.add_mutually_exclusive_group()
+    span.add_argument("--year", type=int, help="the collection year by its end: 2027 = Apr 2026 to Mar 2027")
+    span.add_argument("--all-years", action="store_true", help="every review held, whatever the year")
+    p.add_argument("--with-header-episodes", action="store_true", help="header.csv, episodes.csv too")
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     p = add("gui", cmd_gui, "Open the desktop app.")
     p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
     p.add_argument("--as-of", help=argparse.SUPPRESS)
@@ -175,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

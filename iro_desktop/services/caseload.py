@@ -180,13 +180,13 @@ def _decision_counts(s, today: date) -> dict[int, tuple[int, int]]:
 
 def _challenge_counts(s, today: date) -> dict[int, tuple[int, int]]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for child_id, due in s.execute(
-        select(Challenge.child_id, Challenge.response_due)
+    for child_id, due, response in s.execute(
+        select(Challenge.child_id, Challenge.response_due, Challenge.response)
         .where(Challenge.outcome.is_(None))
         .where(Challenge.resolved_on.is_(None))
     ):
         counts[child_id][0] += 1
-        if due is not None and is_response_overdue(due, today):
+        if due is not None and not response and is_response_overdue(due, today):
             counts[child_id][1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
@@ -272,6 +272,7 @@ def summarise(
     active = [r for r in rows if r.status is not Status.NOT_LOOKED_AFTER]
     week_end = today + timedelta(days=6 - today.weekday())
     month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
     def due_between(end: date) -> int:
         return sum(1 for r in active if r.next_review_due and today <= r.next_review_due <= end)
 

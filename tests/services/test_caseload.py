@@ -110,6 +110,16 @@ def caseload(store):
                 response_due=date(2026, 10, 9),
             )
         )
+        answered = Challenge(
+            child_id=busy.id,
+            issue="contact",
+            raised_on=date(2026, 10, 1),
+            stage="stage_1",
+            sent_on=date(2026, 10, 2),
+            response_due=date(2026, 10, 9),
+            response="Contact with Kai moves to twice a week.",
+        )
+        s.add(answered)  # answered but not yet closed: open, not awaiting a response
     return store
 
 
@@ -133,7 +143,7 @@ def test_each_childs_next_review_and_status(caseload):
 def test_outstanding_work_and_flags(caseload):
     busy = rows_by_ref(caseload)["busy"]
     assert (busy.decisions_open, busy.decisions_overdue) == (2, 1)
-    assert (busy.challenges_open, busy.challenges_overdue) == (1, 1)
+    assert (busy.challenges_open, busy.challenges_overdue) == (2, 1)
     assert {FLAG_DECISIONS_OVERDUE, FLAG_CHALLENGE_AWAITING, FLAG_NO_PRIVATE_TALK} <= set(busy.flags)
     assert rows_by_ref(caseload)["left"].decisions_open == 0
 
