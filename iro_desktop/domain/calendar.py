@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
-# The years the bundled bank-holiday rules are computed for; outside them only weekends count.
+from iro_desktop.domain.bank_holidays import BANK_HOLIDAYS
+
+# The years the bundled bank-holiday table covers; outside them only weekends count.
 HOLIDAY_YEARS = range(2000, 2041)
 CLOSURE_NAME = "Council closure"
 
@@ -38,12 +39,8 @@ def add_months(d: date, n: int) -> date:
 
 @cache
 def _bank_holidays() -> dict[date, str]:
-    """England and Wales bank holidays, including substitute days and one-off proclamations.
-
-    Cached because building the table takes about 50 ms and it never changes while the app runs.
-    """
-    table = holidays.country_holidays("GB", subdiv="ENG", years=HOLIDAY_YEARS)
-    return dict(table.items())
+    """England and Wales bank holidays, including substitute days and one-off proclamations."""
+    return {date.fromisoformat(day): name for day, name in BANK_HOLIDAYS}
 
 
 class WorkingCalendar:

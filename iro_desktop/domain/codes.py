@@ -150,6 +150,33 @@ PARTICIPATION_PLAIN: dict[str, str] = {
 }
 
 # 903 rule 399: children whose episodes are all short breaks have no REVIEWS rows.
+# 903 header SEX: 1/2 in returns to 2023-24, M/F/U from 2024-25 (DOMAIN.md 3.4).
+SEX: dict[str, str] = {"1": "Male", "2": "Female", "M": "Male", "F": "Female", "U": "Unknown"}
+
+# 903 header ETHNIC (DOMAIN.md 3.4, rule 103).
+ETHNICITY: dict[str, str] = {
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WOTH": "Any other White background",
+    "WIRT": "Traveller of Irish heritage",
+    "WROM": "Gypsy/Roma",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Caribbean",
+    "BAFR": "African",
+    "BOTH": "Any other Black background",
+    "CHNE": "Chinese",
+    "OOTH": "Any other ethnic group",
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+
 SHORT_BREAK_LEGAL_STATUSES = frozenset({"V3", "V4"})
 # Either of these suggests offering the adoption review cycle; the IRO confirms it.
 ADOPTION_LEGAL_STATUSES = frozenset({"E1"})

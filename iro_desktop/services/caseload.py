@@ -86,7 +86,7 @@ class CaseloadSummary:
 
 
 @dataclass(frozen=True)
-class _ChildFacts:
+class ChildFacts:
     """What the bulk queries gathered for one child, before the rules are applied."""
 
     child: tuple
@@ -104,7 +104,7 @@ def _latest_by(rows, key_index: int) -> dict:
     return out
 
 
-def _gather(store: Store, today: date) -> tuple[list[_ChildFacts], dict, dict]:
+def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
     with store.session() as s:
         children = s.execute(
             select(
@@ -156,7 +156,7 @@ def _gather(store: Store, today: date) -> tuple[list[_ChildFacts], dict, dict]:
         period = periods.get(child.id)
         eps = episodes_by_period.get(period.id, []) if period else []
         facts.append(
-            _ChildFacts(
+            ChildFacts(
                 child=child,
                 period=period,
                 episode=eps[-1] if eps else None,
@@ -191,7 +191,7 @@ def _challenge_counts(s, today: date) -> dict[int, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def care_history(facts: _ChildFacts) -> CareHistory:
+def care_history(facts: ChildFacts) -> CareHistory:
     child, period = facts.child, facts.period
     if period is None:
         return CareHistory(period_start=None, period_end=None)

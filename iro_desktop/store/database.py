@@ -137,7 +137,7 @@ def open_store(db: Path, passphrase: str) -> Store:
     if current is not None and not migrate.is_known(current):
         engine.dispose()
         raise StoreTooNew(db)
-    migrate.upgrade(engine)
+    migrate.upgrade_if_needed(engine)
     return Store(db, engine, doc["store_id"])
 
 

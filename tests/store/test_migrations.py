@@ -46,6 +46,14 @@ def test_a_store_made_by_the_first_migration_upgrades_on_unlock(tmp_path):
         store.close()
 
 
+def test_revision_file_names_agree_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.known_revisions() == sorted(rev.revision for rev in script.walk_revisions())
+
+
 def test_the_models_and_the_migrations_describe_the_same_schema(store):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

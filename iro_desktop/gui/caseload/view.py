@@ -1,0 +1,194 @@
+"""The caseload dashboard: summary figures, the table of children and the 12-week picture, as of a date.
+
+Layout lives in ui/caseload_view.ui. Everything shown comes from services.caseload; this class only wires
+the widgets together and keeps the three views in step with the as-of date, the filter and the search.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.caseload.model import COL, CaseloadFilter, CaseloadModel
+from iro_desktop.gui.caseload.summary import SummaryStrip
+from iro_desktop.gui.caseload.timeline import ReviewTimeline
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services.caseload import CaseloadRow, caseload_summary, load_caseload
+from iro_desktop.store import Store
+
+ALL = "All children"
+_OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Columns that size to their contents; Placement takes what is left over.
+_FIXED = [c for c in COL.values() if c != COL["Placement"]]
+
+
+class CaseloadView(QWidget):
+    child_opened = Signal(int)  # Child.id
+
+    def __init__(self, store: Store, today: date, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "caseload_view.ui", custom=(SummaryStrip, ReviewTimeline))
+        self._store = store
+        self._as_of = today
+        self._today = today
+        self._rows: list[CaseloadRow] = []
+        self.table: QTableView = find(self, QTableView, "table")
+        self.search: QLineEdit = find(self, QLineEdit, "search")
+        self.statusFilter: QComboBox = find(self, QComboBox, "statusFilter")  # noqa: N815 (form name)
+        self.asOf: QDateEdit = find(self, QDateEdit, "asOf")  # noqa: N815 (form name)
+        self.summary: SummaryStrip = find(self, SummaryStrip, "summary")
+        self.timeline: ReviewTimeline = find(self, ReviewTimeline, "timeline")
+        self._count: QLabel = find(self, QLabel, "countLabel")
+
+        self.model = CaseloadModel(self)
+        self.proxy = CaseloadFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self._setup_table()
+        self.setFocusProxy(self.table)  # whoever focuses the dashboard lands on the list of children
+        self._setup_filter()
+        self._connect()
+        self.refresh()
+        # Most urgent first: overdue (most overdue at the top), then fewest working days left.
+        self.table.sortByColumn(COL["Working days left"], Qt.SortOrder.AscendingOrder)
+
+    # --- public -----------------------------------------------------------------------------
+
+    @property
+    def as_of(self) -> date:
+        return self._as_of
+
+    def set_as_of(self, d: date) -> None:
+        self._as_of = d
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload rows, summary and timeline from the store, keeping the selected child selected."""
+        selected = self.selected_child_id()
+        self.asOf.blockSignals(True)
+        self.asOf.setDate(QDate(self._as_of.year, self._as_of.month, self._as_of.day))
+        self.asOf.blockSignals(False)
+        self._rows = load_caseload(self._store, self._as_of)
+        self.model.set_rows(self._rows)
+        self.summary.show_summary(caseload_summary(self._store, self._rows, self._as_of))
+        self._update_filter_counts()
+        self._after_filter()
+        if selected is not None:
+            self.select_child(selected)
+
+    def selected_child_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.proxy.child_id(index.row()) if index.isValid() else None
+
+    def select_child(self, child_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.child_id(row) == child_id:
+                index = self.proxy.index(row, 0)
+                flags = QItemSelectionModel.SelectionFlag
+                self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def set_status_filter(self, status: Status | None) -> None:
+        i = self.statusFilter.findData(status.value if status else ALL)
+        self.statusFilter.setCurrentIndex(i)
+
+    # --- setup ------------------------------------------------------------------------------
+
+    def _setup_table(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        for col in _FIXED:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL["Placement"], QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.installEventFilter(self)
+        self.search.installEventFilter(self)
+
+    def _setup_filter(self) -> None:
+        self.statusFilter.addItem(ALL, ALL)
+        for status in Status:
+            self.statusFilter.addItem(status.label, status.value)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._on_search)
+        self.statusFilter.currentIndexChanged.connect(self._on_status)
+        self.asOf.dateChanged.connect(lambda q: self.set_as_of(date(q.year(), q.month(), q.day())))
+        find(self, QPushButton, "todayButton").clicked.connect(lambda: self.set_as_of(self._today))
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.timeline.set_highlight(
+                self.proxy.child_id(current.row()) if current.isValid() else None
+            )
+        )
+        self.timeline.child_clicked.connect(self.select_child)
+        self.timeline.child_activated.connect(self.child_opened)
+        find_key = QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        find_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # --- behaviour --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.KeyPress:
+            if watched is self.table and event.key() in _OPEN_KEYS:
+                self._open(self.table.currentIndex().row())
+                return True
+            if watched is self.search and event.key() in (*_OPEN_KEYS, Qt.Key.Key_Down):
+                self._focus_table()  # from the search box straight into the results
+                return True
+        return super().eventFilter(watched, event)
+
+    def _open(self, proxy_row: int) -> None:
+        if 0 <= proxy_row < self.proxy.rowCount():
+            self.child_opened.emit(self.proxy.child_id(proxy_row))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._after_filter()
+
+    def _on_status(self, _index: int) -> None:
+        value = self.statusFilter.currentData()
+        self.proxy.set_status(None if value == ALL else Status(value))
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        """The timeline and the count follow whatever the table is showing."""
+        shown = self.proxy.visible_rows()
+        self.timeline.set_data(shown, self._as_of)
+        total = len(self._rows)
+        noun = "child" if total == 1 else "children"
+        some = f"{len(shown)} of" if len(shown) < total else "all"
+        self._count.setText(f"Showing {some} {total} {noun}")
+
+    def _update_filter_counts(self) -> None:
+        """Each status choice says how many children it would show."""
+        counts = {s: 0 for s in Status}
+        for r in self._rows:
+            counts[r.status] += 1
+        self.statusFilter.setItemText(0, f"{ALL} ({len(self._rows)})")
+        for i, status in enumerate(Status, start=1):
+            self.statusFilter.setItemText(i, f"{status.label} ({counts[status]})")

@@ -1,0 +1,260 @@
+"""One child's page, laid out in ui/child_page.ui and filled from services.child.load_child.
+
+Read-only: it shows what the store holds as of a date. Anything late says so in words as well as colour.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.caseload.model import STATUS_COLOURS
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services.child import ChildRecord, load_child
+from iro_desktop.store import Store
+
+_LATE_FG, _LATE_BG = STATUS_COLOURS[Status.OVERDUE]
+_OK_FG = STATUS_COLOURS[Status.ON_TRACK][0]
+_NONE = "None recorded"
+# Columns of free text that share the spare width and wrap; the rest fit their contents.
+_WRAPPED = {
+    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4,), "decisionsTable": (1,),
+    "challengesTable": (0,),
+}
+
+
+def _day(d: date | None) -> str:
+    return format_date(d) if d else ""
+
+
+def _cell(text: str, tip: str = "", fg: str | None = None, bg: str | None = None, bold: bool = False):
+    item = QTableWidgetItem(text)
+    item.setToolTip(tip or (text if len(text) > 40 else ""))
+    if fg:
+        item.setForeground(QBrush(QColor(fg)))
+    if bg:
+        item.setBackground(QBrush(QColor(bg)))
+    if bold:
+        font = QFont()
+        font.setBold(True)
+        item.setFont(font)
+    return item
+
+
+def _fit(table: QTableWidget) -> None:
+    """Make a table exactly as tall as its rows: the page scrolls, not each table."""
+    table.resizeRowsToContents()
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(height)
+
+
+def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
+    table.clearContents()
+    table.clearSpans()
+    table.setRowCount(max(len(rows), 1))
+    if not rows:
+        table.setItem(0, 0, _cell(_NONE, fg="#555555"))
+        table.setSpan(0, 0, 1, table.columnCount())
+    for r, cells in enumerate(rows):
+        for c, item in enumerate(cells):
+            table.setItem(r, c, item)
+    _fit(table)
+
+
+class ChildPage(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "child_page.ui")
+        self._store, self.child_id, self.today = store, child_id, today
+        self.record: ChildRecord | None = None
+        self.backButton: QPushButton = find(self, QPushButton, "backButton")  # noqa: N815 (form name)
+        self.backButton.clicked.connect(self.back_requested)
+        self._shortcuts_installed = False
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._fit_tables)
+        self._setup_tables()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.record = load_child(self._store, self.child_id, self.today)
+        self._show_identity()
+        self._show_next_review()
+        self._show_care()
+        self._show_people()
+        self._show_reviews()
+        self._show_decisions()
+        self._show_wishes()
+        self._show_challenges()
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._shortcuts_installed:
+            self._install_back_shortcuts()
+        # Land keyboard users on the record (arrows and Page Down scroll it; Esc goes back), not nowhere.
+        if not self.isAncestorOf(QApplication.focusWidget()):
+            find(self, QScrollArea, "scroll").setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _install_back_shortcuts(self) -> None:
+        """Esc and Alt+Left go back. A window that already binds one of them (the main window's
+        "Back to caseload" action) keeps it: two bindings for one key would make Qt fire neither."""
+        taken = {seq.toString() for a in self.window().findChildren(QAction) for seq in a.shortcuts()}
+        for key in ("Esc", "Alt+Left"):
+            if QKeySequence(key).toString() not in taken:
+                shortcut = QShortcut(QKeySequence(key), self, self.back_requested.emit)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._shortcuts_installed = True
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def _setup_tables(self) -> None:
+        for table in self._tables():
+            table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            table.verticalHeader().setMinimumSectionSize(table.fontMetrics().height() + 8)
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(True)
+            # Wrapped text needs new row heights whenever the columns change width; wait until the
+            # layout has settled, or rows keep the heights of some narrower, intermediate width.
+            header.sectionResized.connect(self._refit.start)
+        # Long free text wraps in its own column instead of widening the table.
+        for name, columns in _WRAPPED.items():
+            header = find(self, QTableWidget, name).horizontalHeader()
+            for col in columns:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+
+    def _tables(self) -> list[QTableWidget]:
+        return self.findChildren(QTableWidget)
+
+    def _fit_tables(self) -> None:
+        for table in self._tables():
+            _fit(table)
+
+    def _label(self, name: str) -> QLabel:
+        return find(self, QLabel, name)
+
+    def _show_identity(self) -> None:
+        i = self.record.identity
+        self._label("nameLabel").setText(i.name)
+        self._label("subtitleLabel").setText(
+            f"{i.child_ref} · {i.age} years old · as of {format_date(self.today)}"
+        )
+        values = {
+            "fullNameValue": f"{i.first_name} {i.last_name}",
+            "preferredValue": i.preferred_name or "Not recorded",
+            "childIdValue": i.child_ref,
+            "dobValue": f"{format_date(i.dob)} (age {i.age})",
+            "sexValue": i.sex or "Not recorded",
+            "ethnicityValue": i.ethnicity or "Not recorded",
+            "languageValue": i.first_language or "Not recorded",
+            "communicationValue": i.communication_needs or "None recorded",
+        }
+        for name, text in values.items():
+            self._label(name).setText(text)
+
+    def _show_next_review(self) -> None:
+        n = self.record.next_review
+        fg, bg = STATUS_COLOURS[n.status]
+        style = f"color: {fg}; background: {bg}; border-radius: 4px; padding: 3px 8px;"
+        heading = n.status.label if n.status is Status.NOT_LOOKED_AFTER else f"Next review: {n.status.label}"
+        self._label("statusLabel").setText(heading)
+        self._label("nextReviewStatus").setText(n.status.label)
+        for name in ("statusLabel", "nextReviewStatus"):
+            self._label(name).setStyleSheet(style)
+        if n.due is None:
+            text = "No review is due."
+        else:
+            left = n.working_days_left
+            timing = f"{-left} working days late" if left < 0 else f"{left} working days left"
+            booked = f"Booked for {format_date(n.booked)}." if n.booked else "Not booked yet."
+            text = f"<b>Review {n.number} due {format_date(n.due)}</b> ({timing}). {booked}"
+        self._label("nextReviewText").setText(text)
+        self._label("nextReviewBasis").setText(n.basis)
+
+    def _show_care(self) -> None:
+        periods = self.record.periods
+        parts = []
+        for p in periods:
+            if p.current:
+                parts.append(f"Looked after since {format_date(p.start)} (current period of care).")
+            else:
+                end = _day(p.end) or "an end date not recorded"
+                parts.append(f"Looked after from {format_date(p.start)} to {end}.")
+        self._label("periodText").setText(" ".join(parts) or "No period of care recorded.")
+        rows = [
+            [_cell(_day(e.start)), _cell(_day(e.end) or ("Now" if p.current else "")),
+             _cell(e.legal_status, e.legal_status), _cell(e.placement_type, e.placement_type),
+             _cell(e.carer or "")]
+            for p in periods for e in p.episodes
+        ]
+        _fill(find(self, QTableWidget, "placementsTable"), rows)
+
+    def _show_people(self) -> None:
+        rows = [[_cell(p.role), _cell(p.name), _cell("\n".join(p.contact))] for p in self.record.people]
+        _fill(find(self, QTableWidget, "peopleTable"), rows)
+
+    def _show_reviews(self) -> None:
+        rows = []
+        for r in self.record.reviews:
+            if r.on_time is None:
+                timing = _cell("Not judged", "The start of this review cycle is not recorded")
+            elif r.on_time:
+                timing = _cell("On time", fg=_OK_FG)
+            else:
+                days = "day" if r.days_late == 1 else "days"
+                timing = _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
+            rows.append([_cell(str(r.number or "")), _cell(_day(r.held)), _cell(_day(r.due)), timing,
+                         _cell(r.participation or "Not recorded", r.participation)])
+        _fill(find(self, QTableWidget, "reviewsTable"), rows)
+
+    def _show_decisions(self) -> None:
+        rows = []
+        for d in self.record.decisions:
+            status = _cell(d.status, fg=_LATE_FG, bg=_LATE_BG, bold=True) if d.overdue else _cell(d.status)
+            rows.append([_cell(str(d.number or "")), _cell(d.action), _cell(d.person or ""),
+                         _cell(_day(d.due)), status])
+        _fill(find(self, QTableWidget, "decisionsTable"), rows)
+
+    def _show_wishes(self) -> None:
+        if not self.record.wishes:
+            self._label("wishesText").setText(_NONE)
+            return
+        blocks = []
+        for w in self.record.wishes:
+            private = " · <i>not to be shared</i>" if not w.shareable else ""
+            blocks.append(
+                f"<p><b>{format_date(w.recorded_on)}</b> · {escape(w.how_obtained)}{private}<br>"
+                f"“{escape(w.words)}”</p>"
+            )
+        self._label("wishesText").setText("".join(blocks))
+
+    def _show_challenges(self) -> None:
+        rows = []
+        for c in self.record.challenges:
+            if c.overdue:
+                status = _cell("Response overdue", fg=_LATE_FG, bg=_LATE_BG, bold=True)
+            else:
+                status = _cell("Open" if c.open else "Closed")
+            rows.append([_cell(c.issue), _cell(c.stage), _cell(_day(c.raised_on)),
+                         _cell(_day(c.response_due)), status])
+        _fill(find(self, QTableWidget, "challengesTable"), rows)

@@ -1,0 +1,294 @@
+"""Everything the child's page shows about one child, as plain values: no Qt, no decisions left to the GUI.
+
+Due dates, lateness and "overdue" are worked out here from domain.timescales, with today as a parameter,
+so the page can be shown "as of" any date exactly like the caseload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from iro_desktop.domain import codes
+from iro_desktop.domain.codes import (
+    LEGAL_STATUS,
+    PARTICIPATION_PLAIN,
+    PLACEMENT_TYPE,
+    SHORT_BREAK_LEGAL_STATUSES,
+)
+from iro_desktop.domain.timescales import (
+    HeldReview,
+    Status,
+    is_response_overdue,
+    next_review_due,
+    review_status,
+    review_timeliness,
+    working_days_left,
+)
+from iro_desktop.services.caseload import OPEN_DECISION, ChildFacts, care_history
+from iro_desktop.services.settings import timescale_settings, working_calendar
+from iro_desktop.store import Store
+from iro_desktop.store.models import (
+    PERSON_ROLES,
+    Challenge,
+    Child,
+    Decision,
+    PeriodOfCare,
+    Person,
+)
+
+DECISION_STATUS = {"open": "Open", "done": "Done", "not_done": "Not done", "changed": "Changed"}
+
+
+def _plain(code: str | None) -> str:
+    """A stored key such as "private_conversation" read as "Private conversation"."""
+    return (code or "").replace("_", " ").strip().capitalize()
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    first_name: str
+    last_name: str
+    preferred_name: str | None
+    child_ref: str
+    dob: date
+    age: int
+    sex: str
+    ethnicity: str
+    first_language: str | None
+    communication_needs: str | None
+    disability: str | None
+
+
+@dataclass(frozen=True)
+class EpisodeLine:
+    start: date
+    end: date | None
+    legal_status: str  # code and meaning, e.g. "C2 Full care order"
+    placement_type: str
+    carer: str | None
+
+
+@dataclass(frozen=True)
+class CarePeriod:
+    start: date
+    end: date | None
+    current: bool
+    episodes: tuple[EpisodeLine, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    role: str
+    name: str
+    contact: tuple[str, ...]  # organisation, phone, e-mail: whichever are known
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    number: int | None
+    held: date
+    due: date | None
+    on_time: bool | None  # None when the review cannot be judged (its cycle's start date is unknown)
+    days_late: int
+    participation: str  # "PN1 Came and spoke for themselves", or "" when not recorded
+
+
+@dataclass(frozen=True)
+class NextReview:
+    due: date | None
+    number: int | None
+    basis: str
+    booked: date | None
+    working_days_left: int | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    number: int | None
+    action: str
+    person: str | None
+    due: date | None
+    status: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class WishLine:
+    recorded_on: date
+    how_obtained: str
+    words: str
+    shareable: bool
+
+
+@dataclass(frozen=True)
+class ChallengeLine:
+    issue: str
+    stage: str
+    raised_on: date
+    response_due: date | None
+    open: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    id: int
+    identity: Identity
+    periods: tuple[CarePeriod, ...]  # newest first
+    people: tuple[PersonLine, ...]
+    reviews: tuple[ReviewLine, ...]  # newest first
+    next_review: NextReview
+    decisions: tuple[DecisionLine, ...]
+    wishes: tuple[WishLine, ...]  # newest first
+    challenges: tuple[ChallengeLine, ...]
+
+
+class ChildNotFound(LookupError):
+    pass
+
+
+def _coded(code: str | None, meanings: dict[str, str]) -> str:
+    if not code:
+        return ""
+    meaning = meanings.get(code)
+    return f"{code} {meaning}" if meaning else code
+
+
+def _identity(child: Child, today: date) -> Identity:
+    return Identity(
+        name=child.display_name, first_name=child.first_name, last_name=child.last_name,
+        preferred_name=child.preferred_name, child_ref=child.child_ref, dob=child.dob,
+        age=codes.age_on(child.dob, today), sex=codes.SEX.get(child.sex or "", child.sex or ""),
+        ethnicity=_coded(child.ethnicity, codes.ETHNICITY), first_language=child.first_language,
+        communication_needs=child.communication_needs, disability=child.disability,
+    )
+
+
+def _facts(child: Child, period: PeriodOfCare | None, held: tuple[date, ...]) -> ChildFacts:
+    """The same facts the caseload builds, so both screens agree on every due date."""
+    eps = period.episodes if period else []
+    return ChildFacts(
+        child=child, period=period, episode=eps[-1] if eps else None,
+        all_short_breaks=bool(eps) and all(e.legal_status in SHORT_BREAK_LEGAL_STATUSES for e in eps),
+        held=held, planned=None,
+    )
+
+
+def _period(period: PeriodOfCare, current: bool) -> CarePeriod:
+    lines = tuple(
+        EpisodeLine(
+            start=e.start_date, end=e.end_date, legal_status=_coded(e.legal_status, LEGAL_STATUS),
+            placement_type=_coded(e.placement_type, PLACEMENT_TYPE), carer=e.carer_name,
+        )
+        for e in reversed(period.episodes)
+    )
+    return CarePeriod(start=period.start_date, end=period.end_date, current=current, episodes=lines)
+
+
+def _person(p: Person) -> PersonLine:
+    role = PERSON_ROLES.get(p.role, _plain(p.role))
+    if p.relationship_to_child:
+        role += f" ({p.relationship_to_child})"
+    contact = tuple(x for x in (p.organisation, p.phone, p.email) if x)
+    return PersonLine(role=role, name=p.name, contact=contact)
+
+
+def _newest_first(items, attr: str) -> list:
+    return sorted(items, key=lambda x: getattr(x, attr), reverse=True)
+
+
+def _role_order(p: Person) -> tuple[int, str]:
+    roles = list(PERSON_ROLES)
+    return (roles.index(p.role) if p.role in roles else len(roles), p.name)
+
+
+def _reviews(child: Child, cal, settings) -> list[ReviewLine]:
+    """Held reviews, each judged on time or late against the schedule of its own period of care."""
+    held = [r for r in child.reviews if r.held_date is not None]
+    judged: dict[tuple[int | None, date], HeldReview] = {}
+    for period in child.periods:
+        dates = tuple(sorted(r.held_date for r in held if r.period_id == period.id))
+        for j in review_timeliness(care_history(_facts(child, period, dates)), cal, settings):
+            judged[(period.id, j.held)] = j
+    lines = []
+    for r in sorted(held, key=lambda r: r.held_date, reverse=True):
+        j = judged.get((r.period_id, r.held_date))
+        lines.append(ReviewLine(
+            number=j.number if j else r.number, held=r.held_date, due=j.due if j else None,
+            on_time=j.on_time if j else None, days_late=j.days_late if j else 0,
+            participation=_coded(r.participation_code, PARTICIPATION_PLAIN),
+        ))
+    return lines
+
+
+def _next_review(child: Child, today: date, cal, settings) -> NextReview:
+    period = child.periods[-1] if child.periods else None
+    in_period = [r for r in child.reviews if period is not None and r.period_id == period.id]
+    held = tuple(sorted(r.held_date for r in in_period if r.held_date is not None))
+    history = care_history(_facts(child, period, held))
+    looked_after = history.period_start is not None and history.period_end is None
+    due = next_review_due(history, cal, settings)
+    planned = sorted(r.planned_date for r in child.reviews if r.held_date is None and r.planned_date)
+    return NextReview(
+        due=due.due if looked_after else None, number=due.number if looked_after else None, basis=due.basis,
+        booked=planned[0] if planned and looked_after else None,
+        working_days_left=working_days_left(due.due, today, cal) if looked_after else None,
+        status=review_status(due.due, today, cal, settings, looked_after=looked_after),
+    )
+
+
+def _decision(d: Decision, today: date) -> DecisionLine:
+    overdue = d.status == OPEN_DECISION and d.due_date is not None and d.due_date < today
+    return DecisionLine(
+        number=d.number, action=d.action, person=d.person_responsible, due=d.due_date,
+        status="Overdue" if overdue else DECISION_STATUS.get(d.status, _plain(d.status)), overdue=overdue,
+    )
+
+
+def _challenge(c: Challenge, today: date) -> ChallengeLine:
+    still_open = c.outcome is None and c.resolved_on is None
+    return ChallengeLine(
+        issue=_plain(c.issue), stage=_plain(c.stage), raised_on=c.raised_on, response_due=c.response_due,
+        open=still_open,
+        overdue=still_open and c.response_due is not None and is_response_overdue(c.response_due, today),
+    )
+
+
+def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
+    """One child's record as the page shows it on `today`."""
+    cal, settings = working_calendar(store), timescale_settings(store)
+    with store.session() as s:
+        child = s.scalars(
+            select(Child).where(Child.id == child_id).options(
+                selectinload(Child.periods).selectinload(PeriodOfCare.episodes),
+                selectinload(Child.people), selectinload(Child.reviews), selectinload(Child.decisions),
+                selectinload(Child.wishes), selectinload(Child.challenges),
+            )
+        ).one_or_none()
+        if child is None:
+            raise ChildNotFound(f"No child with id {child_id}")
+        periods = list(child.periods)
+        # Open decisions first, soonest due first; closed ones after, for the record.
+        decisions = sorted(
+            child.decisions, key=lambda d: (d.status != OPEN_DECISION, d.due_date or date.max, d.number or 0)
+        )
+        return ChildRecord(
+            id=child.id,
+            identity=_identity(child, today),
+            periods=tuple(_period(p, p is periods[-1] and p.end_date is None) for p in reversed(periods)),
+            people=tuple(_person(p) for p in sorted(child.people, key=_role_order)),
+            reviews=tuple(_reviews(child, cal, settings)),
+            next_review=_next_review(child, today, cal, settings),
+            decisions=tuple(_decision(d, today) for d in decisions),
+            wishes=tuple(
+                WishLine(w.recorded_on, _plain(w.how_obtained), w.words, w.agreed_to_share)
+                for w in _newest_first(child.wishes, "recorded_on")
+            ),
+            challenges=tuple(_challenge(c, today) for c in _newest_first(child.challenges, "raised_on")),
+        )

@@ -1,0 +1,245 @@
+"""The caseload dashboard on the demo caseload: sorting, filtering, search, keyboard, as-of date, timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QToolTip,
+)
+
+from iro_desktop.domain.calendar import add_months
+from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.caseload import CaseloadView
+from iro_desktop.gui.caseload.model import COL
+from iro_desktop.gui.caseload.timeline import columns_for
+from iro_desktop.services.caseload import CaseloadSummary, caseload_summary, load_caseload
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def view(qtbot, demo_store):
+    v = CaseloadView(demo_store, TODAY)
+    qtbot.addWidget(v)
+    v.resize(1400, 900)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def _shown(v: CaseloadView):
+    return v.proxy.visible_rows()
+
+
+def _click_header(qtbot, v: CaseloadView, col: int) -> None:
+    header = v.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_most_urgent_first_by_default(view, demo_store):
+    rows = _shown(view)
+    assert len(rows) == len(load_caseload(demo_store, TODAY))
+    overdue = [r for r in rows if r.status is Status.OVERDUE]
+    assert overdue and rows[: len(overdue)] == overdue  # every overdue child at the top
+    left = [r.working_days_left for r in rows if r.working_days_left is not None]
+    assert left == sorted(left)  # then fewest working days left
+    assert rows[-1].working_days_left is None or all(r.working_days_left is not None for r in rows)
+
+
+def test_header_click_sorts_by_name(qtbot, view):
+    _click_header(qtbot, view, COL["Name"])
+    names = [r.name.casefold() for r in _shown(view)]
+    assert names == sorted(names)
+    _click_header(qtbot, view, COL["Name"])
+    assert [r.name.casefold() for r in _shown(view)] == sorted(names, reverse=True)
+
+
+def test_dates_sort_as_dates_and_numbers_as_numbers(view):
+    view.table.sortByColumn(COL["Next review due"], Qt.SortOrder.AscendingOrder)
+    rows = _shown(view)
+    due = [r.next_review_due for r in rows if r.next_review_due]
+    assert due == sorted(due)  # as text "10 Dec" would come before "9 Dec"
+    assert rows[0].next_review_due == min(due)
+    assert all(r.next_review_due is None for r in rows[len(due):])  # nothing due: at the end
+    view.table.sortByColumn(COL["Age"], Qt.SortOrder.DescendingOrder)
+    ages = [r.age for r in _shown(view)]
+    assert ages == sorted(ages, reverse=True)  # as text "9" would beat "17"
+
+
+def test_filter_by_status(view, demo_store):
+    view.set_status_filter(Status.OVERDUE)
+    rows = _shown(view)
+    summary = caseload_summary(demo_store, load_caseload(demo_store, TODAY), TODAY)
+    assert rows and {r.status for r in rows} == {Status.OVERDUE}
+    assert len(rows) == summary.reviews_overdue == view.summary.figure("overdue")
+    assert view.statusFilter.currentText() == f"Overdue ({summary.reviews_overdue})"
+    view.set_status_filter(None)
+    assert len(_shown(view)) == len(load_caseload(demo_store, TODAY))
+
+
+def test_every_status_choice_filters(view):
+    everyone = _shown(view)
+    for status in Status:
+        view.set_status_filter(status)
+        assert {r.id for r in _shown(view)} == {r.id for r in everyone if r.status is status}
+
+
+def test_search_by_part_of_a_name(qtbot, view, demo_store):
+    target = _shown(view)[3]
+    part = target.name.split()[-1][:4]
+    qtbot.keyClicks(view.search, part.lower())
+    rows = _shown(view)
+    assert target in rows
+    assert all(part.casefold() in r.name.casefold() or part.casefold() in r.child.casefold() for r in rows)
+    assert len(rows) < len(load_caseload(demo_store, TODAY))
+
+
+def test_search_by_child_id(qtbot, view):
+    target = _shown(view)[5]
+    qtbot.keyClicks(view.search, target.child)
+    rows = _shown(view)
+    assert target in rows and all(target.child.casefold() in r.child.casefold() for r in rows)
+    view.search.clear()
+    qtbot.keyClicks(view.search, "no child is called this")
+    assert _shown(view) == [] and "Showing 0 of" in view.findChild(QLabel, "countLabel").text()
+
+
+def test_enter_opens_the_selected_child(qtbot, view):
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)  # arrows move the selection
+    expected = _shown(view)[1].id
+    with qtbot.waitSignal(view.child_opened, timeout=1000) as blocker:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert blocker.args == [expected]
+    with qtbot.waitSignal(view.child_opened, timeout=1000) as blocker:
+        qtbot.keyClick(view.table, Qt.Key.Key_Enter)
+    assert blocker.args == [expected]
+
+
+def test_double_click_opens_a_child(qtbot, view):
+    rect = view.table.visualRect(view.proxy.index(2, COL["Name"]))
+    expected = _shown(view)[2].id
+    # QTest's double click lacks the press an item view expects first, so click once before it.
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(view.child_opened, timeout=1000) as blocker:
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [expected]
+
+
+def test_search_box_enter_moves_into_the_results(qtbot, view):
+    qtbot.keyClicks(view.search, _shown(view)[0].name)
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.selected_child_id() == _shown(view)[0].id
+
+
+def test_as_of_date_moves_everything(view, demo_store):
+    # The child due closest to 8 working days from now (the demo has one at 8).
+    due_soon = [r for r in _shown(view) if r.status is Status.DUE_10WD]
+    soon = min(due_soon, key=lambda r: abs(r.working_days_left - 8))
+    before = view.summary.figure("overdue")
+    later = add_months(TODAY, 3)
+    view.asOf.setDate(QDate(later.year, later.month, later.day))  # as the IRO would, through the date box
+    assert view.as_of == later and view.timeline.as_of == later
+    moved = next(r for r in _shown(view) if r.id == soon.id)
+    assert moved.status is Status.OVERDUE and moved.working_days_left < 0
+    after = caseload_summary(demo_store, load_caseload(demo_store, later), later)
+    assert view.summary.figure("overdue") == after.reviews_overdue > before
+    left = [r.working_days_left for r in _shown(view) if r.working_days_left is not None]
+    assert left == sorted(left)  # still most urgent first
+    view.set_as_of(TODAY)
+    assert view.summary.figure("overdue") == before and view.asOf.date() == QDate(2026, 11, 25)
+
+
+def test_as_of_box_shows_uk_dates(view):
+    assert view.asOf.displayFormat() == "d MMM yyyy"
+    assert view.asOf.text() == "25 Nov 2026"
+
+
+def test_summary_strip_matches_the_read_model(view, demo_store):
+    s = caseload_summary(demo_store, load_caseload(demo_store, TODAY), TODAY)
+    figures = {
+        "allocated": s.allocated, "overdue": s.reviews_overdue, "week": s.due_this_week,
+        "month": s.due_this_month, "decisions": s.decisions_overdue, "challenges": s.challenges_awaiting,
+    }
+    assert {k: view.summary.figure(k) for k in figures} == figures
+
+
+def test_above_guidance_said_in_words(view):
+    view.summary.show_summary(CaseloadSummary(78, 50, 70, 0, 0, 0, 0, 0))
+    assert "78" == str(view.summary.figure("allocated"))
+    assert "(above guidance 50-70)" in view.summary.caption("allocated")
+    view.summary.show_summary(CaseloadSummary(58, 50, 70, 0, 0, 0, 0, 0))
+    assert "above" not in view.summary.caption("allocated")
+
+
+def test_timeline_marks_each_review_in_the_next_twelve_weeks(view):
+    rows = _shown(view)
+    cols = columns_for(rows, TODAY)
+    due = [m for col in cols for m in col if not m.booked]
+    booked = [m for col in cols for m in col if m.booked]
+    assert {m.row.id for m in cols[0]} == {r.id for r in rows if r.status is Status.OVERDUE}
+    horizon = date(2026, 11, 23).toordinal() + 84  # twelve weeks from the Monday of the as-of week
+    in_window = [r for r in rows if r.next_review_due and TODAY <= r.next_review_due
+                 and r.next_review_due.toordinal() < horizon]
+    assert len(due) == len(cols[0]) + len(in_window)
+    assert all(m.row.next_review_booked == m.when for m in booked)
+    assert view.timeline.placed_marks()  # painted somewhere on screen
+    first = cols[0][0] if cols[0] else due[0]
+    assert first.row.name in first.tooltip and first.row.status.label in first.tooltip
+
+
+def test_timeline_double_click_opens_the_child(qtbot, view):
+    placed = next(p for p in view.timeline.placed_marks() if len(p.marks) == 1)
+    with qtbot.waitSignal(view.child_opened, timeout=1000) as blocker:
+        qtbot.mouseDClick(view.timeline, Qt.MouseButton.LeftButton, pos=placed.rect.center().toPoint())
+    assert blocker.args == [placed.marks[0].row.id]
+
+
+def test_timeline_follows_the_filter(view):
+    view.set_status_filter(Status.ON_TRACK)
+    statuses = {m.row.status for col in view.timeline.columns() for m in col}
+    assert statuses <= {Status.ON_TRACK}
+
+
+def test_status_shown_by_word_as_well_as_colour(view):
+    for row in range(view.proxy.rowCount()):
+        text = view.proxy.index(row, COL["Status"]).data()
+        assert text in {s.label for s in Status}
+
+
+def test_every_interactive_widget_has_an_accessible_name(view):
+    kinds = (QAbstractButton, QLineEdit, QComboBox, QDateEdit, QAbstractItemView)
+    widgets = [w for k in kinds for w in view.findChildren(k) if w.parent() is not None]
+    widgets = [w for w in widgets if w.objectName() and not w.objectName().startswith("qt_")]
+    assert widgets
+    assert [w.objectName() for w in widgets if not w.accessibleName()] == []
+    assert view.timeline.accessibleName() and view.summary.accessibleName()
+
+
+def test_refresh_keeps_the_selection(view):
+    view.table.selectRow(4)
+    chosen = view.selected_child_id()
+    view.refresh()
+    assert view.selected_child_id() == chosen
+
+
+def test_timeline_tooltip_names_the_child(qtbot, view):
+    placed = next(p for p in view.timeline.placed_marks() if len(p.marks) == 1)
+    pos = placed.rect.center().toPoint()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, view.timeline.mapToGlobal(pos))
+    QApplication.sendEvent(view.timeline, event)
+    row = placed.marks[0].row
+    assert QToolTip.isVisible() and row.name in QToolTip.text() and row.status.label in QToolTip.text()

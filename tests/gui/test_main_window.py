@@ -1,0 +1,49 @@
+"""The main window: the caseload first, a child's page on Enter, back again; the demo is marked DEMO."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from iro_desktop.gui.main_window import MainWindow
+from tests.conftest import TODAY
+
+
+def test_opens_on_the_caseload_and_walks_to_a_child_and_back(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.pages.currentWidget() is window.caseload
+    assert window.windowTitle().startswith("DEMO")
+    table = window.caseload.table
+    table.setFocus()
+    table.selectRow(0)
+    expected = window.caseload.selected_child_id()
+    with qtbot.waitSignal(window.caseload.child_opened) as opened:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened.args == [expected]
+    assert window.pages.currentWidget() is window.child_page
+    window.findChild(QAction, "actionBack").trigger()
+    assert window.pages.currentWidget() is window.caseload
+
+
+def test_menus_show_shortcuts_for_the_common_actions(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    shortcuts = {
+        name: window.findChild(QAction, name).shortcut().toString()
+        for name in ("actionLock", "actionQuit", "actionCaseload", "actionRefresh")
+    }
+    assert shortcuts == {
+        "actionLock": "Ctrl+L",
+        "actionQuit": "Ctrl+Q",
+        "actionCaseload": "Ctrl+1",
+        "actionRefresh": "F5",
+    }
+
+
+def test_a_real_store_is_not_marked_demo(qtbot, store):
+    window = MainWindow(store, TODAY)
+    qtbot.addWidget(window)
+    assert "DEMO" not in window.windowTitle() and "Example Borough" in window.windowTitle()

@@ -1,0 +1,70 @@
+"""Regenerate the README's pictures: real windows under Xvfb on a fresh demo store (`make screenshots`).
+
+Run as `xvfb-run python -m tests.screenshots [OUTDIR]`; the store lives in a temporary folder and is removed.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from iro_desktop.paths import resources_dir
+
+TODAY = date(2026, 11, 25)
+
+
+def settle(app: QApplication, ms: int = 400) -> None:
+    """Let the window map and paint before it is grabbed (a grab too soon is black)."""
+    QTimer.singleShot(ms, app.quit)
+    app.exec()
+
+
+def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
+    widget.show()
+    widget.raise_()
+    settle(app)
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+def main(out: Path) -> None:
+    from iro_desktop.gui.main_window import MainWindow
+    from iro_desktop.gui.unlock import UnlockDialog
+    from iro_desktop.services.caseload import load_caseload
+    from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
+    from iro_desktop.store import create_store
+    from iro_desktop.store.keys import TEST_KDF
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    if QGuiApplication.platformName() != "xcb":
+        print("warning: not on X (run under xvfb-run for real windows)", file=sys.stderr)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.db"
+        store = create_store(db, DEMO_PASSPHRASE, kdf=TEST_KDF, is_demo=True)
+        populate_demo(store, TODAY)
+        store.close()
+        dialog = UnlockDialog(db)
+        dialog.passphrase.setText("wrong passphrase")
+        dialog.try_unlock()
+        save(app, dialog, out, "unlock")
+        dialog.passphrase.setText(DEMO_PASSPHRASE)
+        dialog.try_unlock()
+        window = MainWindow(dialog.store, TODAY)
+        window.resize(1360, 860)
+        save(app, window, out, "caseload")
+        rows = load_caseload(window.store, TODAY)
+        window.open_child(max(rows, key=lambda r: (r.decisions_open + r.challenges_open, r.age)).id)
+        save(app, window, out, "child")
+        window.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else resources_dir() / "screenshots")
