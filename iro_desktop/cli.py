@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from iro_desktop import __version__
-from iro_desktop.store import StoreError, change_passphrase, create_store, default_store_path, open_store
-from iro_desktop.store.keys import KdfParams
+from iro_desktop import store as store_api  # its heavy parts load on first use, so --help stays quick
+from iro_desktop.store.errors import StoreError
 
 PASSPHRASE_ENV = "IRO_DESKTOP_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "IRO_DESKTOP_NEW_PASSPHRASE"
@@ -23,10 +23,12 @@ class UsageError(Exception):
     """A problem with what the user typed: shown as it is, exit status 2."""
 
 
-def _kdf() -> KdfParams | None:
+def _kdf():
     spec = os.environ.get(KDF_ENV)
     if not spec:
         return None
+    from iro_desktop.store.keys import KdfParams
+
     t, m, p = (int(x) for x in spec.split(","))
     return KdfParams(t, m, p)
 
@@ -62,7 +64,7 @@ def new_passphrase(args) -> str:
 
 
 def _db(args) -> Path:
-    return Path(args.db) if args.db else default_store_path()
+    return Path(args.db) if args.db else store_api.default_store_path()
 
 
 def _as_of(args) -> date:
@@ -75,7 +77,7 @@ def _as_of(args) -> date:
 
 
 def cmd_init(args) -> int:
-    store = create_store(
+    store = store_api.create_store(
         _db(args),
         passphrase(args, confirm=True),
         kdf=_kdf(),
@@ -89,7 +91,7 @@ def cmd_init(args) -> int:
 
 def cmd_passphrase(args) -> int:
     db = _db(args)
-    change_passphrase(db, passphrase(args), new_passphrase(args))
+    store_api.change_passphrase(db, passphrase(args), new_passphrase(args))
     print("Passphrase changed. The old passphrase no longer opens this store.")
     return 0
 
@@ -98,7 +100,7 @@ def cmd_demo(args) -> int:
     from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
 
     secret = os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
-    store = create_store(_db(args), secret, kdf=_kdf(), is_demo=True)
+    store = store_api.create_store(_db(args), secret, kdf=_kdf(), is_demo=True)
     try:
         populate_demo(store, _as_of(args))
     finally:
@@ -113,7 +115,7 @@ def cmd_caseload(args) -> int:
     from iro_desktop.domain.calendar import format_date
     from iro_desktop.services.caseload import load_caseload
 
-    store = open_store(_db(args), passphrase(args))
+    store = store_api.open_store(_db(args), passphrase(args))
     try:
         rows = load_caseload(store, _as_of(args))
     finally:
@@ -148,7 +150,7 @@ def cmd_import_903(args) -> int:
     from iro_desktop.services.import903 import ImportProblem, import_903
 
     selection = _import_selection(args)
-    store = open_store(_db(args), passphrase(args))
+    store = store_api.open_store(_db(args), passphrase(args))
     try:
         report = import_903(store, Path(args.source), selection)
     except ImportProblem as exc:
@@ -183,7 +185,7 @@ def cmd_export_903(args) -> int:
     from iro_desktop.services.export903 import ExportProblem, export_903
 
     year = _collection_year(args)
-    store = open_store(_db(args), passphrase(args))
+    store = store_api.open_store(_db(args), passphrase(args))
     try:
         result = export_903(store, Path(args.outdir), year, args.with_header_episodes, args.force)
     except ExportProblem as exc:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit
 
+from iro_desktop import store as store_api
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.store import Store, StoreError, open_store
+from iro_desktop.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from iro_desktop.store import Store
 
 
 class UnlockDialog(QDialog):
@@ -30,7 +35,7 @@ class UnlockDialog(QDialog):
     def try_unlock(self) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF takes about half a second
         try:
-            self.store = open_store(self.db, self.passphrase.text())
+            self.store = store_api.open_store(self.db, self.passphrase.text())
         except StoreError as exc:
             self.show_error(str(exc))
             return

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
@@ -25,14 +24,6 @@ from iro_desktop.store.errors import DamagedStore, NoStore, NotAStore, StoreExis
 from iro_desktop.store.models import Profile, Setting
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
-
-
-def default_store_path() -> Path:
-    return platformdirs.user_data_path("iro-desktop", appauthor=False) / "iro-desktop.db"
-
-
-def default_demo_path() -> Path:
-    return platformdirs.user_data_path("iro-desktop", appauthor=False) / "demo.db"
 
 
 @dataclass

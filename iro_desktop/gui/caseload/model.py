@@ -81,22 +81,40 @@ COLUMNS: list[Column] = [
     ("Name", lambda r: r.name, lambda r: r.name.casefold(), lambda r: "\n".join((r.child, *r.flags))),
     ("Child ID", lambda r: r.child, lambda r: r.child.casefold(), lambda r: r.child),
     ("Age", lambda r: str(r.age), lambda r: r.age, lambda r: f"Born {format_date(r.dob)}"),
-    ("Legal status", lambda r: r.legal_status or "", lambda r: r.legal_status or "~",
-     lambda r: LEGAL_STATUS.get(r.legal_status or "", "")),
+    (
+        "Legal status",
+        lambda r: r.legal_status or "",
+        lambda r: r.legal_status or "~",
+        lambda r: LEGAL_STATUS.get(r.legal_status or "", ""),
+    ),
     ("Placement", _placement, lambda r: _placement(r).casefold() or "~", _placement_tip),
-    ("Looked after\nsince", lambda r: _day(r.looked_after_since), lambda r: _ordinal(r.looked_after_since),
-     lambda r: ""),
+    (
+        "Looked after\nsince",
+        lambda r: _day(r.looked_after_since),
+        lambda r: _ordinal(r.looked_after_since),
+        lambda r: "",
+    ),
     ("Last\nreview", lambda r: _day(r.last_review), lambda r: _ordinal(r.last_review), lambda r: ""),
     ("Next review\ndue", lambda r: _day(r.next_review_due), lambda r: _ordinal(r.next_review_due), _due_tip),
-    ("Working\ndays left", lambda r: "" if r.working_days_left is None else str(r.working_days_left),
-     lambda r: _NEVER if r.working_days_left is None else r.working_days_left, lambda r: ""),
+    (
+        "Working\ndays left",
+        lambda r: "" if r.working_days_left is None else str(r.working_days_left),
+        lambda r: _NEVER if r.working_days_left is None else r.working_days_left,
+        lambda r: "",
+    ),
     ("Status", lambda r: r.status.label, _urgency, lambda r: r.status.label),
-    ("Decisions\nopen", lambda r: _count(r.decisions_open, r.decisions_overdue, "overdue"),
-     lambda r: r.decisions_overdue * _NEVER + r.decisions_open,
-     lambda r: f"{r.decisions_open} open, {r.decisions_overdue} overdue"),
-    ("Challenges\nopen", lambda r: _count(r.challenges_open, r.challenges_overdue, "awaiting"),
-     lambda r: r.challenges_overdue * _NEVER + r.challenges_open,
-     lambda r: f"{r.challenges_open} open, {r.challenges_overdue} awaiting a response past its due date"),
+    (
+        "Decisions\nopen",
+        lambda r: _count(r.decisions_open, r.decisions_overdue, "overdue"),
+        lambda r: r.decisions_overdue * _NEVER + r.decisions_open,
+        lambda r: f"{r.decisions_open} open, {r.decisions_overdue} overdue",
+    ),
+    (
+        "Challenges\nopen",
+        lambda r: _count(r.challenges_open, r.challenges_overdue, "awaiting"),
+        lambda r: r.challenges_overdue * _NEVER + r.challenges_open,
+        lambda r: f"{r.challenges_open} open, {r.challenges_overdue} awaiting a response past its due date",
+    ),
 ]
 # Headers break over two lines to keep columns narrow; code names a column by its one-line header.
 COL = {header.replace("\n", " "): i for i, (header, *_rest) in enumerate(COLUMNS)}
@@ -109,11 +127,16 @@ class CaseloadModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
+        self._cells: list[list[tuple]] = []
 
     def set_rows(self, rows: list[CaseloadRow]) -> None:
         self.beginResetModel()
         # Alphabetical underneath, so rows that tie on any sort key stay in name order (the sort is stable).
         self._rows = sorted(rows, key=lambda r: (r.name.casefold(), r.child))
+        # Text, sort key and tooltip of every cell, worked out once: painting and sorting ask for them often.
+        self._cells = [
+            [(text(r), key(r), tip(r) or None) for _h, text, key, tip in COLUMNS] for r in self._rows
+        ]
         self.endResetModel()
 
     def row_at(self, row: int) -> CaseloadRow:
@@ -140,15 +163,15 @@ class CaseloadModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r, col = self._rows[index.row()], index.column()
-        _header, text, key, tip = COLUMNS[col]
+        text, key, tip = self._cells[index.row()][col]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return text(r)
+            return text
         if role == Qt.ItemDataRole.UserRole:
-            return key(r)
+            return key
         if role == CHILD_ID_ROLE:
             return r.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip(r) or None
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return self._emphasis(r, col, role)
