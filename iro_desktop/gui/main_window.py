@@ -42,6 +42,8 @@ class MainWindow(QMainWindow):
         self._action("actionBack").triggered.connect(self.show_caseload)
         self._action("actionRefresh").triggered.connect(self.refresh)
         self._action("actionAbout").triggered.connect(self.about)
+        self._action("actionImport903").triggered.connect(self.import_903)
+        self._action("actionExport903").triggered.connect(self.export_903)
         self._action("actionLock").triggered.connect(
             self.close
         )  # full lock-in-place comes with the security work
@@ -61,6 +63,21 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.caseload.refresh()
+
+    def import_wizard(self):
+        from iro_desktop.gui.import903.wizard import Import903Wizard
+
+        wizard = Import903Wizard(self.store, self)
+        wizard.imported.connect(lambda _report: self.refresh())  # new children appear at once
+        return wizard
+
+    def import_903(self) -> None:
+        self.import_wizard().exec()
+
+    def export_903(self) -> None:
+        from iro_desktop.gui.import903.export_dialog import Export903Dialog
+
+        Export903Dialog(self.store, self.caseload.as_of, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

@@ -47,3 +47,17 @@ def test_a_real_store_is_not_marked_demo(qtbot, store):
     window = MainWindow(store, TODAY)
     qtbot.addWidget(window)
     assert "DEMO" not in window.windowTitle() and "Example Borough" in window.windowTitle()
+
+
+def test_children_imported_through_the_file_menu_appear_on_the_caseload(qtbot, store):
+    from iro_desktop.services.import903 import import_903
+    from tests.interop.conftest import fake_903
+
+    window = MainWindow(store, TODAY)
+    qtbot.addWidget(window)
+    assert window.caseload.model.rowCount() == 0
+    assert window.findChild(QAction, "actionImport903").shortcut().toString() == "Ctrl+I"
+    wizard = window.import_wizard()
+    report = import_903(store, fake_903("d2i_fake_tiny"))  # what the wizard's worker runs
+    wizard.imported.emit(report)
+    assert window.caseload.model.rowCount() == 8

@@ -1,0 +1,100 @@
+"""The export dialog: collection year, with or without header and episodes, which folder. Layout in
+ui/export903_dialog.ui; the work is services.export903.export_903, which takes well under a second."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
+
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services.export903 import CollectionYear, ExportProblem, ExportResult, export_903
+from iro_desktop.store import Store
+
+YEARS_OFFERED = 6  # this collection year and the five before it
+LEFT_OUT_SHOWN = 8  # the dialog stays a dialog; the command line lists them all
+ALL_YEARS = "All years (every review held)"
+_PROBLEM_STYLE = "color: #a4262c; font-weight: bold;"
+
+
+class Export903Dialog(QDialog):
+    def __init__(self, store: Store, today: date, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "export903_dialog.ui")
+        self.store = store
+        self.result_of_export: ExportResult | None = None
+        self.year_combo: QComboBox = find(self, QComboBox, "yearCombo")
+        self.header_episodes: QCheckBox = find(self, QCheckBox, "headerEpisodesCheck")
+        self.folder_edit: QLineEdit = find(self, QLineEdit, "folderEdit")
+        self.replace_check: QCheckBox = find(self, QCheckBox, "replaceCheck")
+        self.message: QLabel = find(self, QLabel, "messageLabel")
+        buttons: QDialogButtonBox = find(self, QDialogButtonBox, "buttons")
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText("&Export")
+        self.export_button.clicked.connect(self.export)
+        buttons.rejected.connect(self.reject)
+        find(self, QPushButton, "browseButton").clicked.connect(self._browse)
+        self.folder_edit.textChanged.connect(self._folder_changed)
+        self.replace_check.toggled.connect(self._folder_changed)
+        self._offer_years(CollectionYear.containing(today))
+        self._folder_changed()
+
+    def _offer_years(self, current: CollectionYear) -> None:
+        for end_year in range(current.end_year, current.end_year - YEARS_OFFERED, -1):
+            year = CollectionYear(end_year)
+            self.year_combo.addItem(year.label, year)
+        self.year_combo.addItem(ALL_YEARS, None)
+
+    def folder(self) -> Path:
+        return Path(self.folder_edit.text().strip()).expanduser()
+
+    def _folder_not_empty(self) -> bool:
+        folder = self.folder()
+        return bool(self.folder_edit.text().strip()) and folder.is_dir() and any(folder.iterdir())
+
+    def _folder_changed(self) -> None:
+        not_empty = self._folder_not_empty()
+        self.replace_check.setVisible(not_empty)
+        if not not_empty:
+            self.replace_check.setChecked(False)
+        self.export_button.setEnabled(
+            bool(self.folder_edit.text().strip()) and (not not_empty or self.replace_check.isChecked())
+        )
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder for the 903 files")
+        if chosen:
+            self.folder_edit.setText(chosen)
+
+    def export(self) -> None:
+        try:
+            self.result_of_export = export_903(
+                self.store,
+                self.folder(),
+                self.year_combo.currentData(),
+                with_header_episodes=self.header_episodes.isChecked(),
+                force=self.replace_check.isChecked(),
+            )
+        except ExportProblem as exc:
+            self._say(str(exc), problem=True)
+            return
+        lines = self.result_of_export.summary_lines(max_listed=LEFT_OUT_SHOWN)
+        self._say(
+            "<br>".join("• " + escape(line[2:]) if line.startswith("  ") else escape(line) for line in lines)
+        )
+        self._folder_changed()  # the folder is not empty any more: exporting again needs the IRO's say
+
+    def _say(self, text: str, problem: bool = False) -> None:
+        self.message.setStyleSheet(_PROBLEM_STYLE if problem else "")
+        self.message.setText(text)

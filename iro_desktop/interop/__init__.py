@@ -1,0 +1,1 @@
+"""Data exchange with the council's systems: the SSDA903 return (children looked after)."""

@@ -1,0 +1,561 @@
+"""Loading the IRO's caseload from the council's SSDA903 extract: a folder of CSV files or the XML form.
+
+The whole import is one transaction: interrupted, it leaves the store as it was. Importing the same files
+again changes nothing; next month's extract updates what changed and adds what is new. Only the 903's own
+facts are written (date of birth, sex, ethnicity, UPN, episodes, periods of care, reviews with source
+"903"): what the IRO recorded in the app (reviews with source "app", names, people, decisions, wishes,
+challenges, review-cycle settings) is never touched, and nothing is ever deleted but an empty period.
+
+A review row is taken only if the app would accept it at entry (services.reviews_check), so the store
+never holds a review the export would have to leave out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.interop import ssda903
+from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, ReviewRow, Where
+from iro_desktop.services.reviews_check import review_entry_findings
+from iro_desktop.store import Store
+from iro_desktop.store.keys import write_atomically
+from iro_desktop.store.models import Child, Episode, PeriodOfCare, Review
+
+IMPORTED = "903"  # Review.source of reviews that came from the council's data
+STARTED = "S"  # RNE: started to be looked after, so a new period of care begins
+NEW_CHILD_FIRST_NAME = "Child"  # the 903 holds no names: "Child 123456" until the IRO names them
+CHUNK = 500  # stay well inside SQLite's limit on bound parameters
+RULE_KINDS = {
+    "1012": "child has no episodes (903 rule 1012)",
+    "399": "child's episodes are all short breaks (903 rule 399)",
+    "440": "PN0 for a child aged 4 or over (903 rule 440)",
+    "441": "PN1-PN7 for a child under 4 (903 rule 441)",
+    "167": "REVIEW_CODE not PN0-PN7",
+    "": "review before the child's date of birth",
+}
+# Said of the data rather than of an IRO typing a review: what the council's records show.
+CHILD_RULE_REASONS = {
+    "1012": "CHILD {child} has no episodes in the files or your caseload, so the review fits no period",
+    "399": "CHILD {child}'s episodes are all short breaks (LS V3/V4): the 903 holds no reviews for them",
+}
+AGE_CODE_RULES = {"440", "441"}  # the review was held; only its participation code is wrong
+REPORT_COLUMNS = ("file", "row", "column", "value", "outcome", "reason")
+
+Progress = Callable[[int, int], None]  # (steps done, steps in all); may raise ImportCancelled
+
+
+class ImportProblem(Exception):
+    """The import cannot start (unreadable files, a column that is not there): a plain sentence."""
+
+
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop the import; the store is left as it was."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which children in the extract are the IRO's: all, a list of ids, or rows carrying their name."""
+
+    child_ids: frozenset[str] | None = None
+    iro_name: str | None = None
+    iro_column: str = "IRO"
+
+    @classmethod
+    def of_ids(cls, ids: Iterable[str]) -> Selection:
+        return cls(child_ids=frozenset(i.strip() for i in ids if i.strip()))
+
+    @classmethod
+    def by_iro(cls, name: str, column: str = "IRO") -> Selection:
+        return cls(iro_name=name.strip(), iro_column=column.strip().upper())
+
+    def describe(self) -> str:
+        if self.child_ids is not None:
+            return f"the {len(self.child_ids)} children listed"
+        if self.iro_name:
+            return f"the children whose rows carry {self.iro_name!r} in the {self.iro_column} column"
+        return "all children"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def text(self) -> str:
+        parts = [f"{self.created} created", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        return ", ".join(parts + ([f"{self.removed} removed"] if self.removed else []))
+
+
+@dataclass
+class ImportReport:
+    source: Path
+    selection: Selection
+    children: Counts = field(default_factory=Counts)
+    periods: Counts = field(default_factory=Counts)
+    episodes: Counts = field(default_factory=Counts)
+    reviews: Counts = field(default_factory=Counts)
+    reviews_in_app: int = 0  # the IRO already recorded a review that day in the app: theirs is kept
+    other_children_rows: int = 0  # rows of children the IRO did not choose
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[Issue]:
+        return [i for i in self.issues if i.refused]
+
+    @property
+    def rows_refused(self) -> int:
+        """Rows not taken: a row refused for two reasons is one row."""
+        return len({i.where for i in self.issues if i.refused})
+
+    @property
+    def left_out(self) -> list[Issue]:
+        return [i for i in self.issues if not i.refused]
+
+    def by_kind(self, refused: bool = True) -> list[tuple[str, int]]:
+        counts = Counter(i.kind for i in self.issues if i.refused == refused)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"Imported {self.source.name} for {self.selection.describe()}.",
+            f"Children: {self.children.text()}",
+            f"Periods of care: {self.periods.text()}",
+            f"Episodes: {self.episodes.text()}",
+            f"Reviews: {self.reviews.text()}"
+            + (f", {self.reviews_in_app} already recorded in the app (kept)" if self.reviews_in_app else ""),
+        ]
+        if self.other_children_rows:
+            lines.append(f"Rows for other children, not imported: {self.other_children_rows}")
+        several = len(self.refused) > self.rows_refused
+        lines.append(
+            f"Rows refused: {self.rows_refused}" + (", some for more than one reason" if several else "")
+        )
+        lines += [f"  {n:>6}  {kind}" for kind, n in self.by_kind(refused=True)]
+        if self.left_out:
+            lines.append(f"Values left out of rows that were taken: {len(self.left_out)}")
+            lines += [f"  {n:>6}  {kind}" for kind, n in self.by_kind(refused=False)]
+        lines += [f"Note: {note}" for note in self.notes]
+        return lines
+
+    def csv_rows(self) -> list[tuple[str, ...]]:
+        rows = [("", "", "", "", "note", note) for note in self.notes]
+        # In file order; XML places have no row number and keep the order they were read in.
+        for i in sorted(self.issues, key=lambda i: (i.where.file, i.where.row or 0)):
+            place = str(i.where.row) if i.where.row is not None else i.where.element or ""
+            outcome = "row refused" if i.refused else "value left out, row taken"
+            rows.append((i.where.file, place, i.column, i.value, outcome, i.reason))
+        return rows
+
+    def save_csv(self, path: Path) -> None:
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(self.csv_rows())
+        write_atomically(Path(path), out.getvalue().encode("utf-8"))
+
+
+@dataclass
+class _ChildRows:
+    """One child's rows from the extract, checked for format, before the store is consulted."""
+
+    ref: str
+    header: HeaderRow | None = None
+    header_refused_at: Where | None = None
+    episodes: list[EpisodeRow] = field(default_factory=list)
+    reviews: list[ReviewRow] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the import
+
+
+def import_903(
+    store: Store, source: Path, selection: Selection = Selection(), progress: Progress | None = None
+) -> ImportReport:
+    """Read, check and write in one transaction; the report lists every row not taken and why."""
+    source = Path(source)
+    try:
+        extract = ssda903.read_extract(source)
+    except ssda903.ExtractError as exc:
+        raise ImportProblem(str(exc)) from exc
+    report = ImportReport(source, selection, notes=list(extract.notes))
+    chosen = choose_children(extract, selection, report)
+    by_child = _check_rows(extract, chosen, report)
+    with store.session() as s, s.no_autoflush:  # one flush, between children and their reviews
+        _write(s, by_child, report, progress or (lambda done, total: None))
+    return report
+
+
+def _write(s: Session, by_child: dict[str, _ChildRows], report: ImportReport, progress: Progress) -> None:
+    stored = _stored_children(s, list(by_child))
+    refs = sorted(by_child)
+    total = 2 * len(refs) + 1
+    placed: dict[str, tuple[Child, list[Episode], bool]] = {}
+    for n, ref in enumerate(refs, start=1):
+        child, changed = _apply_child(s, by_child[ref], stored.get(ref), report)
+        if child is not None:
+            before = _tally(report)
+            episodes = _apply_episodes(child, by_child[ref].episodes, report)
+            placed[ref] = (child, episodes, changed or _tally(report) != before)
+        progress(n, total)
+    s.flush()  # periods get their ids, which reviews refer to
+    progress(len(refs) + 1, total)
+    for n, ref in enumerate(refs, start=len(refs) + 2):
+        if ref in placed:
+            child, episodes, changed = placed[ref]
+            before = _tally(report)
+            _apply_reviews(child, episodes, by_child[ref].reviews, report)
+            _remove_empty_periods(child, report)
+            _count(report.children, ref not in stored, changed or _tally(report) != before)
+        progress(n, total)
+
+
+def _tally(report: ImportReport) -> tuple[int, ...]:
+    """Everything written so far: a child whose tally moves while it is imported has changed."""
+    counts = (report.periods, report.episodes, report.reviews)
+    return tuple(n for c in counts for n in (c.created, c.updated, c.removed))
+
+
+def _stored_children(s: Session, refs: list[str]) -> dict[str, Child]:
+    found = {}
+    for i in range(0, len(refs), CHUNK):
+        query = (
+            select(Child)
+            .where(Child.child_ref.in_(refs[i : i + CHUNK]))
+            .options(
+                selectinload(Child.periods).selectinload(PeriodOfCare.episodes), selectinload(Child.reviews)
+            )
+        )
+        found.update({c.child_ref: c for c in s.scalars(query)})
+    return found
+
+
+def _assign(obj, values: dict) -> bool:
+    """Set only the values that differ, so a repeated import writes nothing; True if any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+# ---------------------------------------------------------------- choosing children and checking rows
+
+
+def choose_children(extract: ssda903.Extract, selection: Selection, report: ImportReport) -> set[str]:
+    in_files = {r.get("CHILD") for rows in extract.tables.values() for r in rows} - {""}
+    if selection.child_ids is not None:
+        missing = sorted(selection.child_ids - in_files)
+        if missing:
+            report.notes.append(f"Not in the files, so not imported: {', '.join(missing)}.")
+        return set(selection.child_ids) & in_files
+    if selection.iro_name:
+        return _children_by_iro(extract, selection, report)
+    return in_files
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _children_by_iro(extract: ssda903.Extract, selection: Selection, report: ImportReport) -> set[str]:
+    column, wanted = selection.iro_column, _normal(selection.iro_name or "")
+    rows = [r for table in extract.tables.values() for r in table if column in r.values]
+    if not rows:
+        raise ImportProblem(
+            f"None of the files has the column {column}, so children cannot be chosen by name. "
+            "Choose them by id, or import all."
+        )
+    chosen = {r.get("CHILD") for r in rows if _normal(r.get(column)) == wanted} - {""}
+    if not chosen:
+        names = sorted({r.get(column) for r in rows} - {""})
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        report.notes.append(
+            f"No row carries {selection.iro_name!r} in the {column} column. Names there: {shown}."
+        )
+    return chosen
+
+
+def _check_rows(extract: ssda903.Extract, chosen: set[str], report: ImportReport) -> dict[str, _ChildRows]:
+    _note_extra_columns(extract, report)
+    by_child: dict[str, _ChildRows] = {}
+    parsers = {
+        "header": ssda903.parse_header,
+        "episodes": ssda903.parse_episode,
+        "reviews": ssda903.parse_review,
+    }
+    for table, parse in parsers.items():
+        for raw in extract.rows(table):
+            ref = raw.get("CHILD")
+            if ref and ref not in chosen:
+                report.other_children_rows += 1
+                continue
+            record, issues = parse(raw)
+            report.issues += issues
+            if ref:
+                _file(by_child.setdefault(ref, _ChildRows(ref)), table, record, raw.where, report)
+    return by_child
+
+
+def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportReport) -> None:
+    if table == "episodes" and record is not None:
+        rows.episodes.append(record)
+    elif table == "reviews" and record is not None:
+        rows.reviews.append(record)
+    elif table == "header" and record is None:
+        rows.header_refused_at = rows.header_refused_at or where
+    elif table == "header" and rows.header is None:
+        rows.header = record
+    elif table == "header":
+        why = f"CHILD {rows.ref} already has a header row ({rows.header.where}); this one was not taken."
+        report.issues.append(Issue(where, "CHILD", rows.ref, why, "child in the header twice"))
+
+
+def _note_extra_columns(extract: ssda903.Extract, report: ImportReport) -> None:
+    used = report.selection.iro_column if report.selection.iro_name else None
+    for name, columns in extract.extra_columns.items():
+        if used in columns:
+            report.notes.append(f"{name}: the {used} column was read to choose your children.")
+        ignored = [c for c in columns if c != used]
+        if ignored:
+            report.notes.append(f"{name}: columns outside the 903 layout were ignored: {', '.join(ignored)}.")
+
+
+# ---------------------------------------------------------------- children and episodes
+
+
+def _apply_child(
+    s: Session, rows: _ChildRows, child: Child | None, report: ImportReport
+) -> tuple[Child | None, bool]:
+    if rows.header is None and child is None:
+        _refuse_orphans(rows, report)
+        return None, False
+    if rows.header is None:
+        return child, False
+    values = {
+        "dob": rows.header.dob,
+        "sex": rows.header.sex,
+        "ethnicity": rows.header.ethnic,
+        "upn": rows.header.upn,
+    }
+    if child is None:
+        # Empty collections given, not loaded later: a new child needs no query, so no flush per child.
+        child = Child(child_ref=rows.ref, first_name=NEW_CHILD_FIRST_NAME, last_name=rows.ref, **values)
+        child.periods, child.reviews = [], []
+        s.add(child)
+        return child, True
+    return child, _assign(child, values)
+
+
+def _refuse_orphans(rows: _ChildRows, report: ImportReport) -> None:
+    if rows.header_refused_at is not None:
+        why = (
+            f"CHILD {rows.ref}'s header row ({rows.header_refused_at}) was refused, so this row has no child."
+        )
+        kind = "child's header row refused"
+    else:
+        why = f"CHILD {rows.ref} is not in the header table nor already in your caseload (903 rule INT08)."
+        kind = "child not in the header (903 rule INT08)"
+    for record in [*rows.episodes, *rows.reviews]:
+        report.issues.append(Issue(record.where, "CHILD", rows.ref, why, kind))
+
+
+def _episode_values(row: EpisodeRow) -> dict:
+    return {
+        "start_date": row.start,
+        "reason_new": row.reason_new,
+        "legal_status": row.legal_status,
+        "category_of_need": row.category_of_need,
+        "placement_type": row.placement_type,
+        "placement_provider": row.placement_provider,
+        "placement_postcode": row.placement_postcode,
+        "end_date": row.end,
+        "end_reason": row.end_reason,
+        "reason_place_change": row.reason_place_change,
+    }
+
+
+def _apply_episodes(child: Child, rows: list[EpisodeRow], report: ImportReport) -> list[Episode]:
+    """Episodes are matched on their start date; carer and address typed in the app are kept."""
+    by_start = {e.start_date: e for p in child.periods for e in p.episodes}
+    seen: dict[date, Where] = {}
+    for row in rows:
+        if row.start in seen:
+            report.issues.append(_duplicate(row.where, "DECOM", row.start, seen[row.start], "episode"))
+            continue
+        seen[row.start] = row.where
+        episode = by_start.get(row.start)
+        if episode is None:
+            by_start[row.start] = Episode(**_episode_values(row))
+            report.episodes.created += 1
+        elif _assign(episode, _episode_values(row)):
+            report.episodes.updated += 1
+        else:
+            report.episodes.unchanged += 1
+    episodes = sorted(by_start.values(), key=lambda e: e.start_date)
+    _arrange_periods(child, episodes, report)
+    return episodes
+
+
+def _duplicate(where: Where, column: str, day: date, first: Where, what: str) -> Issue:
+    why = f"This child's {what} of {format_date(day)} is already at {first}; this row was not taken."
+    return Issue(where, column, ssda903.format_date(day), why, f"same {what} twice")
+
+
+def _periods_of(episodes: list[Episode]) -> list[list[Episode]]:
+    """A new period of care starts at the first episode and at every episode whose reason is S."""
+    groups: list[list[Episode]] = []
+    for episode in episodes:
+        if not groups or episode.reason_new == STARTED:
+            groups.append([])
+        groups[-1].append(episode)
+    return groups
+
+
+def _arrange_periods(child: Child, episodes: list[Episode], report: ImportReport) -> None:
+    used: set[int] = set()
+    for group in _periods_of(episodes):
+        period = _period_for(child, group, used)
+        used.add(id(period))
+        last = group[-1]
+        ended = last.end_date is not None and last.end_reason != ssda903.CONTINUES
+        values = {
+            "start_date": group[0].start_date,
+            "end_date": last.end_date if ended else None,
+            "end_reason": last.end_reason if ended else None,
+        }
+        new = period not in child.periods
+        if new:
+            child.periods.append(period)
+        changed = _assign(period, values)
+        moved = [e for e in group if e.period is not period]
+        for episode in moved:
+            period.episodes.append(episode)
+        _count(report.periods, new, changed or bool(moved))
+
+
+def _period_for(child: Child, group: list[Episode], used: set[int]) -> PeriodOfCare:
+    """The stored period already holding one of these episodes, or starting the same day, or a new one."""
+    for episode in group:
+        if episode.period is not None and id(episode.period) not in used:
+            return episode.period
+    for period in child.periods:
+        if period.start_date == group[0].start_date and id(period) not in used:
+            return period
+    return PeriodOfCare(start_date=group[0].start_date, episodes=[])
+
+
+def _count(counts: Counts, new: bool, changed: bool) -> None:
+    if new:
+        counts.created += 1
+    elif changed:
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
+def _remove_empty_periods(child: Child, report: ImportReport) -> None:
+    """A period left with no episodes (the council merged two) goes, unless an app review points to it."""
+    referred = {r.period_id for r in child.reviews}
+    for period in list(child.periods):
+        if not period.episodes and period.id not in referred:
+            child.periods.remove(period)
+            report.periods.removed += 1
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def _apply_reviews(
+    child: Child, episodes: list[Episode], rows: list[ReviewRow], report: ImportReport
+) -> None:
+    """Take each review held; an app review on the same day is the IRO's and is kept.
+
+    A participation code that contradicts the child's age (903 rules 440/441) is left out and reported,
+    but the review is taken: it was held, and dropping its date would make the child look overdue.
+    """
+    by_day = {r.held_date: r for r in child.reviews if r.held_date is not None}
+    periods = sorted(child.periods, key=lambda p: p.start_date)
+    seen: dict[date, Where] = {}
+    for row in rows:
+        problems = _review_problems(child, episodes, row, seen)
+        report.issues += problems
+        if any(p.refused for p in problems):
+            continue
+        seen[row.held] = row.where
+        code = None if problems else row.code  # a code that contradicts the child's age waits for the IRO
+        _take_review(child, by_day.get(row.held), row, code, _period_on(periods, row.held), report)
+    _number_reviews(child)
+
+
+def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen: dict) -> list[Issue]:
+    if row.held in seen:
+        return [_duplicate(row.where, "REVIEW", row.held, seen[row.held], "review")]
+    if row.dob is not None and row.dob != child.dob:
+        given, known = ssda903.format_date(row.dob), ssda903.format_date(child.dob)
+        why = f"DOB {given} differs from the child's date of birth {known} in the header (903 rule INT17)."
+        return [
+            Issue(row.where, "DOB", ssda903.format_date(row.dob), why, "DOB differs from the header (INT17)")
+        ]
+    issues = []
+    for problem in review_entry_findings(child, row.held, row.code, episodes):
+        column = "REVIEW_CODE" if problem.rule in ("440", "441", "167") else "CHILD"
+        value = row.code if column == "REVIEW_CODE" else row.child
+        why = CHILD_RULE_REASONS.get(problem.rule, problem.message).replace("{child}", row.child)
+        why = why.rstrip(".") + (f" (903 rule {problem.rule})." if problem.rule else ".")
+        code_only = problem.rule in AGE_CODE_RULES
+        if code_only:
+            why += " The review was taken without its code: record the right one in the app."
+        issues.append(Issue(row.where, column, value, why, RULE_KINDS[problem.rule], refused=not code_only))
+    return issues
+
+
+def _period_on(periods: list[PeriodOfCare], day: date) -> PeriodOfCare:
+    """The period the review belongs to: the latest one begun by that day, else the first."""
+    begun = [p for p in periods if p.start_date <= day]
+    return begun[-1] if begun else periods[0]
+
+
+def _take_review(
+    child: Child, existing: Review | None, row: ReviewRow, code: str | None, period, report: ImportReport
+) -> None:
+    if existing is not None and existing.source != IMPORTED:
+        report.reviews_in_app += 1
+        return
+    values = {
+        "held_date": row.held,
+        "participation_code": code,
+        "status": "held",
+        "period_id": period.id,
+        "source": IMPORTED,
+    }
+    if existing is None:
+        child.reviews.append(Review(**values))
+        report.reviews.created += 1
+    else:
+        _count(report.reviews, False, _assign(existing, values))
+
+
+def _number_reviews(child: Child) -> None:
+    """Imported reviews are numbered in date order within their period; app reviews keep their numbers."""
+    held = defaultdict(list)
+    for review in child.reviews:
+        if review.held_date is not None:
+            held[review.period_id].append(review)
+    for reviews in held.values():
+        for number, review in enumerate(sorted(reviews, key=lambda r: r.held_date), start=1):
+            if review.source == IMPORTED and review.number != number:
+                review.number = number
