@@ -61,6 +61,7 @@ class Child(Base):
     review_cycle_start: Mapped[date | None] = mapped_column(Date)
     early_review_by: Mapped[date | None] = mapped_column(Date)
     early_review_reason: Mapped[str | None] = mapped_column(Text)
+    early_review_requested_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     periods: Mapped[list[PeriodOfCare]] = relationship(
@@ -169,7 +170,11 @@ class Review(Base):
     spoke_alone: Mapped[bool | None] = mapped_column(Boolean)
     spoke_alone_date: Mapped[date | None] = mapped_column(Date)
     spoke_alone_place: Mapped[str | None] = mapped_column(String(200))
+    not_alone_category: Mapped[str | None] = mapped_column(String(24))  # declined, not_appropriate, other
     not_alone_reason: Mapped[str | None] = mapped_column(Text)
+    adjourned_on: Mapped[date | None] = mapped_column(Date)  # a review may be adjourned once (I3)
+    adjourned_to: Mapped[date | None] = mapped_column(Date)
+    adjourn_reason: Mapped[str | None] = mapped_column(Text)
     iro_view: Mapped[str | None] = mapped_column(Text)
     next_review_date: Mapped[date | None] = mapped_column(Date)
     late_reason: Mapped[str | None] = mapped_column(Text)
@@ -182,6 +187,10 @@ class Review(Base):
         back_populates="review", cascade="all, delete-orphan"
     )
     decisions: Mapped[list[Decision]] = relationship(back_populates="review")
+    parts: Mapped[list[ReviewPart]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewPart.position"
+    )
+    reports: Mapped[list[ReviewReport]] = relationship(back_populates="review", cascade="all, delete-orphan")
 
 
 class Attendance(Base):
@@ -190,11 +199,56 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("review_parts.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(24))
     attendance: Mapped[str] = mapped_column(String(16))  # present, sent_views, absent, invited
+    contribution: Mapped[str | None] = mapped_column(String(24))  # attend, written_report, phone, video, ...
 
     review: Mapped[Review] = relationship(back_populates="attendance")
+
+
+class ReviewPart(Base):
+    """A review held in parts (IRO Handbook 3.21): each part its own date, place and attendance."""
+
+    __tablename__ = "review_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    label: Mapped[str] = mapped_column(String(120))  # e.g. "With Maja and her carers"
+    held_on: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+
+    review: Mapped[Review] = relationship(back_populates="parts")
+
+
+class ReviewReport(Base):
+    """A consultation return or report expected for a review, and when it arrived."""
+
+    __tablename__ = "review_reports"
+    __table_args__ = (UniqueConstraint("review_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # social_worker_report, care_plan, pep, ...
+    expected: Mapped[bool] = mapped_column(Boolean, default=True)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="reports")
+
+
+class MonitoringNote(Base):
+    """The IRO's contact with the case between reviews: a call, a visit, a midway review."""
+
+    __tablename__ = "monitoring_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    noted_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(24))  # contact, visit, midway_review, other
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ReviewSection(Base):
