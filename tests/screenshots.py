@@ -12,9 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from iro_desktop.paths import resources_dir
+from tests.documents.gwenllian import render_pictures
 
 TODAY = date(2026, 11, 25)
 
@@ -36,6 +37,7 @@ def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
 
 def main(out: Path) -> None:
     from iro_desktop.gui.main_window import MainWindow
+    from iro_desktop.gui.search.dialog import SearchDialog
     from iro_desktop.gui.unlock import UnlockDialog
     from iro_desktop.services.caseload import load_caseload
     from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
@@ -61,9 +63,30 @@ def main(out: Path) -> None:
         window.resize(1360, 860)
         save(app, window, out, "caseload")
         rows = load_caseload(window.store, TODAY)
-        window.open_child(max(rows, key=lambda r: (r.decisions_open + r.challenges_open, r.age)).id)
+        busiest = max(rows, key=lambda r: (r.decisions_open + r.challenges_open, r.age))
+        window.open_child(busiest.id)
         save(app, window, out, "child")
+        minute_a_review(app, window, busiest.id, out)
+        search = SearchDialog(window.store, window)
+        search.resize(900, 560)
+        search.findChild(QLineEdit).setText("brother")
+        save(app, search, out, "search")
+        search.close()
         window.close()
+    render_pictures(out, TODAY)
+
+
+def minute_a_review(app: QApplication, window, child_id: int, out: Path) -> None:
+    """The review workspace on its two tabs, with a few things typed the way an IRO would."""
+    window.open_review(child_id)
+    workspace = window.review
+    save(app, window, out, "review_prepare")
+    workspace.tabs.setCurrentWidget(workspace.minute)
+    editor = workspace.minute.section_stack.currentWidget()
+    editor.setPlainText("Settled with her carers since the last review. The contact plan was carried out, "
+                        "though two sessions with her brother were cancelled by transport problems.")
+    save(app, window, out, "review_minute")
+    workspace.flush()
 
 
 if __name__ == "__main__":

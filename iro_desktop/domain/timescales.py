@@ -38,6 +38,7 @@ class TimescaleSettings:
     drp_total_wd: int = 20  # D2
     due_soon_wd: int = 10
     due_later_wd: int = 20
+    adjournment_max_wd: int = 20  # I3: a review may be adjourned once, for at most this many working days
     caseload_min: int = 50  # K1
     caseload_max: int = 70
     full_time_hours: float = 37.0
@@ -85,8 +86,9 @@ class CareHistory:
 
     period_start is the start of the current period of care: a child who leaves care and comes back
     starts again at the first review. held_reviews holds the reviews in this period (for adoption cycles,
-    those since cycle_start); reviews before the cycle's start date are ignored. Clear early_review_by
-    once the early review has been held.
+    those since cycle_start); reviews before the cycle's start date are ignored. An early review request
+    lapses once a review is held (or adjourned) on or after the day it was made (T4); an adjourned review
+    not yet held is due on the date it was adjourned to (I3).
     """
 
     period_start: date | None
@@ -95,6 +97,10 @@ class CareHistory:
     cycle_start: date | None = None
     held_reviews: tuple[date, ...] = ()
     early_review_by: date | None = None
+    early_review_requested_on: date | None = None  # None: when it was asked for is unknown, so it stands
+    early_review_reason: str | None = None
+    adjourned_on: date | None = None  # the next review, convened and adjourned (I3), not yet held
+    adjourned_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -240,19 +246,42 @@ def _not_looked_after_basis(history: CareHistory) -> str:
     return "Not looked after: no current period of care"
 
 
+def early_review_in_effect(history: CareHistory) -> date | None:
+    """T4: the early review asked for, unless a review has since been held or convened and adjourned."""
+    asked = history.early_review_requested_on
+    if history.early_review_by is None or asked is None:
+        return history.early_review_by
+    since = [d for d in (*history.held_reviews, history.adjourned_on) if d is not None and d >= asked]
+    return None if since else history.early_review_by
+
+
+def _adjourned_due(history: CareHistory, settings: TimescaleSettings) -> Due:
+    """I3: the adjourned review is due on the day it was adjourned to."""
+    on, to = format_date(history.adjourned_on), format_date(history.adjourned_to)
+    return history.adjourned_to, (
+        f"Adjourned on {on} to {to} (once, up to {settings.adjournment_max_wd} working days)"
+    )
+
+
 def next_review_due(history: CareHistory, cal: WorkingCalendar, settings: TimescaleSettings) -> ReviewDue:
-    """When the next review is due (T1-T3, T8-T10); an early review request can only bring it forward (T4)."""
+    """When the next review is due (T1-T3, T8-T10); an adjourned review is due on the day it was adjourned
+    to (I3); an early review request can only bring the date forward (T4)."""
     held = _reviews_in_cycle(history)
     number = len(held) + 1
     if history.period_start is None or history.period_end is not None:
         return ReviewDue(None, number, _not_looked_after_basis(history), None)
     statutory, basis = _statutory_due(history, held, cal, settings)
-    early = history.early_review_by
-    if early is None or (statutory is not None and early >= statutory):
-        return ReviewDue(statutory, number, basis, statutory)
+    due = statutory
+    if history.adjourned_to is not None and history.adjourned_on is not None:
+        due, basis = _adjourned_due(history, settings)
+    early = early_review_in_effect(history)
+    if early is None or (due is not None and early >= due):
+        return ReviewDue(due, number, basis, statutory)
     early_basis = f"Early review requested by {format_date(early)}"
-    if statutory is not None:
-        early_basis += f" (otherwise due {format_date(statutory)})"
+    if due is not None:
+        early_basis += f" (otherwise due {format_date(due)})"
+    if history.early_review_reason:
+        early_basis += f". Reason: {history.early_review_reason}"
     return ReviewDue(early, number, early_basis, statutory)
 
 

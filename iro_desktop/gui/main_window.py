@@ -24,6 +24,7 @@ class MainWindow(QMainWindow):
         self.caseload.child_opened.connect(self.open_child)
         self.pages.addWidget(self.caseload)
         self.child_page: ChildPage | None = None
+        self.review = None  # the review workspace, when one is open
         profile = store.profile()
         self.is_demo = profile.is_demo
         title = "iro-desktop"
@@ -43,21 +44,64 @@ class MainWindow(QMainWindow):
         self._action("actionRefresh").triggered.connect(self.refresh)
         self._action("actionAbout").triggered.connect(self.about)
         self._action("actionImport903").triggered.connect(self.import_903)
+        self._action("actionPrepareReview").triggered.connect(self.prepare_selected)
+        self._action("actionSearch").triggered.connect(self.search)
         self._action("actionExport903").triggered.connect(self.export_903)
         self._action("actionLock").triggered.connect(
             self.close
         )  # full lock-in-place comes with the security work
 
     def open_child(self, child_id: int) -> None:
-        if self.child_page is not None:
-            self.pages.removeWidget(self.child_page)
-            self.child_page.deleteLater()
-        self.child_page = ChildPage(self.store, child_id, self.caseload.as_of)
+        self._flush_review()
+        page = ChildPage(self.store, child_id, self.caseload.as_of)
+        self.child_page = self._replace_page(self.child_page, page)
         self.child_page.back_requested.connect(self.show_caseload)
-        self.pages.addWidget(self.child_page)
-        self.pages.setCurrentWidget(self.child_page)
+        self.child_page.prepare_review_requested.connect(self.open_review)
+
+    def _replace_page(self, old, new):
+        """Show `new` in place of `old` (a child's page or a review), dropping the old one."""
+        if old is not None:
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        self.pages.addWidget(new)
+        self.pages.setCurrentWidget(new)
+        return new
+
+    def prepare_selected(self) -> None:
+        child_id = self.caseload.selected_child_id() if self.pages.currentWidget() is self.caseload else None
+        if self.pages.currentWidget() is self.child_page and self.child_page is not None:
+            child_id = self.child_page.child_id
+        if child_id is None:
+            self.statusBar().showMessage("Choose a child on the caseload first, then Prepare review.")
+            return
+        self.open_review(child_id)
+
+    def open_review(self, child_id: int) -> None:
+        from iro_desktop.gui.review.workspace import ReviewWorkspace
+        from iro_desktop.services.review_prep import next_review_for
+
+        today = self.caseload.as_of
+        review_id = next_review_for(self.store, child_id, today)
+        name = next(r.name for r in self.caseload.model.rows() if r.id == child_id)
+        workspace = ReviewWorkspace(self.store, review_id, today, f"Review for {name}")
+        self.review = self._replace_page(self.review, workspace)
+        self.review.back_requested.connect(lambda: self.open_child(child_id))
+
+    def search(self) -> None:
+        from iro_desktop.gui.search.dialog import SearchDialog
+
+        dialog = SearchDialog(self.store, self)
+        dialog.child_opened.connect(lambda child_id: (dialog.accept(), self.open_child(child_id)))
+        dialog.exec()
+
+    def _flush_review(self) -> None:
+        """Save what is still waiting in an open review, and let the caseload show its effect."""
+        if self.review is not None:
+            self.review.flush()
+            self.caseload.refresh()
 
     def show_caseload(self) -> None:
+        self._flush_review()
         self.pages.setCurrentWidget(self.caseload)
         self.caseload.setFocus()
 
@@ -88,5 +132,6 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._flush_review()  # nothing typed is lost on closing
         self.store.close()
         super().closeEvent(event)

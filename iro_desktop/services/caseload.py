@@ -29,7 +29,8 @@ from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, Child, Decision, Episode, PeriodOfCare, Profile, Review
 
-OPEN_DECISION = "open"
+# Decisions still to be carried out: a changed decision (new action or date) is tracked until done.
+OUTSTANDING_DECISIONS = ("open", "changed")
 FLAG_NO_PRIVATE_TALK = "Private conversation not yet recorded"
 FLAG_DECISIONS_OVERDUE = "Decisions overdue"
 FLAG_CHALLENGE_AWAITING = "Challenge awaiting response"
@@ -117,6 +118,8 @@ def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
                 Child.review_cycle,
                 Child.review_cycle_start,
                 Child.early_review_by,
+                Child.early_review_requested_on,
+                Child.early_review_reason,
             ).order_by(Child.id)
         ).all()
         periods = _latest_by(
@@ -142,7 +145,13 @@ def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
         planned = {}
         for row in s.execute(
             select(
-                Review.child_id, Review.period_id, Review.held_date, Review.planned_date, Review.spoke_alone
+                Review.child_id,
+                Review.period_id,
+                Review.held_date,
+                Review.planned_date,
+                Review.spoke_alone,
+                Review.adjourned_on,
+                Review.adjourned_to,
             ).order_by(Review.child_id, Review.held_date, Review.planned_date)
         ):
             if row.held_date is not None:
@@ -172,7 +181,7 @@ def _decision_counts(s, today: date) -> dict[int, tuple[int, int]]:
     overdue = func.sum(case((Decision.due_date < today, 1), else_=0))
     rows = s.execute(
         select(Decision.child_id, func.count(), overdue)
-        .where(Decision.status == OPEN_DECISION)
+        .where(Decision.status.in_(OUTSTANDING_DECISIONS))
         .group_by(Decision.child_id)
     )
     return {child_id: (count, overdue or 0) for child_id, count, overdue in rows}
@@ -192,7 +201,7 @@ def _challenge_counts(s, today: date) -> dict[int, tuple[int, int]]:
 
 
 def care_history(facts: ChildFacts) -> CareHistory:
-    child, period = facts.child, facts.period
+    child, period, planned = facts.child, facts.period, facts.planned
     if period is None:
         return CareHistory(period_start=None, period_end=None)
     cycle = Cycle(child.review_cycle or Cycle.STANDARD.value)
@@ -209,6 +218,11 @@ def care_history(facts: ChildFacts) -> CareHistory:
         cycle_start=cycle_start or period.start_date,
         held_reviews=held,
         early_review_by=child.early_review_by,
+        early_review_requested_on=child.early_review_requested_on,
+        early_review_reason=child.early_review_reason,
+        # An adjourned review not yet held is due on the day it was adjourned to (I3, applied by the domain).
+        adjourned_on=planned.adjourned_on if planned is not None else None,
+        adjourned_to=planned.adjourned_to if planned is not None else None,
     )
 
 

@@ -22,13 +22,16 @@ from iro_desktop.domain.codes import (
 from iro_desktop.domain.timescales import (
     HeldReview,
     Status,
+    early_review_in_effect,
     is_response_overdue,
     next_review_due,
     review_status,
     review_timeliness,
     working_days_left,
 )
-from iro_desktop.services.caseload import OPEN_DECISION, ChildFacts, care_history
+from iro_desktop.services.caseload import OUTSTANDING_DECISIONS, ChildFacts, care_history
+from iro_desktop.services.decisions import outcome
+from iro_desktop.services.monitoring import NoteLine, note_lines
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import (
@@ -38,6 +41,7 @@ from iro_desktop.store.models import (
     Decision,
     PeriodOfCare,
     Person,
+    Review,
 )
 
 DECISION_STATUS = {"open": "Open", "done": "Done", "not_done": "Not done", "changed": "Changed"}
@@ -106,6 +110,9 @@ class NextReview:
     booked: date | None
     working_days_left: int | None
     status: Status
+    open_review_id: int | None = None  # the next review not yet held: the one an adjournment applies to
+    adjourned: bool = False  # that review has used its one adjournment (I3)
+    early_review_by: date | None = None  # an early review request still in effect (T4)
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,9 @@ class DecisionLine:
     due: date | None
     status: str
     overdue: bool
+    id: int = 0
+    open: bool = True
+    outcome: str = ""  # "Done on 3 Dec 2026", "Not done (recorded ...): why", "Changed ...: what"
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,7 @@ class ChildRecord:
     decisions: tuple[DecisionLine, ...]
     wishes: tuple[WishLine, ...]  # newest first
     challenges: tuple[ChallengeLine, ...]
+    monitoring: tuple[NoteLine, ...] = ()  # newest first
 
 
 class ChildNotFound(LookupError):
@@ -162,29 +173,44 @@ def _coded(code: str | None, meanings: dict[str, str]) -> str:
 
 def _identity(child: Child, today: date) -> Identity:
     return Identity(
-        name=child.display_name, first_name=child.first_name, last_name=child.last_name,
-        preferred_name=child.preferred_name, child_ref=child.child_ref, dob=child.dob,
-        age=codes.age_on(child.dob, today), sex=codes.SEX.get(child.sex or "", child.sex or ""),
-        ethnicity=_coded(child.ethnicity, codes.ETHNICITY), first_language=child.first_language,
-        communication_needs=child.communication_needs, disability=child.disability,
+        name=child.display_name,
+        first_name=child.first_name,
+        last_name=child.last_name,
+        preferred_name=child.preferred_name,
+        child_ref=child.child_ref,
+        dob=child.dob,
+        age=codes.age_on(child.dob, today),
+        sex=codes.SEX.get(child.sex or "", child.sex or ""),
+        ethnicity=_coded(child.ethnicity, codes.ETHNICITY),
+        first_language=child.first_language,
+        communication_needs=child.communication_needs,
+        disability=child.disability,
     )
 
 
-def _facts(child: Child, period: PeriodOfCare | None, held: tuple[date, ...]) -> ChildFacts:
+def _facts(
+    child: Child, period: PeriodOfCare | None, held: tuple[date, ...], planned: Review | None = None
+) -> ChildFacts:
     """The same facts the caseload builds, so both screens agree on every due date."""
     eps = period.episodes if period else []
     return ChildFacts(
-        child=child, period=period, episode=eps[-1] if eps else None,
+        child=child,
+        period=period,
+        episode=eps[-1] if eps else None,
         all_short_breaks=bool(eps) and all(e.legal_status in SHORT_BREAK_LEGAL_STATUSES for e in eps),
-        held=held, planned=None,
+        held=held,
+        planned=planned,
     )
 
 
 def _period(period: PeriodOfCare, current: bool) -> CarePeriod:
     lines = tuple(
         EpisodeLine(
-            start=e.start_date, end=e.end_date, legal_status=_coded(e.legal_status, LEGAL_STATUS),
-            placement_type=_coded(e.placement_type, PLACEMENT_TYPE), carer=e.carer_name,
+            start=e.start_date,
+            end=e.end_date,
+            legal_status=_coded(e.legal_status, LEGAL_STATUS),
+            placement_type=_coded(e.placement_type, PLACEMENT_TYPE),
+            carer=e.carer_name,
         )
         for e in reversed(period.episodes)
     )
@@ -219,11 +245,16 @@ def _reviews(child: Child, cal, settings) -> list[ReviewLine]:
     lines = []
     for r in sorted(held, key=lambda r: r.held_date, reverse=True):
         j = judged.get((r.period_id, r.held_date))
-        lines.append(ReviewLine(
-            number=j.number if j else r.number, held=r.held_date, due=j.due if j else None,
-            on_time=j.on_time if j else None, days_late=j.days_late if j else 0,
-            participation=_coded(r.participation_code, PARTICIPATION_PLAIN),
-        ))
+        lines.append(
+            ReviewLine(
+                number=j.number if j else r.number,
+                held=r.held_date,
+                due=j.due if j else None,
+                on_time=j.on_time if j else None,
+                days_late=j.days_late if j else 0,
+                participation=_coded(r.participation_code, PARTICIPATION_PLAIN),
+            )
+        )
     return lines
 
 
@@ -231,30 +262,52 @@ def _next_review(child: Child, today: date, cal, settings) -> NextReview:
     period = child.periods[-1] if child.periods else None
     in_period = [r for r in child.reviews if period is not None and r.period_id == period.id]
     held = tuple(sorted(r.held_date for r in in_period if r.held_date is not None))
-    history = care_history(_facts(child, period, held))
+    open_review = _open_review(child)
+    history = care_history(_facts(child, period, held, open_review))
     looked_after = history.period_start is not None and history.period_end is None
     due = next_review_due(history, cal, settings)
     planned = sorted(r.planned_date for r in child.reviews if r.held_date is None and r.planned_date)
     return NextReview(
-        due=due.due if looked_after else None, number=due.number if looked_after else None, basis=due.basis,
+        due=due.due if looked_after else None,
+        number=due.number if looked_after else None,
+        basis=due.basis,
         booked=planned[0] if planned and looked_after else None,
         working_days_left=working_days_left(due.due, today, cal) if looked_after else None,
         status=review_status(due.due, today, cal, settings, looked_after=looked_after),
+        open_review_id=open_review.id if open_review is not None else None,
+        adjourned=open_review is not None and open_review.adjourned_on is not None,
+        early_review_by=early_review_in_effect(history),
     )
 
 
+def _open_review(child: Child) -> Review | None:
+    """The next review not yet held, soonest first, as the caseload picks it."""
+    waiting = [r for r in child.reviews if r.held_date is None and r.planned_date is not None]
+    return min(waiting, key=lambda r: (r.planned_date, r.id), default=None)
+
+
 def _decision(d: Decision, today: date) -> DecisionLine:
-    overdue = d.status == OPEN_DECISION and d.due_date is not None and d.due_date < today
+    overdue = d.status in OUTSTANDING_DECISIONS and d.due_date is not None and d.due_date < today
     return DecisionLine(
-        number=d.number, action=d.action, person=d.person_responsible, due=d.due_date,
-        status="Overdue" if overdue else DECISION_STATUS.get(d.status, _plain(d.status)), overdue=overdue,
+        number=d.number,
+        action=d.action,
+        person=d.person_responsible,
+        due=d.due_date,
+        status="Overdue" if overdue else DECISION_STATUS.get(d.status, _plain(d.status)),
+        overdue=overdue,
+        id=d.id,
+        open=d.status in OUTSTANDING_DECISIONS,
+        outcome=outcome(d.status, d.completed_on, d.status_note),
     )
 
 
 def _challenge(c: Challenge, today: date) -> ChallengeLine:
     still_open = c.outcome is None and c.resolved_on is None
     return ChallengeLine(
-        issue=_plain(c.issue), stage=_plain(c.stage), raised_on=c.raised_on, response_due=c.response_due,
+        issue=_plain(c.issue),
+        stage=_plain(c.stage),
+        raised_on=c.raised_on,
+        response_due=c.response_due,
         open=still_open,
         overdue=still_open and c.response_due is not None and is_response_overdue(c.response_due, today),
     )
@@ -265,10 +318,15 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
     cal, settings = working_calendar(store), timescale_settings(store)
     with store.session() as s:
         child = s.scalars(
-            select(Child).where(Child.id == child_id).options(
+            select(Child)
+            .where(Child.id == child_id)
+            .options(
                 selectinload(Child.periods).selectinload(PeriodOfCare.episodes),
-                selectinload(Child.people), selectinload(Child.reviews), selectinload(Child.decisions),
-                selectinload(Child.wishes), selectinload(Child.challenges),
+                selectinload(Child.people),
+                selectinload(Child.reviews),
+                selectinload(Child.decisions),
+                selectinload(Child.wishes),
+                selectinload(Child.challenges),
             )
         ).one_or_none()
         if child is None:
@@ -276,7 +334,8 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
         periods = list(child.periods)
         # Open decisions first, soonest due first; closed ones after, for the record.
         decisions = sorted(
-            child.decisions, key=lambda d: (d.status != OPEN_DECISION, d.due_date or date.max, d.number or 0)
+            child.decisions,
+            key=lambda d: (d.status not in OUTSTANDING_DECISIONS, d.due_date or date.max, d.number or 0),
         )
         return ChildRecord(
             id=child.id,
@@ -291,4 +350,5 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
                 for w in _newest_first(child.wishes, "recorded_on")
             ),
             challenges=tuple(_challenge(c, today) for c in _newest_first(child.challenges, "raised_on")),
+            monitoring=tuple(note_lines(s, child_id)),
         )

@@ -61,3 +61,36 @@ def test_children_imported_through_the_file_menu_appear_on_the_caseload(qtbot, s
     report = import_903(store, fake_903("d2i_fake_tiny"))  # what the wizard's worker runs
     wizard.imported.emit(report)
     assert window.caseload.model.rowCount() == 8
+
+
+def test_prepare_then_minute_a_review_from_the_caseload_and_come_back(qtbot, demo_store):
+    from iro_desktop.services.minutes import minutes
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.caseload.table.selectRow(0)
+    child_id = window.caseload.selected_child_id()
+    window.findChild(QAction, "actionPrepareReview").trigger()  # Ctrl+R
+    workspace = window.review
+    assert window.pages.currentWidget() is workspace
+    workspace.tabs.setCurrentWidget(workspace.minute)
+    editor = workspace.minute.section_stack.currentWidget()
+    qtbot.keyClicks(editor, "Settled at school; wants more time with her brother.")
+    window.findChild(QAction, "actionCaseload").trigger()  # leaving saves what is pending at once
+    saved = minutes(demo_store, workspace.review_id, TODAY)
+    assert any("wants more time with her brother" in sec.text for sec in saved.sections)
+    assert window.pages.currentWidget() is window.caseload
+    assert workspace.review_id and child_id
+
+
+def test_the_child_page_prepare_button_opens_that_childs_review(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.caseload.table.selectRow(3)
+    child_id = window.caseload.selected_child_id()
+    window.open_child(child_id)
+    window.child_page.prepare_review_requested.emit(child_id)
+    assert window.pages.currentWidget() is window.review
+    window.review.leave()
+    assert window.pages.currentWidget() is window.child_page and window.child_page.child_id == child_id

@@ -1,6 +1,8 @@
 """One child's page, laid out in ui/child_page.ui and filled from services.child.load_child.
 
-Read-only: it shows what the store holds as of a date. Anything late says so in words as well as colour.
+It shows what the store holds as of a date; anything late says so in words as well as colour. Between
+reviews the IRO records here what happened to decisions, monitoring notes, an early review or an
+adjournment: each through a small dialog (gui/child/dialogs.py) whose service does the work.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcu
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,8 +28,15 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
+from iro_desktop.gui.child.dialogs import (
+    AdjournReviewDialog,
+    DecisionStatusDialog,
+    EarlyReviewDialog,
+    MonitoringNoteDialog,
+)
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services.child import ChildRecord, load_child
+from iro_desktop.services import decisions, review_dates
+from iro_desktop.services.child import ChildRecord, DecisionLine, load_child
 from iro_desktop.store import Store
 
 _LATE_FG, _LATE_BG = STATUS_COLOURS[Status.OVERDUE]
@@ -34,9 +44,11 @@ _OK_FG = STATUS_COLOURS[Status.ON_TRACK][0]
 _NONE = "None recorded"
 # Columns of free text that share the spare width and wrap; the rest fit their contents.
 _WRAPPED = {
-    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4,), "decisionsTable": (1,),
+    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4,), "decisionsTable": (1, 5),
     "challengesTable": (0,),
 }
+
+_DECISION_BUTTONS = {"doneButton": "done", "notDoneButton": "not_done", "changedButton": "changed"}
 
 
 def _day(d: date | None) -> str:
@@ -80,6 +92,8 @@ def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
 
 class ChildPage(QWidget):
     back_requested = Signal()
+    prepare_review_requested = Signal(int)  # the child's id: the lead opens the review pack
+    record_changed = Signal()  # something was saved here: the caseload should reload
 
     def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
         super().__init__(parent)
@@ -91,7 +105,9 @@ class ChildPage(QWidget):
         self._shortcuts_installed = False
         self._refit = QTimer(self, singleShot=True, interval=0)
         self._refit.timeout.connect(self._fit_tables)
+        self.dialog: QDialog | None = None  # the dialog open now, if any
         self._setup_tables()
+        self._connect_actions()
         self.refresh()
 
     def refresh(self) -> None:
@@ -103,7 +119,80 @@ class ChildPage(QWidget):
         self._show_reviews()
         self._show_decisions()
         self._show_wishes()
+        self._show_monitoring()
         self._show_challenges()
+
+    # --- between reviews ---------------------------------------------------------------------
+
+    def _button(self, name: str) -> QPushButton:
+        return find(self, QPushButton, name)
+
+    def _connect_actions(self) -> None:
+        prepare = self._button("prepareButton")
+        prepare.clicked.connect(lambda: self.prepare_review_requested.emit(self.child_id))
+        for name, mode in _DECISION_BUTTONS.items():
+            self._button(name).clicked.connect(lambda _=False, m=mode: self.change_decision(m))
+        self._button("reopenButton").clicked.connect(self.reopen_decision)
+        self._button("addNoteButton").clicked.connect(self.add_note)
+        self._button("earlyReviewButton").clicked.connect(self.request_early_review)
+        self._button("cancelEarlyButton").clicked.connect(self.cancel_early_review)
+        self._button("adjournButton").clicked.connect(self.adjourn_review)
+        table = find(self, QTableWidget, "decisionsTable")
+        table.itemSelectionChanged.connect(self._decision_selected)
+        table.itemDoubleClicked.connect(lambda *_: self._open_default_decision_action())
+
+    def selected_decision(self) -> DecisionLine | None:
+        rows = find(self, QTableWidget, "decisionsTable").selectionModel().selectedRows()
+        decisions = self.record.decisions if self.record else ()
+        return decisions[rows[0].row()] if rows and rows[0].row() < len(decisions) else None
+
+    def _decision_selected(self) -> None:
+        d = self.selected_decision()
+        for name in _DECISION_BUTTONS:
+            self._button(name).setEnabled(d is not None and d.open)
+        self._button("reopenButton").setEnabled(d is not None and not d.open)
+
+    def _open_default_decision_action(self) -> None:
+        d = self.selected_decision()
+        if d is not None and d.open:
+            self.change_decision("done")
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        """Open it without blocking; a save refreshes the page and tells the window."""
+        self.dialog = dialog
+        dialog.accepted.connect(self._saved)
+        dialog.finished.connect(lambda *_: dialog.deleteLater())
+        dialog.open()
+
+    def _saved(self) -> None:
+        self.refresh()
+        self.record_changed.emit()
+
+    def change_decision(self, mode: str) -> None:
+        d = self.selected_decision()
+        if d is not None:
+            self._show_dialog(DecisionStatusDialog(self._store, d, mode, self.today, self))
+
+    def reopen_decision(self) -> None:
+        d = self.selected_decision()
+        if d is not None:
+            decisions.reopen(self._store, d.id)
+            self._saved()
+
+    def add_note(self) -> None:
+        self._show_dialog(MonitoringNoteDialog(self._store, self.child_id, self.today, self))
+
+    def request_early_review(self) -> None:
+        self._show_dialog(EarlyReviewDialog(self._store, self.child_id, self.today, self))
+
+    def cancel_early_review(self) -> None:
+        review_dates.cancel_early_review(self._store, self.child_id)
+        self._saved()
+
+    def adjourn_review(self) -> None:
+        n = self.record.next_review
+        if n.open_review_id is not None:
+            self._show_dialog(AdjournReviewDialog(self._store, n.open_review_id, n.booked, self.today, self))
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -190,6 +279,15 @@ class ChildPage(QWidget):
             text = f"<b>Review {n.number} due {format_date(n.due)}</b> ({timing}). {booked}"
         self._label("nextReviewText").setText(text)
         self._label("nextReviewBasis").setText(n.basis)
+        looked_after = n.status is not Status.NOT_LOOKED_AFTER
+        self._button("earlyReviewButton").setEnabled(looked_after)
+        self._button("cancelEarlyButton").setVisible(n.early_review_by is not None)
+        adjourn = self._button("adjournButton")
+        adjourn.setEnabled(looked_after and n.open_review_id is not None)
+        adjourn.setToolTip(
+            "Adjourn the next review once, for up to 20 working days" if n.open_review_id is not None
+            else "Book the next review first: there is no review waiting to be adjourned"
+        )
 
     def _show_care(self) -> None:
         periods = self.record.periods
@@ -232,8 +330,9 @@ class ChildPage(QWidget):
         for d in self.record.decisions:
             status = _cell(d.status, fg=_LATE_FG, bg=_LATE_BG, bold=True) if d.overdue else _cell(d.status)
             rows.append([_cell(str(d.number or "")), _cell(d.action), _cell(d.person or ""),
-                         _cell(_day(d.due)), status])
+                         _cell(_day(d.due)), status, _cell(d.outcome, d.outcome)])
         _fill(find(self, QTableWidget, "decisionsTable"), rows)
+        self._decision_selected()
 
     def _show_wishes(self) -> None:
         if not self.record.wishes:
@@ -247,6 +346,13 @@ class ChildPage(QWidget):
                 f"“{escape(w.words)}”</p>"
             )
         self._label("wishesText").setText("".join(blocks))
+
+    def _show_monitoring(self) -> None:
+        blocks = [
+            f"<p><b>{format_date(n.noted_on)}</b> · {escape(n.kind)}<br>{escape(n.text)}</p>"
+            for n in self.record.monitoring
+        ]
+        self._label("monitoringText").setText("".join(blocks) or _NONE)
 
     def _show_challenges(self) -> None:
         rows = []

@@ -1,0 +1,206 @@
+"""Small dialogs on the child's page: a decision's outcome, a monitoring note, an early review, adjourning.
+
+Each dialog saves through its service when OK is pressed and closes only if the service took it. A refusal
+(services.problems.FieldProblem) is shown under the field it is about; everything typed stays.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services import decisions, monitoring, review_dates
+from iro_desktop.services.child import DecisionLine
+from iro_desktop.store import Store
+
+
+class _SavingDialog(QDialog):
+    """A form whose OK runs `save`; problems go to the label named after the service's field."""
+
+    FIELD_LABELS: dict[str, str] = {}  # service field -> problem label, where the names differ
+
+    def __init__(self, form: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        load_into(self, form)
+        self.buttons: QDialogButtonBox = find(self, QDialogButtonBox, "buttons")
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self._clear_problems()
+
+    def _save(self) -> None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        self._clear_problems()
+        try:
+            self._save()
+        except ValueError as problem:
+            self._show_problem(getattr(problem, "field", ""), str(problem))
+            return
+        self.accept()
+
+    def problem_text(self) -> str:
+        """Every message on show, for tests and screen readers."""
+        return " ".join(label.text() for label in self._problem_labels() if label.text())
+
+    def _problem_labels(self) -> list[QLabel]:
+        return [w for w in self.findChildren(QLabel) if w.objectName().endswith(("Problem", "messageLabel"))]
+
+    def _clear_problems(self) -> None:
+        for label in self._problem_labels():
+            label.clear()
+            label.hide()
+
+    def _show_problem(self, field: str, message: str) -> None:
+        name = self.FIELD_LABELS.get(field, f"{field}Problem")
+        label = self.findChild(QLabel, name) if field else None
+        label = label or find(self, QLabel, "messageLabel")
+        label.setText(message)
+        label.show()
+        buddy = self.findChild(QWidget, name.replace("Problem", "Edit"))
+        if buddy is not None:
+            buddy.setFocus()
+
+
+def _date_edit(dialog: QWidget, name: str, value: date) -> QDateEdit:
+    edit = find(dialog, QDateEdit, name)
+    edit.setDate(QDate(value))
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    return edit.date().toPython()
+
+
+class DecisionStatusDialog(_SavingDialog):
+    """Done (with the date), not done (with the date and why), or changed (what changed, maybe a new date)."""
+
+    MODES = {
+        "done": ("Mark the decision done", "Done on:", None),
+        "not_done": ("The decision was not done", "Recorded on:", "Why was it not done?"),
+        "changed": ("The decision was changed", None, "What changed?"),
+    }
+    FIELD_LABELS = {"reason": "noteProblem", "new_action_or_note": "noteProblem"}
+
+    def __init__(self, store: Store, decision: DecisionLine, mode: str, today: date, parent=None) -> None:
+        super().__init__("decision_status_dialog.ui", parent)
+        self.store, self.decision, self.mode, self.today = store, decision, mode, today
+        title, date_label, note_label = self.MODES[mode]
+        self.setWindowTitle(title)
+        who = f" ({decision.person})" if decision.person else ""
+        due = f", due {format_date(decision.due)}" if decision.due else ""
+        number = f"{decision.number}. " if decision.number else ""
+        find(self, QLabel, "introLabel").setText(
+            f"<b>{number}{escape(decision.action, quote=False)}</b>{who}{due}"
+        )
+        self.on_edit = _date_edit(self, "onEdit", today)
+        self.note_edit: QPlainTextEdit = find(self, QPlainTextEdit, "noteEdit")
+        self.new_due_check: QCheckBox = find(self, QCheckBox, "newDueCheck")
+        self.new_due_edit = _date_edit(self, "newDueEdit", decision.due or today)
+        self.new_due_check.toggled.connect(self.new_due_edit.setEnabled)
+        self.new_due_edit.setEnabled(False)
+        self._show_fields(date_label, note_label)
+
+    def _show_fields(self, date_label: str | None, note_label: str | None) -> None:
+        for name in ("onLabel", "onEdit"):
+            self.findChild(QWidget, name).setVisible(date_label is not None)
+        find(self, QLabel, "onLabel").setText(date_label or "")
+        for name in ("noteLabel", "noteEdit"):
+            self.findChild(QWidget, name).setVisible(note_label is not None)
+        find(self, QLabel, "noteLabel").setText(note_label or "")
+        changed = self.mode == "changed"
+        for name in ("newDueCheck", "newDueLabel", "newDueEdit"):
+            self.findChild(QWidget, name).setVisible(changed)
+
+    def _save(self) -> None:
+        if self.mode == "done":
+            decisions.mark_done(self.store, self.decision.id, _day(self.on_edit), self.today)
+        elif self.mode == "not_done":
+            reason = self.note_edit.toPlainText()
+            decisions.mark_not_done(self.store, self.decision.id, reason, _day(self.on_edit), self.today)
+        else:
+            new_due = _day(self.new_due_edit) if self.new_due_check.isChecked() else None
+            decisions.mark_changed(
+                self.store, self.decision.id, self.note_edit.toPlainText(), new_due, self.today
+            )
+
+
+class MonitoringNoteDialog(_SavingDialog):
+    FIELD_LABELS = {"noted_on": "notedOnProblem"}
+
+    def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
+        super().__init__("monitoring_note_dialog.ui", parent)
+        self.store, self.child_id, self.today = store, child_id, today
+        self.noted_on = _date_edit(self, "notedOnEdit", today)
+        self.kind: QComboBox = find(self, QComboBox, "kindCombo")
+        for key, label in monitoring.KINDS.items():
+            self.kind.addItem(label, key)
+        self.text: QPlainTextEdit = find(self, QPlainTextEdit, "textEdit")
+
+    def _save(self) -> None:
+        monitoring.add_note(
+            self.store,
+            self.child_id,
+            _day(self.noted_on),
+            self.kind.currentData(),
+            self.text.toPlainText(),
+            self.today,
+        )
+
+
+class EarlyReviewDialog(_SavingDialog):
+    def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
+        super().__init__("early_review_dialog.ui", parent)
+        self.store, self.child_id, self.today = store, child_id, today
+        self.by = _date_edit(self, "byEdit", today)
+        self.reason: QComboBox = find(self, QComboBox, "reasonCombo")
+        for key, label in review_dates.EARLY_REASONS.items():
+            self.reason.addItem(label, key)
+        self.detail: QLineEdit = find(self, QLineEdit, "detailEdit")
+
+    def _save(self) -> None:
+        review_dates.request_early_review(
+            self.store,
+            self.child_id,
+            _day(self.by),
+            self.reason.currentData(),
+            self.today,
+            self.detail.text(),
+        )
+
+
+class AdjournReviewDialog(_SavingDialog):
+    def __init__(self, store: Store, review_id: int, booked: date | None, today: date, parent=None) -> None:
+        super().__init__("adjourn_review_dialog.ui", parent)
+        self.store, self.review_id, self.today = store, review_id, today
+        on = booked if booked is not None and booked <= today else today
+        self.on = _date_edit(self, "onEdit", on)
+        self.to = _date_edit(self, "toEdit", review_dates.latest_adjourned_to(store, on))
+        self.reason: QPlainTextEdit = find(self, QPlainTextEdit, "reasonEdit")
+        self.on.dateChanged.connect(self._show_latest)
+        self._show_latest()
+
+    def _show_latest(self) -> None:
+        latest = review_dates.latest_adjourned_to(self.store, _day(self.on))
+        find(self, QLabel, "toHint").setText(f"No later than {format_date(latest)}.")
+
+    def _save(self) -> None:
+        review_dates.adjourn_review(
+            self.store, self.review_id, _day(self.on), _day(self.to), self.reason.toPlainText(), self.today
+        )

@@ -1,0 +1,575 @@
+"""The minute screen: built for typing fast at the kitchen table, with every edit autosaved.
+
+Layout lives in ui/review_minute.ui. The page only shows what services.minutes returns and hands each edit
+to a service; a refused value shows its sentence beside the field and the typed text stays.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.widgets.autosave import Autosaver, value_of
+from iro_desktop.gui.widgets.phrases import PhrasesDialog
+from iro_desktop.gui.widgets.spelling import attach_spelling
+from iro_desktop.services import minutes as svc
+from iro_desktop.services.spelling import checker_for, remember_word
+from iro_desktop.store.models import PERSON_ROLES
+
+NOT_RECORDED = ""
+_RED = "color: #b00020;"
+_AMBER = "color: #8a5a00;"
+_GREEN = "color: #2e7d32;"
+
+
+def _set_date(edit: QDateEdit, day: date | None) -> None:
+    """Show a date, or the field's 'not set' text (its minimum date stands for no date)."""
+    edit.blockSignals(True)
+    edit.setDate(QDate(day) if day else edit.minimumDate())
+    edit.blockSignals(False)
+
+
+def _item(text: str, data=None, editable: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, data)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+def _parse_day(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("Write the date like 14 Jan 2027.")
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class MinutePage(QWidget):
+    def __init__(self, store, review_id: int, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        load_into(self, "review_minute.ui")
+        self.store, self.review_id, self.today = store, review_id, today
+        self.autosaver = Autosaver(self)
+        self.autosaver.failed.connect(self._show_refusal)
+        self.autosaver.saved.connect(self._show_saved)
+        self.model = svc.minutes(store, review_id, today)
+        self.checker = checker_for(store, self.model.child_id)
+        self._find_widgets()
+        self._messages: dict[QWidget, QLabel] = {}
+        self._build_top()
+        self._build_sections()
+        self._build_attendance()
+        self._build_wishes()
+        self._build_decisions()
+        self._shortcuts()
+        find(self, QSplitter, "mainSplitter").setSizes([520, 300])  # the writing gets most of the height
+        self._refresh()
+
+    def _find_widgets(self) -> None:
+        f = self
+        self.held_date = find(f, QDateEdit, "heldDate")
+        self.participation_combo = find(f, QComboBox, "participationCombo")
+        self.code_edit = find(f, QLineEdit, "participationCodeEdit")
+        self.next_review = find(f, QDateEdit, "nextReviewDate")
+        self.held_message = find(f, QLabel, "heldMessage")
+        self.participation_message = find(f, QLabel, "participationMessage")
+        self.next_review_check = find(f, QLabel, "nextReviewCheck")
+        self.section_list = find(f, QListWidget, "sectionList")
+        self.section_stack = find(f, QStackedWidget, "sectionStack")
+        self.section_message = find(f, QLabel, "sectionMessage")
+        self.last_time = find(f, QPlainTextEdit, "lastTimeText")
+        self.saved_label = find(f, QLabel, "savedLabel")
+        self.parts_table = find(f, QTableWidget, "partsTable")
+        self.attendance_table = find(f, QTableWidget, "attendanceTable")
+        self.attendance_part = find(f, QComboBox, "attendancePartCombo")
+        self.wishes_table = find(f, QTableWidget, "wishesTable")
+        self.decisions_table = find(f, QTableWidget, "decisionsTable")
+        self.problems_list = find(f, QListWidget, "problemsList")
+        self.tabs = find(f, QTabWidget, "bottomTabs")
+
+    # --- top bar: held date, participation, next review -----------------------------------------
+
+    def _build_top(self) -> None:
+        m = self.model
+        number = f"Review {m.number}" if m.number else "Review"
+        title = f"{m.child_name}, {m.age} · {number}"
+        if m.planned_date and not m.held_date:
+            title += f" (planned {format_date(m.planned_date)})"
+        find(self, QLabel, "titleLabel").setText(title)
+        _set_date(self.held_date, m.held_date)
+        _set_date(self.next_review, m.next_review_date)
+        self.code_edit.setText(m.participation_code or "")
+        self._fill_participation()
+        watch = self.autosaver.watch
+        watch(self.held_date, lambda day: svc.set_held_date(self.store, self.review_id, day, self.today))
+        watch(self.participation_combo, self._save_code)
+        watch(self.code_edit, self._save_code)
+        watch(self.next_review, self._save_next_review)
+        self._messages.update(
+            {
+                self.held_date: self.held_message,
+                self.participation_combo: self.participation_message,
+                self.code_edit: self.participation_message,
+                self.next_review: self.next_review_check,
+            }
+        )
+
+    def _fill_participation(self) -> None:
+        """Only the codes that fit the child's age on the review date, in plain English."""
+        combo, m = self.participation_combo, self.model
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Not recorded yet", NOT_RECORDED)
+        codes = dict(m.allowed_codes)
+        if m.participation_code and m.participation_code not in codes:
+            codes[m.participation_code] = m.participation_label  # an old code still shows, to be changed
+        for code, label in codes.items():
+            combo.addItem(f"{label} ({code})", code)
+            combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentIndex(max(combo.findData(m.participation_code or NOT_RECORDED), 0))
+        combo.blockSignals(False)
+
+    def _save_code(self, code: str) -> None:
+        svc.set_participation(self.store, self.review_id, code)
+        code = (code or "").strip().upper()
+        self.code_edit.setText(code)
+        self.participation_combo.blockSignals(True)
+        self.participation_combo.setCurrentIndex(max(self.participation_combo.findData(code), 0))
+        self.participation_combo.blockSignals(False)
+
+    def _save_next_review(self, day: date | None) -> None:
+        warning = svc.set_next_review_date(self.store, self.review_id, day)
+        self._show_next_review_check(warning)
+
+    def _show_next_review_check(self, warning: str | None) -> None:
+        m = self.model
+        if warning:
+            text, style = warning, _AMBER
+        elif m.statutory_due:
+            text, style = f"Statutory due date for the next review: {format_date(m.statutory_due)}", ""
+        else:
+            text, style = "", ""
+        self.next_review_check.setText(text)
+        self.next_review_check.setStyleSheet(style)
+
+    # --- sections --------------------------------------------------------------------------------
+
+    def _build_sections(self) -> None:
+        self.editors: dict[str, QPlainTextEdit] = {}
+        for section in self.model.sections:
+            editor = QPlainTextEdit()
+            editor.setObjectName(f"section_{section.key}")
+            editor.setAccessibleName(section.label)
+            editor.setPlaceholderText(section.prompt)
+            editor.setPlainText(section.text)
+            attach_spelling(editor, self.checker, lambda word: remember_word(self.store, self.checker, word))
+            self.autosaver.watch(
+                editor, lambda text, key=section.key: svc.save_section(self.store, self.review_id, key, text)
+            )
+            self._messages[editor] = self.section_message
+            self.editors[section.key] = editor
+            self.section_stack.addWidget(editor)
+            self.section_list.addItem(section.label)
+        self.section_list.currentRowChanged.connect(self._show_section)
+        find(self, QPushButton, "carryForwardButton").clicked.connect(self.carry_forward)
+        find(self, QPushButton, "insertPhraseButton").clicked.connect(self.open_phrases)
+        find(self, QPushButton, "savePhraseButton").clicked.connect(self.save_selection_as_phrase)
+        self.section_list.setCurrentRow(0)
+
+    def current_key(self) -> str:
+        return self.model.sections[max(self.section_list.currentRow(), 0)].key
+
+    def current_editor(self) -> QPlainTextEdit:
+        return self.editors[self.current_key()]
+
+    def _show_section(self, row: int) -> None:
+        if row < 0:
+            return
+        section = self.model.sections[row]
+        self.section_stack.setCurrentIndex(row)
+        find(self, QLabel, "sectionTitle").setText(section.label)
+        find(self, QLabel, "sectionPrompt").setText(section.prompt)
+        self.last_time.setPlainText(section.last_time)
+        find(self, QPushButton, "carryForwardButton").setEnabled(bool(section.last_time.strip()))
+        self.section_message.clear()
+        self.editors[section.key].setFocus()
+
+    def move_section(self, step: int) -> None:
+        row = min(max(self.section_list.currentRow() + step, 0), self.section_list.count() - 1)
+        self.section_list.setCurrentRow(row)
+
+    def carry_forward(self) -> None:
+        self.autosaver.flush()  # typed text reaches the store first, so it can never be overwritten
+        editor = self.current_editor()
+        try:
+            text = svc.carry_forward(self.store, self.review_id, self.current_key())
+        except ValueError as exc:
+            self.section_message.setText(str(exc))
+            return
+        editor.setPlainText(text)
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+        self.section_message.clear()
+
+    # --- phrases ---------------------------------------------------------------------------------
+
+    def insert_phrase(self, text: str) -> None:
+        editor = self.current_editor()
+        editor.insertPlainText(text)
+        editor.setFocus()
+
+    def open_phrases(self) -> None:
+        dialog = PhrasesDialog(svc.phrases(self.store), lambda t: svc.delete_phrase(self.store, t), self)
+        if dialog.exec() and dialog.chosen:
+            self.insert_phrase(dialog.chosen)
+        dialog.deleteLater()
+
+    def save_selection_as_phrase(self) -> None:
+        selected = self.current_editor().textCursor().selectedText().replace("\u2029", "\n")
+        try:
+            svc.save_phrase(self.store, selected)
+        except ValueError as exc:
+            self.section_message.setText(str(exc))
+            return
+        self.saved_label.setText("Phrase saved")
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, action in (
+            ("Ctrl+Shift+P", self.open_phrases),
+            ("Ctrl+PgDown", lambda: self.move_section(1)),
+            ("Alt+Down", lambda: self.move_section(1)),
+            ("Ctrl+PgUp", lambda: self.move_section(-1)),
+            ("Alt+Up", lambda: self.move_section(-1)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(action)
+
+    # --- attendance and parts --------------------------------------------------------------------
+
+    def _build_attendance(self) -> None:
+        roles = find(self, QComboBox, "attendeeRoleCombo")
+        for key, label in PERSON_ROLES.items():
+            roles.addItem(label, key)
+        roles.setCurrentIndex(roles.findData("other"))
+        _set_date(find(self, QDateEdit, "partDate"), self.model.review_date)
+        find(self, QPushButton, "addPartButton").clicked.connect(self.add_part)
+        find(self, QPushButton, "addAttendeeButton").clicked.connect(self.add_attendee)
+        self.attendance_part.currentIndexChanged.connect(lambda _i: self._fill_attendance())
+        for table in (self.parts_table, self.attendance_table):
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            table.verticalHeader().setVisible(False)
+
+    def add_part(self) -> None:
+        label_edit, place_edit = (
+            find(self, QLineEdit, "partLabelEdit"),
+            find(self, QLineEdit, "partPlaceEdit"),
+        )
+        held_on = value_of(find(self, QDateEdit, "partDate"))
+        try:
+            svc.add_part(
+                self.store, self.review_id, label_edit.text(), held_on, place_edit.text(), today=self.today
+            )
+        except ValueError as exc:
+            find(self, QLabel, "partMessage").setText(str(exc))
+            return
+        find(self, QLabel, "partMessage").clear()
+        label_edit.clear()
+        place_edit.clear()
+        self._refresh()
+
+    def _attendance_for_part(self) -> list[tuple[str, str, str, int | None]]:
+        """(name, role key, attendance, person id): the people around the child, then anyone added."""
+        part_id = self.attendance_part.currentData()
+        recorded = [a for a in self.model.attendance if a.part_id == part_id]
+        by_person = {a.person_id: a.attendance for a in recorded if a.person_id}
+        rows = [(p.name, p.role, by_person.get(p.id, NOT_RECORDED), p.id) for p in self.model.people]
+        known = {p.id for p in self.model.people}
+        rows += [(a.name, a.role, a.attendance, None) for a in recorded if a.person_id not in known]
+        return rows
+
+    def _fill_attendance(self) -> None:
+        table = self.attendance_table
+        rows = self._attendance_for_part()
+        table.setRowCount(len(rows))
+        for r, (name, role, attendance, person_id) in enumerate(rows):
+            table.setItem(r, 0, _item(name))
+            table.setItem(r, 1, _item(PERSON_ROLES.get(role, role)))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Attendance of {name}")
+            combo.addItem("Not recorded", NOT_RECORDED)
+            for key in ("present", "sent_views", "absent"):
+                combo.addItem(svc.ATTENDANCE[key], key)
+            combo.setCurrentIndex(max(combo.findData(attendance), 0))
+            combo.currentIndexChanged.connect(
+                lambda _i, c=combo, n=name, ro=role, pid=person_id: self.set_attendance(
+                    n, ro, c.currentData(), pid
+                )
+            )
+            table.setCellWidget(r, 2, combo)
+
+    def set_attendance(self, name: str, role: str, attendance: str, person_id: int | None = None) -> None:
+        """A choice in the attendance table is saved at once (it is a single click, not typing)."""
+        if attendance == NOT_RECORDED:
+            return
+        try:
+            svc.set_attendance(
+                self.store,
+                self.review_id,
+                self.attendance_part.currentData(),
+                name,
+                role,
+                attendance,
+                person_id,
+            )
+        except ValueError as exc:
+            find(self, QLabel, "attendanceMessage").setText(str(exc))
+            return
+        find(self, QLabel, "attendanceMessage").clear()
+        self.model = svc.minutes(self.store, self.review_id, self.today)
+
+    def add_attendee(self) -> None:
+        name_edit = find(self, QLineEdit, "attendeeNameEdit")
+        role = find(self, QComboBox, "attendeeRoleCombo").currentData()
+        self.set_attendance(name_edit.text(), role, "present")
+        if not find(self, QLabel, "attendanceMessage").text():
+            name_edit.clear()
+            self._fill_attendance()
+
+    # --- wishes ----------------------------------------------------------------------------------
+
+    def _build_wishes(self) -> None:
+        find(self, QLabel, "wishesTitle").setText(f"In {self.model.first_name}'s own words")
+        how = find(self, QComboBox, "wishHowCombo")
+        for key, label in svc.HOW_OBTAINED.items():
+            how.addItem(label, key)
+        find(self, QPushButton, "addWishButton").clicked.connect(self.add_wish)
+        header = self.wishes_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.wishes_table.verticalHeader().setVisible(False)
+
+    def add_wish(self) -> None:
+        words = find(self, QPlainTextEdit, "wishWords")
+        try:
+            svc.add_wish(
+                self.store,
+                self.review_id,
+                words.toPlainText(),
+                find(self, QComboBox, "wishHowCombo").currentData(),
+                find(self, QCheckBox, "wishShareCheck").isChecked(),
+            )
+        except ValueError as exc:
+            find(self, QLabel, "wishMessage").setText(str(exc))
+            return
+        find(self, QLabel, "wishMessage").clear()
+        words.clear()
+        self._refresh()
+
+    # --- decisions -------------------------------------------------------------------------------
+
+    def _build_decisions(self) -> None:
+        person = find(self, QComboBox, "decisionPerson")
+        for p in self.model.people:
+            person.addItem(p.name)
+            person.setItemData(person.count() - 1, p.role_label, Qt.ItemDataRole.ToolTipRole)
+        person.setCurrentIndex(-1)
+        person.lineEdit().setPlaceholderText("Named person")
+        section = find(self, QComboBox, "decisionSection")
+        section.addItem("No particular section", None)
+        for key, label, _ in svc.SECTIONS:
+            section.addItem(label, key)
+        _set_date(find(self, QDateEdit, "decisionDue"), None)
+        find(self, QPushButton, "due10Button").clicked.connect(lambda: self.due_in(10))
+        find(self, QPushButton, "due20Button").clicked.connect(lambda: self.due_in(20))
+        find(self, QPushButton, "addDecisionButton").clicked.connect(self.add_decision)
+        header = self.decisions_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.decisions_table.verticalHeader().setVisible(False)
+        self.decisions_table.itemChanged.connect(self._decision_edited)
+
+    def due_in(self, working_days: int) -> None:
+        start = self.model.review_date or self.today
+        day = svc.due_in_working_days(self.store, start, working_days)
+        find(self, QDateEdit, "decisionDue").setDate(QDate(day))
+
+    def add_decision(self) -> None:
+        action, person = find(self, QLineEdit, "decisionAction"), find(self, QComboBox, "decisionPerson")
+        due = find(self, QDateEdit, "decisionDue")
+        try:
+            svc.add_decision(
+                self.store,
+                self.review_id,
+                action.text(),
+                person.currentText(),
+                value_of(due),
+                find(self, QComboBox, "decisionSection").currentData(),
+                find(self, QComboBox, "decisionWish").currentData(),
+            )
+        except ValueError as exc:
+            find(self, QLabel, "decisionMessage").setText(str(exc))
+            return
+        find(self, QLabel, "decisionMessage").clear()
+        action.clear()
+        person.setCurrentIndex(-1)
+        person.setEditText("")
+        _set_date(due, None)
+        self._refresh()
+
+    def _fill_decisions(self) -> None:
+        table, m = self.decisions_table, self.model
+        wishes = {w.id: w.words for w in m.wishes}
+        table.blockSignals(True)
+        table.setRowCount(len(m.decisions))
+        for r, d in enumerate(m.decisions):
+            table.setItem(r, 0, _item(str(d.number or ""), d.id))
+            table.setItem(r, 1, _item(d.action, editable=True))
+            table.setItem(r, 2, _item(d.person or "", editable=True))
+            table.setItem(r, 3, _item(format_date(d.due) if d.due else "", editable=True))
+            table.setItem(r, 4, _item(svc.SECTION_LABELS.get(d.section_key or "", "")))
+            table.setItem(r, 5, _item(_short(wishes.get(d.wish_id, ""), 40)))
+            problem = _item(" ".join(d.problems))
+            problem.setForeground(Qt.GlobalColor.darkRed)
+            table.setItem(r, 6, problem)
+        table.blockSignals(False)
+        wish_combo = find(self, QComboBox, "decisionWish")
+        wish_combo.clear()
+        wish_combo.addItem("Does not answer a particular wish", None)
+        for w in m.wishes:
+            wish_combo.addItem(f"\u201c{_short(w.words)}\u201d", w.id)
+
+    def _decision_edited(self, item: QTableWidgetItem) -> None:
+        """Editing a decision in the table: saved at once; a refusal shows in the row, the text stays."""
+        r, table = item.row(), self.decisions_table
+        line = self.model.decisions[r]
+        try:
+            svc.update_decision(
+                self.store,
+                line.id,
+                table.item(r, 1).text(),
+                table.item(r, 2).text(),
+                _parse_day(table.item(r, 3).text()),
+                line.section_key,
+                line.wish_id,
+            )
+        except ValueError as exc:
+            table.blockSignals(True)
+            table.item(r, 6).setText(str(exc))
+            table.blockSignals(False)
+            return
+        self._refresh()
+
+    # --- refreshing what is shown ----------------------------------------------------------------
+
+    def _fill_parts(self) -> None:
+        m, table = self.model, self.parts_table
+        table.setRowCount(len(m.parts))
+        for r, p in enumerate(m.parts):
+            table.setItem(r, 0, _item(p.label, p.id))
+            table.setItem(r, 1, _item(format_date(p.held_on) if p.held_on else ""))
+            table.setItem(r, 2, _item(p.place or ""))
+        current = self.attendance_part.currentData()
+        self.attendance_part.blockSignals(True)
+        self.attendance_part.clear()
+        self.attendance_part.addItem("The whole review", None)
+        for p in m.parts:
+            self.attendance_part.addItem(p.label, p.id)
+        self.attendance_part.setCurrentIndex(max(self.attendance_part.findData(current), 0))
+        self.attendance_part.blockSignals(False)
+
+    def _fill_wishes(self) -> None:
+        table = self.wishes_table
+        table.setRowCount(len(self.model.wishes))
+        for r, w in enumerate(self.model.wishes):
+            table.setItem(r, 0, _item(f"\u201c{w.words}\u201d", w.id))
+            table.setItem(r, 1, _item(w.how_label))
+            table.setItem(r, 2, _item("Yes" if w.agreed_to_share else "No"))
+
+    def _fill_checks(self) -> None:
+        self.problems_list.clear()
+        problems = self.model.problems
+        self.problems_list.addItems(list(problems) or ["Nothing stops this record being finalised."])
+        index = self.tabs.indexOf(find(self, QWidget, "checksTab"))
+        self.tabs.setTabText(
+            index, f"Before &finalising ({len(problems)})" if problems else "Before &finalising"
+        )
+
+    def refresh(self) -> None:
+        """Reload what another page may have saved (the private conversation on the Prepare tab)."""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.model = svc.minutes(self.store, self.review_id, self.today)
+        self._fill_parts()
+        self._fill_attendance()
+        self._fill_wishes()
+        self._fill_decisions()
+        self._fill_checks()
+        self._show_next_review_check(self.model.next_review_warning)
+
+    # --- autosave feedback -----------------------------------------------------------------------
+
+    def _show_refusal(self, widget: QWidget, message: str) -> None:
+        label = self._messages.get(widget)
+        if label is not None:
+            label.setText(message)
+            label.setStyleSheet(_RED)
+        self.saved_label.setText("Not saved: see the message")
+        self.saved_label.setStyleSheet(_RED)
+
+    def _show_saved(self, widget: QWidget) -> None:
+        label = self._messages.get(widget)
+        if label is not None and label is not self.next_review_check:
+            label.clear()
+        self.saved_label.setText("Saved")
+        self.saved_label.setStyleSheet(_GREEN)
+        if (
+            widget is self.held_date
+            or widget is self.next_review
+            or widget in (self.participation_combo, self.code_edit)
+        ):
+            self._after_key_fact_changed(widget)
+
+    def _after_key_fact_changed(self, widget: QWidget) -> None:
+        """The review date moves ages, allowed codes and the statutory due date: show them afresh."""
+        self._refresh()
+        if widget is self.held_date:
+            self._fill_participation()
+
+    def flush(self) -> None:
+        """Save whatever is still waiting: call before closing, locking or leaving the page."""
+        self.autosaver.flush()

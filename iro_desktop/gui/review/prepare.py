@@ -1,0 +1,504 @@
+"""The Prepare page: when and where, who is invited, reports, last review's decisions, what the child
+said, and the private conversation (I2). Laid out in ui/review_prepare.ui; every field autosaves.
+
+A refused value shows the service's sentence beside its field and the typed value stays; the sentence
+goes once an accepted value is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTime, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QWidget,
+)
+
+from iro_desktop.documents.agenda import render_agenda
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.widgets.autosave import Autosaver, value_of
+from iro_desktop.services import review_prep
+from iro_desktop.services.problems import FieldProblem
+from iro_desktop.services.review_prep import (
+    CONTRIBUTIONS,
+    NOT_ALONE_CATEGORIES,
+    ROLES,
+    ReportLine,
+    ReviewPack,
+)
+from iro_desktop.store import Store
+
+NOT_SET = QDate(1900, 1, 1)  # a date edit at its minimum stands for "not set" (see widgets.autosave)
+_LATE_STYLE = "color: #a4141c; font-weight: bold;"
+# Which error label shows a refusal, by the field the service names.
+_CONVERSATION_ERRORS = {
+    "on": "talkDateError",
+    "place": "talkPlaceError",
+    "why_not_category": "whyNotError",
+    "why_not": "reasonError",
+}
+
+
+def _qdate(d: date | None) -> QDate:
+    return QDate(d.year, d.month, d.day) if d else NOT_SET
+
+
+def _date_edit(accessible: str, special: str = "") -> QDateEdit:
+    edit = QDateEdit()
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(NOT_SET)
+    edit.setSpecialValueText(special)
+    edit.setAccessibleName(accessible)
+    return edit
+
+
+def _cell(text: str, bold: bool = False, colour: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if len(text) > 40:
+        item.setToolTip(text)
+    if bold:
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    if colour:
+        item.setForeground(QBrush(QColor(colour)))
+    return item
+
+
+class PreparePage(QWidget):
+    def __init__(self, store: Store, review_id: int, today: date, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "review_prepare.ui")
+        self._store, self.review_id, self.today = store, review_id, today
+        self.pack: ReviewPack = review_prep.review_pack(store, review_id, today)
+        self._problem_field: str | None = None
+        self._autosaver = Autosaver(self)
+        self._autosaver.failed.connect(self._refused)
+        self._table_saver: Autosaver | None = None
+        self._error_of: dict[QWidget, str] = {}
+        # Wrapped text needs new row heights once the columns have their final widths.
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._fit_tables)
+        self._setup_fields()
+        self._watch_fields()
+        find(self, QPushButton, "printButton").clicked.connect(self._ask_where_to_save)
+        find(self, QPushButton, "addInviteeButton").clicked.connect(self._add_invitee)
+        self.refresh()
+
+    # --- public ---------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Save anything still waiting for the typing pause (before leaving the page or locking)."""
+        self._autosaver.flush()
+        if self._table_saver is not None:
+            self._table_saver.flush()
+
+    def refresh(self) -> None:
+        """Show the review as the store holds it now (the Minute tab may have changed it)."""
+        self.flush()
+        self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
+        self._show_header()
+        self._show_when_where()
+        self._show_late()
+        self._rebuild_tables()
+        self._show_decisions()
+        self._show_challenges()
+        self._show_wishes()
+        self._show_conversation()
+
+    def save_agenda(self, path: str | Path) -> Path:
+        """Write the one-page agenda PDF to `path`, and nowhere else."""
+        self.flush()
+        pack = review_prep.review_pack(self._store, self.review_id, self.today)
+        profile = self._store.profile()
+        pdf = render_agenda(pack, profile.council_name, profile.iro_name, self.today)
+        path = Path(path)
+        path.write_bytes(pdf)
+        return path
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def _w(self, cls: type, name: str):
+        return find(self, cls, name)
+
+    def _setup_fields(self) -> None:
+        for name in ("dateEdit", "talkDateEdit"):
+            self._w(QDateEdit, name).setMinimumDate(NOT_SET)
+        for combo_name in ("newContributionCombo",):
+            combo = self._w(QComboBox, combo_name)
+            for key, label in CONTRIBUTIONS.items():
+                combo.addItem(label, key)
+        roles = self._w(QComboBox, "newRoleCombo")
+        for key, label in ROLES.items():
+            if key != review_prep.CHILD_ROLE:
+                roles.addItem(label, key)
+        why = self._w(QComboBox, "whyNotCombo")
+        why.addItem("Choose why…", None)
+        for key, label in NOT_ALONE_CATEGORIES.items():
+            why.addItem(label, key)
+        for radio in ("happenedYes", "happenedNo"):
+            self._w(QRadioButton, radio).toggled.connect(self._show_conversation_parts)
+        for name in ("inviteesTable", "reportsTable", "decisionsTable"):
+            table = self._w(QTableWidget, name)
+            table.verticalHeader().setVisible(False)
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(True)
+            header.sectionResized.connect(self._refit.start)
+        self._w(QTableWidget, "decisionsTable").horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
+
+    def _watch_fields(self) -> None:
+        watch = self._autosaver.watch
+        for name, cls, error in (
+            ("dateEdit", QDateEdit, "dateError"),
+            ("timeEdit", QTimeEdit, "timeError"),
+            ("venueEdit", QLineEdit, "venueError"),
+        ):
+            widget = self._w(cls, name)
+            self._error_of[widget] = error
+            watch(widget, lambda _v, n=name: self._save_when_where(n))
+        for name, cls in (
+            ("happenedYes", QRadioButton),
+            ("happenedNo", QRadioButton),
+            ("talkDateEdit", QDateEdit),
+            ("talkPlaceEdit", QLineEdit),
+            ("talkWordsEdit", QPlainTextEdit),
+            ("shareCheck", QCheckBox),
+            ("whyNotCombo", QComboBox),
+            ("reasonEdit", QPlainTextEdit),
+        ):
+            watch(self._w(cls, name), lambda _v: self._save_conversation())
+        self._autosaver.saved.connect(self._accepted)
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def _show_header(self) -> None:
+        p, c = self.pack, self.pack.child
+        self._w(QLabel, "summaryLabel").setText(
+            f"<b>{escape(p.title)}</b> · aged {c.age} · {escape(c.legal_status)} · {escape(c.placement)}"
+        )
+        self._w(QGroupBox, "wishesBox").setTitle(f"What {c.first_name} told us last time")
+        self._w(QGroupBox, "talkBox").setTitle(f"Private conversation with {c.first_name}")
+        self._w(QLabel, "happenedLabel").setText(f"Did you speak with {c.first_name} alone?")
+
+    def _show_when_where(self) -> None:
+        p = self.pack
+        self._quietly(self._w(QDateEdit, "dateEdit"), lambda w: w.setDate(_qdate(p.planned_date)))
+        time = QTime.fromString(p.planned_time or "", "HH:mm")
+        self._quietly(
+            self._w(QTimeEdit, "timeEdit"),
+            lambda w: w.setTime(
+                time if time.isValid() else QTime.fromString(review_prep.DEFAULT_TIME, "HH:mm")
+            ),
+        )
+        self._quietly(self._w(QLineEdit, "venueEdit"), lambda w: w.setText(p.venue or ""))
+
+    def _show_late(self) -> None:
+        p, label = self.pack, self._w(QLabel, "lateLabel")
+        if p.due is None:
+            label.setText("")
+        elif p.late:
+            days = "day" if p.working_days_late == 1 else "days"
+            label.setText(
+                f"Due by {format_date(p.due)}: this date is {p.working_days_late} working {days} late."
+            )
+        else:
+            label.setText(f"Due by {format_date(p.due)}.")
+        label.setStyleSheet(_LATE_STYLE if p.late else "")
+
+    def _rebuild_tables(self) -> None:
+        """Cell widgets are made afresh, so their autosave is too (the old one has nothing pending)."""
+        if self._table_saver is not None:
+            self._table_saver.deleteLater()
+        self._table_saver = Autosaver(self)
+        self._table_saver.failed.connect(self._refused)
+        self._table_saver.saved.connect(self._accepted)
+        self._show_invitees()
+        self._show_reports()
+
+    def _show_invitees(self) -> None:
+        table = self._w(QTableWidget, "inviteesTable")
+        table.setRowCount(len(self.pack.invitees))
+        for row, person in enumerate(self.pack.invitees):
+            table.setItem(row, 0, _cell(person.name, bold=person.role == ROLES[review_prep.CHILD_ROLE]))
+            table.setItem(row, 1, _cell(person.role))
+            combo = QComboBox()
+            combo.setAccessibleName(f"How {person.name} will contribute")
+            for key, label in CONTRIBUTIONS.items():
+                combo.addItem(label, key)
+            if person.contribution in CONTRIBUTIONS:
+                combo.setCurrentIndex(list(CONTRIBUTIONS).index(person.contribution))
+            table.setCellWidget(row, 2, combo)
+            self._error_of[combo] = "inviteesError"
+            self._table_saver.watch(
+                combo, lambda value, i=person.id: review_prep.set_invitee(self._store, i, value)
+            )
+        self._fit(table)
+
+    def _show_reports(self) -> None:
+        table = self._w(QTableWidget, "reportsTable")
+        table.setRowCount(len(self.pack.reports))
+        for row, report in enumerate(self.pack.reports):
+            table.setItem(row, 0, _cell(report.label))
+            expected = QCheckBox()
+            expected.setChecked(report.expected)
+            expected.setAccessibleName(f"{report.label} expected")
+            received = QCheckBox("Received")
+            received.setChecked(report.received_on is not None)
+            received.setAccessibleName(f"{report.label} received")
+            on = _date_edit(f"Date the {report.label.lower()} arrived", "not yet")
+            on.setDate(_qdate(report.received_on))
+            on.setEnabled(report.received_on is not None)
+            received.toggled.connect(lambda checked, e=on: self._received_toggled(e, checked))
+            table.setCellWidget(row, 1, self._centred(expected))
+            table.setCellWidget(row, 2, received)
+            table.setCellWidget(row, 3, on)
+            for widget in (expected, received, on):
+                self._error_of[widget] = "reportsError"
+                self._table_saver.watch(
+                    widget, lambda _v, r=report, x=expected, e=on: self._save_report(r, x, e)
+                )
+        self._fit(table)
+
+    def _show_decisions(self) -> None:
+        p = self.pack
+        held = (
+            f"Held on {format_date(p.last_review_held)}."
+            if p.last_review_held
+            else "This is the first review."
+        )
+        self._w(QLabel, "lastReviewLabel").setText(held)
+        table = self._w(QTableWidget, "decisionsTable")
+        table.setRowCount(len(p.decisions))
+        for row, d in enumerate(p.decisions):
+            due = format_date(d.due) if d.due else ""
+            cells = [
+                _cell(str(d.number or "")),
+                _cell(d.action),
+                _cell(d.person or ""),
+                _cell(due),
+                _cell(d.status, bold=d.overdue, colour="#a4141c" if d.overdue else None),
+            ]
+            for col, item in enumerate(cells):
+                table.setItem(row, col, item)
+        table.setVisible(bool(p.decisions))
+        self._fit(table)
+
+    def _show_challenges(self) -> None:
+        lines = []
+        for c in self.pack.challenges:
+            due = f", reply due {format_date(c.response_due)}" if c.response_due else ""
+            late = " <b style='color:#a4141c'>reply overdue</b>" if c.overdue else ""
+            lines.append(
+                f"{escape(c.issue)}: {escape(c.stage.lower())}, raised {format_date(c.raised_on)}{due}{late}"
+            )
+        self._w(QLabel, "challengesText").setText("<br>".join(lines) or "None open.")
+
+    def _show_wishes(self) -> None:
+        blocks = []
+        for w in self.pack.wishes:
+            private = " · <i>not to be shared</i>" if not w.shareable else ""
+            blocks.append(
+                f"<p>“{escape(w.words, quote=False)}”<br><small>{format_date(w.recorded_on)} · "
+                f"{escape(w.how_obtained)}{private}</small></p>"
+            )
+        self._w(QLabel, "wishesText").setText(
+            "".join(blocks) or "Nothing recorded at or since the last review."
+        )
+
+    def _show_conversation(self) -> None:
+        c = self.pack.conversation
+        self._quietly(self._w(QRadioButton, "happenedYes"), lambda w: w.setChecked(c.happened is True))
+        self._quietly(self._w(QRadioButton, "happenedNo"), lambda w: w.setChecked(c.happened is False))
+        self._quietly(self._w(QDateEdit, "talkDateEdit"), lambda w: w.setDate(_qdate(c.on or self.today)))
+        self._quietly(self._w(QLineEdit, "talkPlaceEdit"), lambda w: w.setText(c.place or ""))
+        self._quietly(self._w(QPlainTextEdit, "talkWordsEdit"), lambda w: w.setPlainText(c.words or ""))
+        self._quietly(self._w(QCheckBox, "shareCheck"), lambda w: w.setChecked(c.agreed_to_share))
+        why = self._w(QComboBox, "whyNotCombo")
+        self._quietly(why, lambda w: w.setCurrentIndex(max(w.findData(c.why_not_category), 0)))
+        self._quietly(self._w(QPlainTextEdit, "reasonEdit"), lambda w: w.setPlainText(c.why_not or ""))
+        self._show_conversation_parts()
+
+    def _show_conversation_parts(self, *_args) -> None:
+        self._w(QWidget, "talkDetails").setVisible(self._w(QRadioButton, "happenedYes").isChecked())
+        self._w(QWidget, "whyNotDetails").setVisible(self._w(QRadioButton, "happenedNo").isChecked())
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def _save_when_where(self, changed: str) -> None:
+        """Each field saves with the others as last accepted, so one refused field blocks no other."""
+        p = self.pack
+        values = {"dateEdit": p.planned_date, "timeEdit": p.planned_time, "venueEdit": p.venue}
+        values[changed] = value_of(self._w(QWidget, changed))
+        self._guarded(
+            review_prep.set_when_where,
+            self._store,
+            self.review_id,
+            values["dateEdit"],
+            values["timeEdit"],
+            values["venueEdit"],
+        )
+        self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
+        self._show_late()
+
+    def _save_conversation(self) -> None:
+        yes, no = self._w(QRadioButton, "happenedYes"), self._w(QRadioButton, "happenedNo")
+        if not (yes.isChecked() or no.isChecked()):
+            return  # nothing chosen yet: nothing to record
+        self._guarded(
+            review_prep.record_private_conversation,
+            self._store,
+            self.review_id,
+            self.today,
+            happened=yes.isChecked(),
+            on=value_of(self._w(QDateEdit, "talkDateEdit")),
+            place=self._w(QLineEdit, "talkPlaceEdit").text(),
+            words=self._w(QPlainTextEdit, "talkWordsEdit").toPlainText(),
+            agreed_to_share=self._w(QCheckBox, "shareCheck").isChecked(),
+            why_not_category=self._w(QComboBox, "whyNotCombo").currentData(),
+            why_not=self._w(QPlainTextEdit, "reasonEdit").toPlainText(),
+        )
+
+    def _save_report(self, report: ReportLine, expected: QCheckBox, on: QDateEdit) -> None:
+        self._guarded(
+            review_prep.set_report,
+            self._store,
+            self.review_id,
+            report.kind,
+            expected.isChecked(),
+            value_of(on) if on.isEnabled() else None,
+            report.note,
+            today=self.today,
+        )
+
+    def _received_toggled(self, on: QDateEdit, checked: bool) -> None:
+        on.setEnabled(checked)
+        if checked and on.date() == NOT_SET:
+            on.setDate(
+                _qdate(self.today)
+            )  # a start the IRO can change: most reports arrive the day they log them
+
+    def _guarded(self, save, *args, **kwargs) -> None:
+        """Run a service call, remembering which field a refusal names."""
+        self._problem_field = None
+        try:
+            save(*args, **kwargs)
+        except FieldProblem as exc:
+            self._problem_field = exc.field
+            raise
+
+    def _add_invitee(self) -> None:
+        name = self._w(QLineEdit, "newNameEdit")
+        try:
+            review_prep.add_invitee(
+                self._store,
+                self.review_id,
+                name.text(),
+                self._w(QComboBox, "newRoleCombo").currentData(),
+                self._w(QComboBox, "newContributionCombo").currentData(),
+            )
+        except ValueError as exc:
+            self._show_error("inviteesError", str(exc))
+            return
+        self._clear_error("inviteesError")
+        name.clear()
+        self.flush()
+        self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
+        self._rebuild_tables()
+
+    def _ask_where_to_save(self) -> None:
+        child = self.pack.child.name
+        suggested = f"Agenda - {child} - review {self.pack.number or ''}.pdf".replace("  ", " ")
+        path, _filter = QFileDialog.getSaveFileName(self, "Save the agenda", suggested, "PDF files (*.pdf)")
+        if path:
+            self.save_agenda(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+
+    # --- messages at the fields ---------------------------------------------------------------------
+
+    def _error_label(self, widget: QWidget) -> str | None:
+        if self._problem_field in _CONVERSATION_ERRORS and widget not in self._error_of:
+            return _CONVERSATION_ERRORS[self._problem_field]
+        return self._error_of.get(widget)
+
+    def _refused(self, widget: QWidget, message: str) -> None:
+        name = self._error_label(widget)
+        if name is None:  # a conversation refusal that names no field: show it by the words
+            name = "talkPlaceError"
+        self._show_error(name, message)
+
+    def _accepted(self, widget: QWidget) -> None:
+        if widget in self._error_of:
+            self._clear_error(self._error_of[widget])
+        else:  # one conversation save checks all its fields
+            for name in _CONVERSATION_ERRORS.values():
+                self._clear_error(name)
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self._w(QLabel, name)
+        label.setText(message)
+        label.setVisible(True)
+
+    def _clear_error(self, name: str) -> None:
+        label = self._w(QLabel, name)
+        label.clear()
+        label.setVisible(False)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _quietly(widget: QWidget, change) -> None:
+        """Show a stored value without it counting as an edit to save."""
+        widget.blockSignals(True)
+        try:
+            change(widget)
+        finally:
+            widget.blockSignals(False)
+
+    @staticmethod
+    def _centred(widget: QAbstractButton) -> QWidget:
+        holder = QWidget()
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addStretch(1)
+        layout.addWidget(widget)
+        layout.addStretch(1)
+        return holder
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._refit.start()
+
+    def _fit_tables(self) -> None:
+        for table in self.findChildren(QTableWidget):
+            self._fit(table)
+
+    @staticmethod
+    def _fit(table: QTableWidget) -> None:
+        """As tall as its rows: the page scrolls, not each table."""
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(height)

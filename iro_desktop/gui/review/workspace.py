@@ -1,0 +1,52 @@
+"""A review's workspace: prepare it, then minute it, in two tabs over the same review record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QWidget
+
+from iro_desktop.gui.forms import find, load_into
+
+
+class ReviewWorkspace(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, store, review_id: int, today: date, title: str, parent=None) -> None:
+        from iro_desktop.gui.review.minute import MinutePage
+        from iro_desktop.gui.review.prepare import PreparePage
+
+        super().__init__(parent)
+        load_into(self, "review_workspace.ui")
+        self.review_id = review_id
+        find(self, QLabel, "title").setText(title)
+        self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
+        self.prepare = PreparePage(store, review_id, today)
+        self.minute = MinutePage(store, review_id, today)
+        self.tabs.addTab(self.prepare, "&Prepare")
+        self.tabs.addTab(self.minute, "&Minute the meeting")
+        self.tabs.currentChanged.connect(self._switch_tab)
+        find(self, QPushButton, "backButton").clicked.connect(self.leave)
+        find(self, QPushButton, "documentsButton").clicked.connect(self.open_documents)
+        self._store, self._today = store, today
+
+    def open_documents(self) -> None:
+        from iro_desktop.gui.documents.dialog import DocumentsDialog
+
+        self.flush()  # the documents are drawn from what is saved
+        DocumentsDialog(self._store, self.review_id, self._today, self).exec()
+
+    def _switch_tab(self, _index: int) -> None:
+        """Each tab shows what the other saved (the private conversation appears in the minutes)."""
+        self.flush()
+        self.tabs.currentWidget().refresh()
+
+    def flush(self) -> None:
+        """Save anything still waiting for the typing pause: before leaving, switching tabs or locking."""
+        self.prepare.flush()
+        self.minute.flush()
+
+    def leave(self) -> None:
+        self.flush()
+        self.back_requested.emit()

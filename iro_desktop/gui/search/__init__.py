@@ -1,0 +1,3 @@
+from iro_desktop.gui.search.dialog import SearchDialog
+
+__all__ = ["SearchDialog"]

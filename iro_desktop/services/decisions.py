@@ -1,0 +1,102 @@
+"""Tracking a review's decisions between reviews: done, not done (and why), changed, or reopened.
+
+Open and changed decisions are outstanding (services.caseload.OUTSTANDING_DECISIONS): the caseload's overdue
+count and the child's page both read the status set here, so marking one done takes it off both at once,
+and a changed decision stays tracked against its new due date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.services.problems import FieldProblem
+from iro_desktop.store import Store
+from iro_desktop.store.models import Decision
+
+OPEN, DONE, NOT_DONE, CHANGED = "open", "done", "not_done", "changed"
+
+
+def _decision(s, decision_id: int) -> Decision:
+    decision = s.get(Decision, decision_id)
+    if decision is None:
+        raise FieldProblem("That decision is no longer in the record.")
+    return decision
+
+
+def _check_closed_on(decision: Decision, on: date | None, today: date) -> None:
+    if on is None:
+        raise FieldProblem("Enter the date.", "on")
+    if on > today:
+        raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
+    made = decision.review.held_date if decision.review is not None else None
+    if made is not None and on < made:
+        raise FieldProblem(
+            f"The date cannot be before the review that made the decision, on {format_date(made)}.", "on"
+        )
+
+
+def mark_done(store: Store, decision_id: int, on: date, today: date) -> None:
+    with store.session() as s:
+        decision = _decision(s, decision_id)
+        _check_closed_on(decision, on, today)
+        decision.status, decision.completed_on, decision.status_note = DONE, on, None
+
+
+def mark_not_done(store: Store, decision_id: int, reason: str, on: date, today: date) -> None:
+    """Not done, with the reason the next review must consider (Schedule 7: if not, why)."""
+    reason = (reason or "").strip()
+    with store.session() as s:
+        decision = _decision(s, decision_id)
+        if not reason:
+            raise FieldProblem("Say why the decision was not done.", "reason")
+        _check_closed_on(decision, on, today)
+        decision.status, decision.completed_on, decision.status_note = NOT_DONE, on, reason
+
+
+def mark_changed(
+    store: Store,
+    decision_id: int,
+    new_action_or_note: str,
+    new_due: date | None = None,
+    today: date | None = None,
+) -> None:
+    """The decision was changed: the note says what changed, and the old due date is kept in it."""
+    change = (new_action_or_note or "").strip()
+    if not change:
+        raise FieldProblem("Say what changed.", "new_action_or_note")
+    with store.session() as s:
+        decision = _decision(s, decision_id)
+        made = decision.review.held_date if decision.review is not None else None
+        if new_due is not None and made is not None and new_due < made:
+            raise FieldProblem(
+                "The new due date cannot be before the review that made the decision, "
+                f"on {format_date(made)}.",
+                "new_due",
+            )
+        note = change
+        if new_due is not None and new_due != decision.due_date:
+            was = f" (was {format_date(decision.due_date)})" if decision.due_date else ""
+            note += f". Now due {format_date(new_due)}{was}"
+            decision.due_date = new_due
+        decision.status, decision.status_note = CHANGED, note
+        decision.completed_on = today
+
+
+def reopen(store: Store, decision_id: int) -> None:
+    """Back to open, for a decision marked by mistake; it counts as outstanding (and overdue) again."""
+    with store.session() as s:
+        decision = _decision(s, decision_id)
+        decision.status, decision.completed_on, decision.status_note = OPEN, None, None
+
+
+def outcome(status: str, completed_on: date | None, note: str | None) -> str:
+    """What happened to a decision, in a sentence for the child's page."""
+    when = f" on {format_date(completed_on)}" if completed_on else ""
+    if status == DONE:
+        return f"Done{when}"
+    if status == NOT_DONE:
+        return f"Not done (recorded{when}): {note}" if when else f"Not done: {note}"
+    if status == CHANGED:
+        return f"Changed{when}: {note}"
+    return ""

@@ -1,0 +1,69 @@
+"""The IRO's monitoring between reviews (DOMAIN.md 2.5): a call, a visit, a midway review, as dated notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.services.problems import FieldProblem
+from iro_desktop.store import Store
+from iro_desktop.store.models import Child, MonitoringNote
+
+KINDS = {
+    "contact": "Contact with the social worker or carers",
+    "visit": "Visit to the child",
+    "midway_review": "Midway review",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    id: int
+    noted_on: date
+    kind: str  # the plain label
+    text: str
+
+
+def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text: str, today: date) -> int:
+    text = (text or "").strip()
+    if kind not in KINDS:
+        raise FieldProblem("Choose what kind of note this is.", "kind")
+    if noted_on is None:
+        raise FieldProblem("Enter the date of the contact.", "noted_on")
+    if noted_on > today:
+        raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "noted_on")
+    if not text:
+        raise FieldProblem("Write what happened: the note is empty.", "text")
+    with store.session() as s:
+        child = s.get(Child, child_id)
+        if child is None:
+            raise FieldProblem("That child is no longer in the caseload.")
+        if noted_on < child.dob:
+            raise FieldProblem(
+                f"The date cannot be before {child.display_name} was born ({format_date(child.dob)}).",
+                "noted_on",
+            )
+        note = MonitoringNote(child_id=child_id, noted_on=noted_on, kind=kind, text=text)
+        s.add(note)
+        s.flush()
+        return note.id
+
+
+def notes(store: Store, child_id: int) -> list[NoteLine]:
+    """Newest first; notes of one day, the last written first."""
+    with store.session() as s:
+        return note_lines(s, child_id)
+
+
+def note_lines(s, child_id: int) -> list[NoteLine]:
+    """The same, inside a session the caller already holds (the child's page reads everything in one)."""
+    rows = s.scalars(
+        select(MonitoringNote)
+        .where(MonitoringNote.child_id == child_id)
+        .order_by(MonitoringNote.noted_on.desc(), MonitoringNote.id.desc())
+    ).all()
+    return [NoteLine(n.id, n.noted_on, KINDS.get(n.kind, n.kind), n.text) for n in rows]

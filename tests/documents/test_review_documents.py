@@ -1,0 +1,132 @@
+"""The review record, decisions and letter to the child: what was minuted comes out as text, in order."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import arabic_reshaper
+from pypdf import PdfReader
+
+from iro_desktop.documents.fonts import visual
+from iro_desktop.services import documents as docs
+from tests.conftest import TODAY
+from tests.documents import gwenllian as g
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+    return True
+
+
+def test_review_record_holds_what_was_minuted_in_order(store):
+    review_id = g.add_gwenllian(store)
+    text = _text(docs.render_review_document(store, review_id, "review_record", TODAY))
+    assert _in_order(
+        text,
+        "Gwenllïan Ŵyn",
+        "Who took part",
+        g.MOTHER,
+        g.CARER,
+        g.SOCIAL_WORKER,
+        "Came and spoke for themselves",
+        "spoke with Gwenllïan alone",
+        g.WISH,
+        g.SECTION_TEXTS["changes"],
+        "Contact with Zofia Wiśniewska is weekly.",
+        g.SECTION_TEXTS["placement"],
+        g.SECTION_TEXTS["health"],
+        "Arrange contact with Llŷr every fortnight",
+        "18 Dec 2026",
+        g.IRO_VIEW,
+        "19 May 2027",
+        "Alex Example",
+        "Distribution",
+        g.FATHER,
+    )
+
+
+def test_arabic_and_urdu_names_are_text_joined_and_right_to_left(store):
+    review_id = g.add_gwenllian(store)
+    text = _text(docs.render_review_document(store, review_id, "review_record", TODAY))
+    for name in (g.AUNT, g.GRANDMOTHER):
+        joined = arabic_reshaper.reshape(name)
+        assert joined != name and visual(name) == joined[::-1]  # drawn joined, right to left
+        assert joined in text  # pypdf reads the right-to-left run back in reading order
+        assert name in unicodedata.normalize("NFKC", text)
+
+
+def test_same_content_gives_the_same_bytes(store):
+    review_id = g.add_gwenllian(store)
+    for kind in docs.REVIEW_DOCUMENTS:
+        first = docs.render_review_document(store, review_id, kind, TODAY)
+        assert first == docs.render_review_document(store, review_id, kind, TODAY)
+
+
+def test_every_page_is_numbered_marked_and_identified(store):
+    review_id = g.add_gwenllian(store)
+    pdf = docs.render_review_document(store, review_id, "review_record", TODAY, record_id="R-signed-7")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    for n, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert f"Page {n} of {len(pages)}" in text
+        assert text.count("OFFICIAL-SENSITIVE") == 2
+        assert "Record R-signed-7" in text and "Produced 25 Nov 2026" in text and "Example Borough" in text
+        assert "DEMO" not in text
+
+
+def test_metadata_is_set(store):
+    review_id = g.add_gwenllian(store)
+    reader = PdfReader(io.BytesIO(docs.render_review_document(store, review_id, "decisions", TODAY)))
+    assert reader.metadata.title == "Decisions of the review of Gwenllïan Ŵyn"
+    assert reader.metadata.author == "Alex Example"
+    assert reader.metadata.subject == "Review 3"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_decisions_document_lists_each_decision_with_person_and_date(store):
+    review_id = g.add_gwenllian(store)
+    text = _text(docs.render_review_document(store, review_id, "decisions", TODAY))
+    assert _in_order(
+        text,
+        "Decisions",
+        "1. Arrange contact with Llŷr every fortnight",
+        f"Who: {g.SOCIAL_WORKER}. By: 18 Dec 2026.",
+        "2. Update the personal education plan",
+        "15 Jan 2027",
+        "Next review",
+        "19 May 2027",
+    )
+    assert g.SECTION_TEXTS["placement"] not in text  # the decisions, not the full minutes
+
+
+def test_letter_to_child_is_the_iros_edited_text(store):
+    review_id = g.add_gwenllian(store)
+    draft = docs.letter_text(store, review_id, TODAY)
+    assert draft.startswith("Dear Gwenllïan,")
+    assert f'You told me: "{g.WISH}"' in draft
+    assert "Nguyễn Thị Hương, your social worker, will arrange contact with Llŷr every fortnight" in draft
+    docs.save_letter_text(store, review_id, draft + "\n\nP.S. Good luck with the swimming gala!")
+    text = _text(docs.render_review_document(store, review_id, "letter_to_child", TODAY))
+    assert _in_order(
+        text, "Dear Gwenllïan,", "You told me", "Good luck with the swimming gala!", "Alex Example"
+    )
+
+
+def test_demo_store_documents_say_demo_on_every_page(demo_store):
+    from sqlalchemy import select
+
+    from iro_desktop.store.models import Review
+
+    with demo_store.session() as s:
+        review_id = s.scalars(select(Review.id).where(Review.status == "held")).first()
+    pdf = docs.render_review_document(demo_store, review_id, "review_record", TODAY)
+    assert all("DEMO" in page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -1,0 +1,187 @@
+"""The minute screen on the demo caseload: type, record who came, the child's words, decisions, next date;
+then close the store, reopen it and find it all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from sqlalchemy import select
+
+from iro_desktop.domain.codes import age_on
+from iro_desktop.gui.forms import find
+from iro_desktop.gui.review.minute import MinutePage
+from iro_desktop.gui.widgets.spelling import SpellingHighlighter, spelling_menu
+from iro_desktop.services import minutes as svc
+from iro_desktop.services.spelling import remember_word
+from iro_desktop.store import open_store
+from iro_desktop.store.models import Child, Review
+from tests.conftest import PASSPHRASE, TODAY
+
+
+@pytest.fixture
+def review_id(demo_store) -> int:
+    """A demo child aged 9 to 12 with a review planned and people around them."""
+    with demo_store.session() as s:
+        rows = s.execute(
+            select(Review.id, Child.dob, Review.planned_date).join(Child).where(Review.status == "planned")
+        ).all()
+    return next(r.id for r in rows if 9 <= age_on(r.dob, r.planned_date) <= 12)
+
+
+def _page(qtbot, store, review_id) -> MinutePage:
+    page = MinutePage(store, review_id, TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def test_the_whole_minute_survives_closing_and_reopening(qtbot, demo_store, store_path, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    page.held_date.setDate(QDate(TODAY))
+    page.flush()
+    qtbot.keyClicks(page.current_editor(), "Settled well; the last decisions were all done.")
+    page.move_section(4)  # placement
+    qtbot.keyClicks(page.current_editor(), "The carers are a good match.")
+
+    code_message = find(page, QLabel, "participationMessage")
+    qtbot.keyClicks(page.code_edit, "PN0")
+    page.flush()
+    assert "PN0 is only for a child under 4 on the review date" in code_message.text()
+    assert page.code_edit.text() == "PN0"  # what was typed stays
+    combo = page.participation_combo
+    assert combo.findData("PN0") == -1  # the plain choices only offer codes that fit the age
+    combo.setCurrentIndex(combo.findData("PN1"))
+    page.flush()
+    assert code_message.text() == "" and page.code_edit.text() == "PN1"
+
+    attendance = page.attendance_table.cellWidget(0, 2)
+    attendance.setCurrentIndex(attendance.findData("present"))
+    first_person = page.attendance_table.item(0, 0).text()
+
+    find(page, QPlainTextEdit, "wishWords").setPlainText("I want to see my brother every weekend.")
+    find(page, QPushButton, "addWishButton").click()
+    assert page.wishes_table.rowCount() == 1
+
+    find(page, QLineEdit, "decisionAction").setText("Arrange weekend contact with her brother")
+    find(page, QPushButton, "addDecisionButton").click()
+    assert "Name the person responsible" in find(page, QLabel, "decisionMessage").text()
+    assert find(page, QLineEdit, "decisionAction").text() == "Arrange weekend contact with her brother"
+    find(page, QComboBox, "decisionPerson").setEditText(first_person)
+    find(page, QPushButton, "due10Button").click()
+    assert find(page, QDateEdit, "decisionDue").date().toPython() == date(2026, 12, 9)
+    wish_combo = find(page, QComboBox, "decisionWish")
+    wish_combo.setCurrentIndex(1)
+    find(page, QPushButton, "addDecisionButton").click()
+    assert page.decisions_table.rowCount() == 1 and page.decisions_table.item(0, 6).text() == ""
+
+    page.next_review.setDate(QDate(2027, 5, 20))
+    page.flush()
+    assert page.next_review_check.text() == "Statutory due date for the next review: 25 May 2027"
+    page.next_review.setDate(QDate(2027, 6, 30))
+    page.flush()
+    assert "later than the statutory due date, 25 May 2027" in page.next_review_check.text()
+
+    page.flush()
+    page.close()
+    demo_store.close()
+    reopened = open_store(store_path, PASSPHRASE)
+    try:
+        m = svc.minutes(reopened, review_id, TODAY)
+    finally:
+        reopened.close()
+    texts = {s.key: s.text for s in m.sections}
+    assert texts["changes"] == "Settled well; the last decisions were all done."
+    assert texts["placement"] == "The carers are a good match."
+    assert m.held_date == TODAY and m.participation_code == "PN1"
+    assert [(a.name, a.attendance) for a in m.attendance] == [(first_person, "present")]
+    assert [w.words for w in m.wishes] == ["I want to see my brother every weekend."]
+    (decision,) = m.decisions
+    assert (decision.person, decision.due, decision.wish_id) == (
+        first_person,
+        date(2026, 12, 9),
+        m.wishes[0].id,
+    )
+    assert m.next_review_date == date(2027, 6, 30) and m.next_review_warning
+
+
+def test_a_held_date_in_the_future_is_refused_at_the_field(qtbot, demo_store, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    page.held_date.setDate(QDate(2026, 12, 25))
+    page.flush()
+    assert "cannot be in the future" in find(page, QLabel, "heldMessage").text()
+    assert page.held_date.date() == QDate(2026, 12, 25)
+    assert svc.minutes(demo_store, review_id, TODAY).held_date is None
+
+
+def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store, review_id):
+    with demo_store.session() as s:
+        child_id = s.get(Review, review_id).child_id
+        previous = s.scalars(
+            select(Review)
+            .where(Review.child_id == child_id, Review.held_date.is_not(None))
+            .order_by(Review.held_date.desc())
+        ).first()
+        previous_id = previous.id
+    svc.save_section(demo_store, previous_id, "health", "Health assessment done in March.")
+    page = _page(qtbot, demo_store, review_id)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # shortcuts reach only the active window
+    page.current_editor().setFocus()
+    qtbot.keyClick(page.current_editor(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert page.current_key() == "legal_status"
+    qtbot.keyClick(page.current_editor(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(page.current_editor(), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert page.current_key() == "legal_status"
+    page.section_list.setCurrentRow(svc.SECTION_KEYS.index("health"))
+    assert page.last_time.toPlainText() == "Health assessment done in March."
+    find(page, QPushButton, "carryForwardButton").click()
+    assert page.current_editor().toPlainText() == "Health assessment done in March."
+    find(page, QPushButton, "carryForwardButton").click()
+    assert "already has text" in find(page, QLabel, "sectionMessage").text()
+
+
+def test_phrases_are_saved_from_a_selection_and_inserted_at_the_cursor(qtbot, demo_store, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    editor = page.current_editor()
+    editor.setPlainText("No concerns were raised about the placement.")
+    editor.selectAll()
+    page.save_selection_as_phrase()
+    assert svc.phrases(demo_store) == ["No concerns were raised about the placement."]
+    page.move_section(1)
+    page.insert_phrase(svc.phrases(demo_store)[0])
+    assert page.current_editor().toPlainText() == "No concerns were raised about the placement."
+
+
+def test_misspelt_words_are_underlined_but_names_are_not(qtbot, demo_store, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    editor = page.current_editor()
+    m = svc.minutes(demo_store, review_id, TODAY)
+    editor.setPlainText(f"{m.first_name} has recieved her new colour chart.")
+    layout = editor.document().firstBlock().layout()
+    underlined = [
+        editor.document().firstBlock().text()[r.start : r.start + r.length]
+        for r in layout.formats()
+        if r.format.underlineStyle() != r.format.UnderlineStyle.NoUnderline
+    ]
+    assert underlined == ["recieved"]
+
+
+def test_right_click_offers_suggestions_and_add_to_dictionary(qtbot, demo_store, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    editor = page.current_editor()
+    editor.setPlainText("Brackenholt recieved")
+    highlighter = editor.document().findChildren(SpellingHighlighter)[0]
+    at_word = editor.cursorRect(editor.cursorForPosition(editor.rect().topLeft())).center()
+    remember = lambda word: remember_word(demo_store, page.checker, word)  # noqa: E731
+    texts = [a.text() for a in spelling_menu(editor, highlighter, at_word, remember).actions()]
+    assert "\u201cBrackenholt\u201d" in " ".join(texts) and any(
+        "Add" in t and "dictionary" in t for t in texts
+    )
+    add = next(
+        a for a in spelling_menu(editor, highlighter, at_word, remember).actions() if "dictionary" in a.text()
+    )
+    add.trigger()
+    assert "Brackenholt" in svc.personal_dictionary(demo_store) and page.checker.is_correct("Brackenholt")
