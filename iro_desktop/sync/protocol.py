@@ -1,0 +1,53 @@
+"""The sync protocol between an IRO's device and the council's receiver: one place for both sides.
+
+Endpoints (JSON bodies):
+  GET  /v1/receiver                         -> {"public_key": b64, "fingerprint": str}   (no auth)
+  POST /v1/devices  {"public_key", "name"}  -> 202 {"fingerprint", "status": "pending"} | 200 if approved
+  PUT  /v1/records/{record_id}/{content_hash}  body: a record bundle (records.bundle)   (signed request)
+       -> 201 new / 200 already held: {"receipt": {...}, "signature": b64}
+          409 same id with a different hash (not a properly signed superseding version)
+          400 malformed, 422 tampered or inconsistent, 401 unauthenticated, 403 not approved / revoked /
+          signed by a key that is not the sender's, 413 too large. Errors: {"detail": "a plain sentence"}.
+  GET  /v1/records/{record_id}              -> the sender's own record only, else 404  (signed request)
+
+Every request but the first two is signed by the device key (Ed25519) over `request_message(...)`,
+with a timestamp (refused if more than MAX_SKEW_SECONDS away) and a nonce (refused if seen before): a
+replayed or altered request fails. The receiver signs each receipt over `receipt_statement(...)`; the
+device pins the receiver's key when it enrols and verifies every receipt against it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from iro_desktop.records.signing import sha256_hex, sign
+
+HEADER_KEY = "X-IRO-Key"  # the device's fingerprint
+HEADER_TIMESTAMP = "X-IRO-Timestamp"  # unix seconds
+HEADER_NONCE = "X-IRO-Nonce"  # 32 hex characters, never reused
+HEADER_SIGNATURE = "X-IRO-Signature"  # b64 Ed25519 signature of request_message(...)
+MAX_SKEW_SECONDS = 300
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
+
+def request_message(method: str, path: str, timestamp: int, nonce: str, body: bytes) -> bytes:
+    return "\n".join(
+        ("iro-desktop-request-v1", method.upper(), path, str(timestamp), nonce, sha256_hex(body))
+    ).encode()
+
+
+def signed_headers(
+    private_key, fingerprint: str, method: str, path: str, body: bytes, now: int
+) -> dict[str, str]:
+    nonce = secrets.token_hex(16)
+    return {
+        HEADER_KEY: fingerprint,
+        HEADER_TIMESTAMP: str(now),
+        HEADER_NONCE: nonce,
+        HEADER_SIGNATURE: sign(private_key, request_message(method, path, now, nonce, body)),
+        "Content-Type": "application/json",
+    }
+
+
+def record_path(record_id: str, content_hash: str) -> str:
+    return f"/v1/records/{record_id}/{content_hash}"
