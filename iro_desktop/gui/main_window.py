@@ -1,38 +1,134 @@
-"""The main window: a stack of pages (the caseload first, a child's page on demand) and the menus."""
+"""The main window: a stack of pages (the caseload first, a child's page or a review on demand) and the menus.
+
+It also locks in place (File > Lock, Ctrl+L; after the idle time; when the platform suspends the app): pending
+typing is saved, every page holding personal data is destroyed, the store and its key are closed, and a lock
+screen is shown. Unlocking reopens the store and returns to the same page.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from iro_desktop import __version__
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
 from iro_desktop.store import Store
+
+ALWAYS_AVAILABLE = {"actionQuit", "actionLock", "actionAbout"}  # the only actions while locked
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the IRO was when the app locked, so unlocking returns there."""
+
+    as_of: date
+    child_id: int | None = None
+    review_id: int | None = None
+    tab: int = 0
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, today: date, parent=None) -> None:
         super().__init__(parent)
         load_into(self, "main_window.ui")
-        self.store = store
         self.pages: QStackedWidget = find(self, QStackedWidget, "pages")
-        self.caseload = CaseloadView(store, today)
-        self.caseload.child_opened.connect(self.open_child)
-        self.pages.addWidget(self.caseload)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.pages.addWidget(self.lock_screen)
+        self.store_path = store.path
+        self.caseload: CaseloadView | None = None
         self.child_page: ChildPage | None = None
         self.review = None  # the review workspace, when one is open
+        self._connect_actions()
+        self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
+        self.idle.idle.connect(self.lock)
+        QGuiApplication.instance().applicationStateChanged.connect(self._on_application_state)
+        self._open(store, Place(as_of=today))
+
+    # --- opening and locking ---------------------------------------------------------------------
+
+    def _open(self, store: Store, place: Place) -> None:
+        self.store = store
+        self.caseload = CaseloadView(store, place.as_of)
+        self.caseload.child_opened.connect(self.open_child)
+        self.pages.addWidget(self.caseload)
+        self.pages.setCurrentWidget(self.caseload)
         profile = store.profile()
         self.is_demo = profile.is_demo
-        title = "iro-desktop"
-        if profile.council_name:
-            title += f" - {profile.council_name}"
+        title = "iro-desktop" + (f" - {profile.council_name}" if profile.council_name else "")
         self.setWindowTitle(f"DEMO - {title} - fictional children only" if self.is_demo else title)
         self.statusBar().showMessage(f"Unlocked store: {store.path}")
-        self._connect_actions()
+        self.idle.set_minutes(float(store.get_setting(IDLE_LOCK_MINUTES_KEY, DEFAULT_IDLE_LOCK_MINUTES)))
+        self._enable_actions(True)
+        if place.review_id is not None:
+            self._show_review(place.child_id, place.review_id, place.tab)
+        elif place.child_id is not None:
+            self.open_child(place.child_id)
+
+    def _place(self) -> Place:
+        current = self.pages.currentWidget()
+        if current is self.review and self.review is not None:
+            return Place(
+                self.caseload.as_of,
+                self.review_child_id,
+                self.review.review_id,
+                self.review.tabs.currentIndex(),
+            )
+        if current is self.child_page and self.child_page is not None:
+            return Place(self.caseload.as_of, self.child_page.child_id)
+        return Place(self.caseload.as_of)
+
+    def lock(self) -> None:
+        if self.store is None:
+            return
+        self._flush_review()
+        self._locked_at = self._place()
+        for widget in QApplication.topLevelWidgets():  # open dialogs hold personal data too
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        for page in (self.review, self.child_page, self.caseload):
+            if page is not None:
+                self.pages.removeWidget(page)
+                page.deleteLater()
+        self.review = self.child_page = self.caseload = None
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
+        self.store.close()
+        self.store = None  # the engine, and with it the data key, is dropped
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.statusBar().showMessage("Locked")
+        self.idle.stop()
+        self._enable_actions(False)
+
+    def unlock(self) -> None:
+        from iro_desktop.gui.unlock import UnlockDialog
+
+        dialog = UnlockDialog(self.store_path, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.store is not None:
+            self.resume(dialog.store)
+
+    def resume(self, store: Store) -> None:
+        """Carry on where the IRO was when the app locked."""
+        self._open(store, self._locked_at)
+
+    def _on_application_state(self, state) -> None:
+        if (
+            state == Qt.ApplicationState.ApplicationSuspended
+        ):  # the machine sleeps, where the platform says so
+            self.lock()
+
+    def _enable_actions(self, unlocked: bool) -> None:
+        for action in self.findChildren(QAction):
+            if action.objectName() and action.objectName() not in ALWAYS_AVAILABLE:
+                action.setEnabled(unlocked)
+
+    # --- menus and pages ---------------------------------------------------------------------------
 
     def _action(self, name: str) -> QAction:
         return find(self, QAction, name)
@@ -47,9 +143,7 @@ class MainWindow(QMainWindow):
         self._action("actionPrepareReview").triggered.connect(self.prepare_selected)
         self._action("actionSearch").triggered.connect(self.search)
         self._action("actionExport903").triggered.connect(self.export_903)
-        self._action("actionLock").triggered.connect(
-            self.close
-        )  # full lock-in-place comes with the security work
+        self._action("actionLock").triggered.connect(self.lock)
 
     def open_child(self, child_id: int) -> None:
         self._flush_review()
@@ -77,14 +171,18 @@ class MainWindow(QMainWindow):
         self.open_review(child_id)
 
     def open_review(self, child_id: int) -> None:
-        from iro_desktop.gui.review.workspace import ReviewWorkspace
         from iro_desktop.services.review_prep import next_review_for
 
-        today = self.caseload.as_of
-        review_id = next_review_for(self.store, child_id, today)
+        self._show_review(child_id, next_review_for(self.store, child_id, self.caseload.as_of))
+
+    def _show_review(self, child_id: int, review_id: int, tab: int = 0) -> None:
+        from iro_desktop.gui.review.workspace import ReviewWorkspace
+
         name = next(r.name for r in self.caseload.model.rows() if r.id == child_id)
-        workspace = ReviewWorkspace(self.store, review_id, today, f"Review for {name}")
+        workspace = ReviewWorkspace(self.store, review_id, self.caseload.as_of, f"Review for {name}")
+        workspace.tabs.setCurrentIndex(tab)
         self.review = self._replace_page(self.review, workspace)
+        self.review_child_id = child_id
         self.review.back_requested.connect(lambda: self.open_child(child_id))
 
     def search(self) -> None:
@@ -132,6 +230,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self._flush_review()  # nothing typed is lost on closing
-        self.store.close()
+        if self.store is not None:
+            self._flush_review()  # nothing typed is lost on closing
+            self.store.close()
         super().closeEvent(event)
