@@ -19,6 +19,7 @@ from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
+from iro_desktop.services import audit
 from iro_desktop.store import Store
 
 ALWAYS_AVAILABLE = {"actionQuit", "actionLock", "actionAbout"}  # the only actions while locked
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Unlocked store: {store.path}")
         self.idle.set_minutes(float(store.get_setting(IDLE_LOCK_MINUTES_KEY, DEFAULT_IDLE_LOCK_MINUTES)))
         self._enable_actions(True)
+        audit.record(store, "unlock", detail="desktop app")
         if place.review_id is not None:
             self._show_review(place.child_id, place.review_id, place.tab)
         elif place.child_id is not None:
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.review = self.child_page = self.caseload = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
+        audit.record(self.store, "lock")
         self.store.close()
         self.store = None  # the engine, and with it the data key, is dropped
         self.pages.setCurrentWidget(self.lock_screen)
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
     def open_child(self, child_id: int) -> None:
         self._flush_review()
         page = ChildPage(self.store, child_id, self.caseload.as_of)
+        audit.record(self.store, "view_child", subject=page.record.identity.child_ref)
         self.child_page = self._replace_page(self.child_page, page)
         self.child_page.back_requested.connect(self.show_caseload)
         self.child_page.prepare_review_requested.connect(self.open_review)

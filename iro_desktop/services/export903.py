@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.interop import ssda903
+from iro_desktop.services import audit
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.store import Store
 from iro_desktop.store.keys import write_atomically
@@ -118,6 +119,11 @@ def export_903(
         write_atomically(
             folder / ssda903.FILE_NAMES[table], ssda903.table_bytes(ssda903.COLUMNS[table], rows)
         )
+    audit.record(
+        store,
+        "export",
+        detail=f"903 {', '.join(ssda903.FILE_NAMES[t] for t in files)}, {len(tables.reviews)} reviews",
+    )
     return ExportResult(folder, year, [ssda903.FILE_NAMES[t] for t in files], tables, notes)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.interop import ssda903
 from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, ReviewRow, Where
+from iro_desktop.services import audit
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.store import Store
 from iro_desktop.store.keys import write_atomically
@@ -195,6 +196,12 @@ def import_903(
     by_child = _check_rows(extract, chosen, report)
     with store.session() as s, s.no_autoflush:  # one flush, between children and their reviews
         _write(s, by_child, report, progress or (lambda done, total: None))
+    audit.record(
+        store,
+        "import",
+        detail=f"{source.name}: {report.children.created} children created, "
+        f"{report.children.updated} updated, {report.rows_refused} rows refused",
+    )
     return report
 
 

@@ -45,3 +45,26 @@ def test_every_control_has_an_accessible_name(qtbot, store_path, store):
     qtbot.addWidget(dialog)
     assert dialog.passphrase.accessibleName() == "Passphrase"
     assert dialog.passphrase.echoMode() == dialog.passphrase.EchoMode.Password
+
+
+def test_repeated_wrong_passphrases_are_slowed_never_locked_out_and_audited(qtbot, store, store_path):
+    from iro_desktop.gui.unlock import retry_delay_seconds
+    from iro_desktop.services import audit
+
+    assert [retry_delay_seconds(n) for n in (1, 2, 3, 4, 8, 20)] == [0, 1, 2, 4, 30, 30]
+    store.close()
+    dialog = UnlockDialog(store_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type_and_press_enter(qtbot, dialog, "guess-one")
+    assert dialog.unlock_button.isEnabled()  # the first slip costs nothing
+    _type_and_press_enter(qtbot, dialog, "guess-two")
+    assert not dialog.unlock_button.isEnabled() and "Wait 1 seconds" in dialog.error.text()
+    _type_and_press_enter(qtbot, dialog, PASSPHRASE)  # ignored while waiting
+    assert dialog.store is None
+    qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=3000)
+    _type_and_press_enter(qtbot, dialog, PASSPHRASE)
+    assert dialog.store is not None
+    (entry,) = audit.entries(dialog.store)
+    assert entry.action == "failed_unlocks" and entry.detail == "2 wrong passphrases first"
+    dialog.store.close()

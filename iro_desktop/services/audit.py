@@ -1,0 +1,86 @@
+"""The audit trail: who did what and when, chained by hash so that a removed or changed entry shows.
+
+Each entry's hash covers its own fields and the previous entry's hash (the first covers GENESIS). Entries
+name what was acted on by id (a child's council id, a review number), never by a person's name or words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from iro_desktop.records.signing import canonical, sha256_hex
+from iro_desktop.store import Store
+from iro_desktop.store.models import AuditEntry, utcnow
+
+GENESIS = "0" * 64
+ACTIONS = {
+    "unlock": "Unlocked the store",
+    "lock": "Locked",
+    "view_child": "Opened a child's page",
+    "export": "Exported",
+    "sync": "Synchronised with the council",
+    "backup": "Made a backup",
+    "restore": "Restored from a backup",
+    "finalise": "Finalised a record",
+    "import": "Imported 903 data",
+}
+
+
+def _entry_hash(at: datetime, action: str, subject: str | None, detail: str | None, prev_hash: str) -> str:
+    fields = {"at": at.isoformat(), "action": action, "subject": subject, "detail": detail, "prev": prev_hash}
+    return sha256_hex(canonical(fields))
+
+
+def record(store: Store, action: str, subject: str | None = None, detail: str | None = None) -> None:
+    """Append one entry (its own short transaction, so it is written even if what follows fails)."""
+    with store.session() as s:
+        prev = s.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or GENESIS
+        at = utcnow()
+        s.add(
+            AuditEntry(
+                at=at,
+                action=action,
+                subject=subject,
+                detail=detail,
+                prev_hash=prev,
+                hash=_entry_hash(at, action, subject, detail, prev),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: datetime
+    action: str
+    subject: str | None
+    detail: str | None
+
+    @property
+    def label(self) -> str:
+        return ACTIONS.get(self.action, self.action.replace("_", " ").capitalize())
+
+
+def entries(store: Store, limit: int | None = None) -> list[AuditLine]:
+    with store.session() as s:
+        query = select(AuditEntry).order_by(AuditEntry.id.desc())
+        rows = s.scalars(query.limit(limit) if limit else query).all()
+        return [AuditLine(r.id, r.at, r.action, r.subject, r.detail) for r in rows]
+
+
+def verify(store: Store) -> list[str]:
+    """Every break in the chain, in plain words; an empty list means the trail is intact."""
+    problems, prev = [], GENESIS
+    with store.session() as s:
+        for entry in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            if entry.prev_hash != prev:
+                problems.append(f"Entry {entry.id}: the entry before it was removed or changed.")
+            if entry.hash != _entry_hash(
+                entry.at, entry.action, entry.subject, entry.detail, entry.prev_hash
+            ):
+                problems.append(f"Entry {entry.id}: this entry was changed after it was written.")
+            prev = entry.hash
+    return problems
