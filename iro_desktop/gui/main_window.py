@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from iro_desktop import __version__
 from iro_desktop.gui.caseload.view import CaseloadView
@@ -20,7 +21,7 @@ from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
 from iro_desktop.services import audit
-from iro_desktop.store import Store
+from iro_desktop.store import Store, StoreError
 
 ALWAYS_AVAILABLE = {"actionQuit", "actionLock", "actionAbout"}  # the only actions while locked
 
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self._action("actionSearch").triggered.connect(self.search)
         self._action("actionExport903").triggered.connect(self.export_903)
         self._action("actionLock").triggered.connect(self.lock)
+        self._action("actionBackup").triggered.connect(self.choose_backup_file)
 
     def open_child(self, child_id: int) -> None:
         self._flush_review()
@@ -224,6 +226,29 @@ class MainWindow(QMainWindow):
         from iro_desktop.gui.import903.export_dialog import Export903Dialog
 
         Export903Dialog(self.store, self.caseload.as_of, self).exec()
+
+    def choose_backup_file(self) -> None:
+        name = f"iro-desktop-{self.caseload.as_of.isoformat()}.iro-backup"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Back up the encrypted store", name, "Backups (*.iro-backup)"
+        )
+        if path:
+            self.back_up_to(Path(path))
+
+    def back_up_to(self, path: Path) -> None:
+        """Write and check an encrypted backup; say plainly what happened."""
+        from iro_desktop.store.backup import backup
+
+        try:
+            info = backup(self.store, path)
+        except (StoreError, OSError) as exc:
+            QMessageBox.warning(self, "Backup not made", f"The backup was not made: {exc}")
+            return
+        audit.record(self.store, "backup", detail=f"{info.children} children, checked after writing")
+        self.statusBar().showMessage(
+            f"Backed up and checked: {info.children} children in {info.path.name}. It opens only with "
+            "this store's passphrase as it is today."
+        )
 
     def about(self) -> None:
         QMessageBox.about(

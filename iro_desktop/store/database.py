@@ -33,6 +33,7 @@ class Store:
     path: Path
     engine: Engine
     store_id: str
+    data_key: bytes = field(repr=False, default=b"")  # kept while unlocked, to verify backups it writes
     _sessions: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -46,6 +47,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.data_key = b""  # drop our reference (Python cannot zero the bytes themselves)
 
     def get_setting(self, key: str, default=None):
         with self.session() as s:
@@ -98,7 +100,7 @@ def create_store(
     os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # private before SQLite writes a byte
     engine = open_engine(db, data_key)
     migrate.upgrade(engine)
-    store = Store(db, engine, doc["store_id"])
+    store = Store(db, engine, doc["store_id"], data_key)
     with store.session() as s:
         s.add(Profile(id=1, iro_name=iro_name, council_name=council_name, is_demo=is_demo))
     return store
@@ -129,7 +131,7 @@ def open_store(db: Path, passphrase: str) -> Store:
         engine.dispose()
         raise StoreTooNew(db)
     migrate.upgrade_if_needed(engine)
-    return Store(db, engine, doc["store_id"])
+    return Store(db, engine, doc["store_id"], data_key)
 
 
 def change_passphrase(db: Path, old: str, new: str, kdf: keys.KdfParams | None = None) -> None:

@@ -94,3 +94,15 @@ def test_the_child_page_prepare_button_opens_that_childs_review(qtbot, demo_stor
     assert window.pages.currentWidget() is window.review
     window.review.leave()
     assert window.pages.currentWidget() is window.child_page and window.child_page.child_id == child_id
+
+
+def test_back_up_from_the_file_menu_writes_a_checked_backup_and_audits_it(qtbot, demo_store, tmp_path):
+    from iro_desktop.services import audit
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    assert window.findChild(QAction, "actionBackup").isEnabled()
+    window.back_up_to(tmp_path / "today.iro-backup")
+    assert (tmp_path / "today.iro-backup").exists()
+    assert "Backed up and checked: 60 children" in window.statusBar().currentMessage()
+    assert audit.entries(demo_store)[0].action == "backup"

@@ -1,0 +1,182 @@
+"""Encrypted backup and restore: one file, under the same key hierarchy as the store.
+
+A backup is a zip (stored, not compressed: the contents are ciphertext) holding a consistent copy of
+the database made by SQLite's VACUUM INTO (still encrypted with the data key), the key file that wraps
+that key under the passphrase, and a manifest of their SHA-256 hashes. It is checked after writing.
+Restore checks a backup fully before replacing anything, and keeps the previous store beside the new
+one (`.before-restore`) until the restored store has opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from iro_desktop.store import keys
+from iro_desktop.store.database import Store, open_store
+from iro_desktop.store.engine import raw_connection
+from iro_desktop.store.errors import StoreError, WrongPassphrase
+
+BACKUP_FORMAT = "iro-desktop-backup"
+DB_MEMBER, KEY_MEMBER, MANIFEST = "store.db", "store.db.key", "manifest.json"
+BEFORE_RESTORE = ".before-restore"
+
+
+class BackupError(StoreError):
+    """A backup that cannot be written or used: the message says why; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    store_id: str
+    children: int
+    size: int
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_database(db: Path, data_key: bytes) -> int:
+    """Open a database file with the data key, check every page, and count the children in it."""
+    conn = raw_connection(db, data_key)
+    try:
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise BackupError("The database in the backup is damaged.")
+        if conn.execute("PRAGMA cipher_integrity_check").fetchall():
+            raise BackupError("The database in the backup has been altered.")
+        return conn.execute("SELECT count(*) FROM children").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def backup(store: Store, destination: Path) -> BackupInfo:
+    """Write a backup of the open store to `destination` (replaced atomically), then check it."""
+    destination = Path(destination)
+    if destination.is_dir():
+        raise BackupError(f"{destination} is a folder: choose a file name for the backup.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".iro-backup-") as tmp:
+        copy = Path(tmp) / DB_MEMBER
+        raw = store.engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy opens
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(copy),))  # consistent, still encrypted
+        finally:
+            raw.close()
+        key_file = keys.key_file_for(store.path)
+        manifest = {
+            "format": BACKUP_FORMAT,
+            "version": 1,
+            "store_id": store.store_id,
+            "made": date.today().isoformat(),
+            "files": {DB_MEMBER: _sha256(copy), KEY_MEMBER: _sha256(key_file)},
+        }
+        partial = Path(tmp) / "backup.zip"
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(MANIFEST, json.dumps(manifest, indent=2))
+            z.write(copy, DB_MEMBER)
+            z.write(key_file, KEY_MEMBER)
+        os.chmod(partial, 0o600)
+        with partial.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, destination)
+    children = verify(destination, store.data_key).children
+    return BackupInfo(destination, store.store_id, children, destination.stat().st_size)
+
+
+def _unpack(backup_file: Path, folder: Path) -> dict:
+    """Extract and check a backup's members against its manifest; raise BackupError in plain words."""
+    try:
+        archive = zipfile.ZipFile(backup_file)
+        manifest = json.loads(archive.read(MANIFEST))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise BackupError(f"{backup_file} is not a readable iro-desktop backup.") from exc
+    with archive:
+        if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+            raise BackupError(f"{backup_file} is not an iro-desktop backup.")
+        for member in (DB_MEMBER, KEY_MEMBER):
+            try:
+                archive.extract(member, folder)
+            except (zipfile.BadZipFile, KeyError, OSError) as exc:  # a failed CRC: bytes were changed
+                raise BackupError(
+                    f"The backup {backup_file.name} is damaged: {member} cannot be read."
+                ) from exc
+    for member, expected in manifest["files"].items():
+        if _sha256(folder / member) != expected:
+            raise BackupError(
+                f"The backup {backup_file.name} is damaged: {member} does not match its record."
+            )
+    return manifest
+
+
+def verify(backup_file: Path, data_key: bytes) -> BackupInfo:
+    """Check a backup completely with the data key of an open store (as after writing it)."""
+    backup_file = Path(backup_file)
+    with tempfile.TemporaryDirectory(dir=backup_file.parent, prefix=".iro-verify-") as tmp:
+        manifest = _unpack(backup_file, Path(tmp))
+        children = _check_database(Path(tmp) / DB_MEMBER, data_key)
+    return BackupInfo(backup_file, manifest["store_id"], children, backup_file.stat().st_size)
+
+
+def _move_aside(db: Path) -> list[tuple[Path, Path]]:
+    moved = []
+    for path in (db, keys.key_file_for(db), Path(f"{db}-wal"), Path(f"{db}-shm")):
+        if path.exists():
+            aside = path.with_name(path.name + BEFORE_RESTORE)
+            os.replace(path, aside)
+            moved.append((aside, path))
+    return moved
+
+
+def restore(backup_file: Path, db: Path, passphrase: str) -> BackupInfo:
+    """Replace the store at `db` with the backup, after checking the backup fully.
+
+    The passphrase is the one the store had when the backup was made. The previous store is kept as
+    `<db>.before-restore` and put back if the restored one does not open.
+    """
+    backup_file, db = Path(backup_file), Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=db.parent, prefix=".iro-restore-") as tmp:
+        folder = Path(tmp)
+        manifest = _unpack(backup_file, folder)
+        try:
+            data_key = keys.unwrap(keys.read_key_file(folder / KEY_MEMBER), passphrase)
+        except WrongPassphrase as exc:
+            raise BackupError(
+                "That passphrase does not open this backup: use the passphrase the store had when the "
+                "backup was made. Nothing was changed."
+            ) from exc
+        children = _check_database(folder / DB_MEMBER, data_key)
+        moved = _move_aside(db)
+        os.replace(folder / DB_MEMBER, db)
+        os.replace(folder / KEY_MEMBER, keys.key_file_for(db))
+    try:
+        open_store(db, passphrase).close()
+    except StoreError:
+        for aside, original in moved:  # put the previous store back as it was
+            os.replace(aside, original)
+        raise
+    return BackupInfo(backup_file, manifest["store_id"], children, backup_file.stat().st_size)
+
+
+def to_keep(made: list[date], today: date, daily: int = 7, weekly: int = 4, monthly: int = 12) -> set[date]:
+    """Thinning of automatic backups: the last `daily` days, the newest of each of the last `weekly`
+    weeks and of each of the last `monthly` months; the rest may be removed."""
+    keep = {d for d in made if today - d < timedelta(days=daily)}
+    for span, key in ((weekly, lambda d: d.isocalendar()[:2]), (monthly, lambda d: (d.year, d.month))):
+        newest: dict = {}
+        for d in sorted(made):
+            newest[key(d)] = d
+        keep |= set(sorted(newest.values())[-span:])
+    return keep
