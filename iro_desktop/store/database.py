@@ -141,3 +141,23 @@ def change_passphrase(db: Path, old: str, new: str, kdf: keys.KdfParams | None =
     doc = keys.read_key_file(key_file)
     data_key = keys.unwrap(doc, old)
     keys.write_key_file(key_file, keys.rewrap(doc, data_key, new, kdf or keys.kdf_of(doc)))
+
+
+def add_recovery_key(db: Path, passphrase: str, recovery_key: str) -> None:
+    """Let `recovery_key` also unwrap the data key (a second slot in the key file), for a lost passphrase."""
+    db = Path(db)
+    key_file = _check_files(db)
+    doc = keys.read_key_file(key_file)
+    data_key = keys.unwrap(doc, passphrase)
+    keys.write_key_file(key_file, keys.rewrap(doc, data_key, recovery_key, keys.kdf_of(doc), "recovery"))
+
+
+def reset_passphrase_with_recovery_key(db: Path, recovery_key: str, new_passphrase: str) -> None:
+    """Set a new passphrase using the recovery key; the recovery key goes on working."""
+    db = Path(db)
+    key_file = _check_files(db)
+    doc = keys.read_key_file(key_file)
+    if "recovery" not in doc.get("slots", {}):
+        raise NotAStore(db, "no recovery key was ever made for it")
+    data_key = keys.unwrap(doc, recovery_key, "recovery")
+    keys.write_key_file(key_file, keys.rewrap(doc, data_key, new_passphrase, keys.kdf_of(doc)))
