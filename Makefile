@@ -11,7 +11,7 @@ DEB_PACKAGES := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbco
 	libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils x11-apps imagemagick
 TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONHASHSEED=0
 
-.PHONY: run test bench screenshots lint setup sysdeps
+.PHONY: run test bench screenshots lint setup sysdeps audit
 
 setup: sysdeps $(STAMP)
 
@@ -48,3 +48,11 @@ screenshots: setup
 
 lint: setup
 	@$(VENV)/bin/ruff check iro_desktop tests
+
+# Known vulnerabilities in the pinned dependencies (pip-audit, in its own environment). It needs a
+# vulnerability service on the internet (PyPI's JSON API or OSV); where none is reachable it says so.
+audit: setup
+	@test -x .venv-audit/bin/pip-audit || { $(PYTHON) -m venv .venv-audit && .venv-audit/bin/pip install -q pip-audit; }
+	@$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > .venv-audit/requirements.txt
+	@.venv-audit/bin/pip-audit --strict --progress-spinner off -r .venv-audit/requirements.txt \
+		|| { echo "pip-audit could not finish: see above (no vulnerability service reachable is the usual cause here)."; exit 1; }
