@@ -76,10 +76,19 @@ def _as_of(args) -> date:
         raise UsageError(f"--as-of must be a date like 2027-01-14, not {args.as_of!r}.") from exc
 
 
+def _strong(secret: str, known: tuple[str, ...] = ()) -> str:
+    from iro_desktop.store.passphrase_policy import LOST_PASSPHRASE, passphrase_problem
+
+    problem = passphrase_problem(secret, known)
+    if problem:
+        raise UsageError(f"{problem} {LOST_PASSPHRASE} Nothing was changed.")
+    return secret
+
+
 def cmd_init(args) -> int:
     store = store_api.create_store(
         _db(args),
-        passphrase(args, confirm=True),
+        _strong(passphrase(args, confirm=True), (args.name or "", args.council or "")),
         kdf=_kdf(),
         iro_name=args.name or "",
         council_name=args.council or "",
@@ -91,7 +100,15 @@ def cmd_init(args) -> int:
 
 def cmd_passphrase(args) -> int:
     db = _db(args)
-    store_api.change_passphrase(db, passphrase(args), new_passphrase(args))
+    if args.recovery_key_file:
+        from iro_desktop.store.database import reset_passphrase_with_recovery_key
+        from iro_desktop.store.passphrase_policy import normalise_recovery_key
+
+        recovery = normalise_recovery_key(_read_passphrase_file(args.recovery_key_file))
+        reset_passphrase_with_recovery_key(db, recovery, _strong(new_passphrase(args)))
+        print("Passphrase set with the recovery key. The recovery key goes on working.")
+        return 0
+    store_api.change_passphrase(db, passphrase(args), _strong(new_passphrase(args)))
     print("Passphrase changed. The old passphrase no longer opens this store.")
     return 0
 
@@ -202,6 +219,166 @@ def cmd_gui(args) -> int:
     return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_as_of(args))
 
 
+def _open(args):
+    return store_api.open_store(_db(args), passphrase(args))
+
+
+def cmd_finalise(args) -> int:
+    from iro_desktop.records.finalise import FinaliseRefused, finalise_review
+
+    store = _open(args)
+    try:
+        done = finalise_review(store, args.review_id, _as_of(args), args.correction_reason)
+    except FinaliseRefused as exc:
+        raise UsageError("Not finalised:\n  " + "\n  ".join(exc.problems)) from exc
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Finalised and signed: record {done.record_id}, version {done.version}")
+    print(f"Content SHA-256: {done.content_hash}")
+    return 0
+
+
+def cmd_export_record(args) -> int:
+    from iro_desktop.records.export import export_record
+
+    store = _open(args)
+    try:
+        path = export_record(store, args.record_id, Path(args.file))
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Record bundle written to {path}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from iro_desktop.records.export import verify_file
+
+    result = verify_file(Path(args.file))
+    print(result.text())
+    return 0 if result.intact else 1
+
+
+def cmd_recovery_key(args) -> int:
+    from iro_desktop.store.database import add_recovery_key
+    from iro_desktop.store.passphrase_policy import new_recovery_key
+
+    recovery = new_recovery_key()
+    add_recovery_key(_db(args), passphrase(args), recovery)
+    print("Recovery key (shown once: print it and give it to your council to keep safe):")
+    print(f"\n    {recovery}\n")
+    print(
+        "With it, 'iro-desktop passphrase --recovery-key-file FILE' sets a new passphrase if yours is lost."
+    )
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from iro_desktop.services import audit
+
+    store = _open(args)
+    try:
+        problems = audit.verify(store)
+        lines = audit.entries(store, limit=None if args.verify else args.limit)
+    finally:
+        store.close()
+    if args.verify:
+        print("\n".join(problems) if problems else f"The audit trail is intact ({len(lines)} entries).")
+        return 1 if problems else 0
+    for line in lines:
+        print(
+            f"{line.at:%Y-%m-%d %H:%M} UTC  {line.label}  {line.subject or ''}  {line.detail or ''}".rstrip()
+        )
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from iro_desktop.services import audit
+    from iro_desktop.store.backup import backup
+
+    store = _open(args)
+    try:
+        info = backup(store, Path(args.file))
+        audit.record(store, "backup", detail=f"{info.children} children, checked after writing")
+    finally:
+        store.close()
+    print(f"Backed up and checked: {info.children} children in {info.path} ({info.size // 1024} KiB).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from iro_desktop.services import audit
+    from iro_desktop.store.backup import restore
+
+    db = _db(args)
+    info = restore(Path(args.file), db, passphrase(args))
+    store = _open(args)
+    try:
+        audit.record(store, "restore", detail=f"{info.children} children from {info.path.name}")
+    finally:
+        store.close()
+    print(
+        f"Restored {info.children} children from {info.path}. The previous store was kept beside it "
+        f"as {db.name}.before-restore."
+    )
+    return 0
+
+
+def cmd_enrol(args) -> int:
+    from iro_desktop.records.keys import fingerprint_groups
+    from iro_desktop.sync.client import SyncError, enrol
+
+    store = _open(args)
+    try:
+        done = enrol(store, args.server)
+    except SyncError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"This device's fingerprint: {fingerprint_groups(done.device_fingerprint)}")
+    print(f"Receiver's fingerprint (pinned): {fingerprint_groups(done.receiver_fingerprint)}")
+    if done.status == "approved":
+        print("Approved: records can be sent.")
+    else:
+        print("Waiting for approval: read your fingerprint to the council's administrator.")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from iro_desktop.sync.client import SyncError, sync_once
+
+    store = _open(args)
+    try:
+        report = sync_once(store, args.server)
+    except SyncError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    print("\n".join(report.lines()))
+    return 1 if report.stopped else 0
+
+
+def cmd_outbox(args) -> int:
+    from iro_desktop.sync.outbox import outbox_items
+
+    store = _open(args)
+    try:
+        lines = outbox_items(store)
+    finally:
+        store.close()
+    if args.json:
+        json.dump([line.to_json() for line in lines], sys.stdout, indent=2)
+        print()
+        return 0
+    for line in lines:
+        reason = f"  ({line.last_error})" if line.last_error else ""
+        print(f"{line.record_id} v{line.version}  {line.child_name[:28]:<28} {line.state_label}{reason}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iro-desktop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"iro-desktop {__version__}")
@@ -221,6 +398,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--new-passphrase-file", help=f"read the new passphrase from FILE (or set {NEW_PASSPHRASE_ENV})"
     )
+    p.add_argument("--recovery-key-file", help="set a new passphrase with the recovery key in FILE")
+    p = add(
+        "recovery-key", cmd_recovery_key, "Make a recovery key that can set a new passphrase if one is lost."
+    )
+    p = add("audit", cmd_audit, "Show the audit trail, or check that it is intact.")
+    p.add_argument("--verify", action="store_true", help="check the hash chain (exit 0 only when intact)")
+    p.add_argument("--limit", type=int, default=50, help="how many recent entries to show")
+    p = add("backup", cmd_backup, "Write an encrypted backup of the store to FILE, and check it.")
+    p.add_argument("file", metavar="FILE")
+    p = add("restore", cmd_restore, "Replace the store with a backup, after checking the backup.")
+    p.add_argument("file", metavar="FILE")
     p = add("demo", cmd_demo, "Create a store filled with a fictional demo caseload.")
     p.add_argument("--as-of", help="build the demo around this date (default today)")
     p = add("caseload", cmd_caseload, "Print the caseload with review due dates.")
@@ -239,6 +427,24 @@ def build_parser() -> argparse.ArgumentParser:
     span.add_argument("--all-years", action="store_true", help="every review held, whatever the year")
     p.add_argument("--with-header-episodes", action="store_true", help="header.csv, episodes.csv too")
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p = add("finalise", cmd_finalise, "Finalise and sign a held review, and queue it for the council.")
+    p.add_argument("review_id", type=int, metavar="REVIEW_ID")
+    p.add_argument("--correction-reason", help="when correcting a finalised record: why")
+    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p = add("export-record", cmd_export_record, "Write a signed record bundle to a file.")
+    p.add_argument("record_id", metavar="RECORD_ID")
+    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("verify", help="Check a record bundle offline (exit 0 only when intact).")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_verify)
+    p = add("enrol", cmd_enrol, "Ask the council's receiver to enrol this device; prints its fingerprint.")
+    p.add_argument(
+        "--server", required=True, metavar="URL", help="the receiver, e.g. https://iro.example.gov.uk"
+    )
+    p = add("sync", cmd_sync, "Send the outbox to the council's receiver.")
+    p.add_argument("--server", metavar="URL", help="the receiver (default: the one enrolled with)")
+    p = add("outbox", cmd_outbox, "List signed records and whether they reached the council.")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per record")
     p = add("gui", cmd_gui, "Open the desktop app.")
     p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
     p.add_argument("--as-of", help=argparse.SUPPRESS)

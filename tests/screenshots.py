@@ -72,6 +72,10 @@ def main(out: Path) -> None:
         search.findChild(QLineEdit).setText("brother")
         save(app, search, out, "search")
         search.close()
+        window.show_challenges()
+        save(app, window, out, "challenges")
+        window.show_sync()
+        save(app, window, out, "sync")
         window.close()
     render_pictures(out, TODAY)
 

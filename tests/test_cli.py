@@ -116,3 +116,37 @@ def test_demo_then_caseload_json_is_what_a_data_team_reads(tmp_path):
     assert sum(r["status"] == "overdue" for r in later) > overdue_now
     table = iro("caseload", "--db", db, "--as-of", "2026-11-25", passphrase=secret)
     assert "Overdue" in table.stdout and "Nov 2026" in table.stdout
+
+
+def test_a_weak_passphrase_is_refused_with_the_reason_and_nothing_is_made(tmp_path):
+    out = iro("init", "--db", tmp_path / "s.db", passphrase="password123")
+    assert (
+        out.returncode == 2
+        and "too easy to guess" in out.stderr
+        and "cannot be opened by anyone" in out.stderr
+    )
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_backup_restore_audit_and_recovery_key_from_the_command_line(tmp_path):
+    db, backup_file, key_file = tmp_path / "s.db", tmp_path / "s.iro-backup", tmp_path / "recovery.txt"
+    assert iro("demo", "--db", db, "--as-of", "2026-11-25").returncode == 0
+    made = iro("backup", "--db", db, backup_file)
+    assert made.returncode == 0 and "Backed up and checked: 60 children" in made.stdout
+    restored = iro("restore", "--db", tmp_path / "copy.db", backup_file)
+    assert restored.returncode == 0 and "Restored 60 children" in restored.stdout
+    trail = iro("audit", "--db", db)
+    assert "Made a backup" in trail.stdout
+    assert iro("audit", "--db", db, "--verify").returncode == 0
+    recovery = iro("recovery-key", "--db", db)
+    key_file.write_text(recovery.stdout.split("\n\n")[1].strip())
+    reset = iro(
+        "passphrase",
+        "--db",
+        db,
+        "--recovery-key-file",
+        key_file,
+        env_extra={"IRO_DESKTOP_NEW_PASSPHRASE": "orchard-lantern-pebble-river"},
+    )
+    assert reset.returncode == 0, reset.stderr
+    assert iro("caseload", "--db", db, passphrase="orchard-lantern-pebble-river").returncode == 0

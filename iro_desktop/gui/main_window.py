@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
         self.caseload: CaseloadView | None = None
         self.child_page: ChildPage | None = None
         self.review = None  # the review workspace, when one is open
+        self.sync_page = None
+        self.challenges_page = None
+        self.background_sync = None
         self._connect_actions()
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
@@ -70,6 +73,9 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(float(store.get_setting(IDLE_LOCK_MINUTES_KEY, DEFAULT_IDLE_LOCK_MINUTES)))
         self._enable_actions(True)
         audit.record(store, "unlock", detail="desktop app")
+        from iro_desktop.gui.sync.worker import BackgroundSync
+
+        self.background_sync = BackgroundSync(store, self)  # sends finalised records when it can, quietly
         if place.review_id is not None:
             self._show_review(place.child_id, place.review_id, place.tab)
         elif place.child_id is not None:
@@ -96,11 +102,12 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():  # open dialogs hold personal data too
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
-        for page in (self.review, self.child_page, self.caseload):
+        self._stop_syncing()
+        for page in (self.review, self.child_page, self.sync_page, self.challenges_page, self.caseload):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
-        self.review = self.child_page = self.caseload = None
+        self.review = self.child_page = self.sync_page = self.challenges_page = self.caseload = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
         audit.record(self.store, "lock")
         self.store.close()
@@ -109,6 +116,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Locked")
         self.idle.stop()
         self._enable_actions(False)
+
+    def _stop_syncing(self) -> None:
+        """Let a sync that is under way finish its batch before the store closes."""
+        if self.background_sync is not None:
+            self.background_sync.stop()
+            self.background_sync.deleteLater()
+            self.background_sync = None
+        if self.sync_page is not None:
+            self.sync_page.runner.wait()
 
     def unlock(self) -> None:
         from iro_desktop.gui.unlock import UnlockDialog
@@ -146,6 +162,10 @@ class MainWindow(QMainWindow):
         self._action("actionImport903").triggered.connect(self.import_903)
         self._action("actionPrepareReview").triggered.connect(self.prepare_selected)
         self._action("actionSearch").triggered.connect(self.search)
+        self._action("actionSync").triggered.connect(self.show_sync)
+        self._action("actionChallenges").triggered.connect(self.show_challenges)
+        self._action("actionChallengeSummary").triggered.connect(self.challenge_summary)
+        self._action("actionDrpLadder").triggered.connect(self.drp_ladder)
         self._action("actionExport903").triggered.connect(self.export_903)
         self._action("actionLock").triggered.connect(self.lock)
         self._action("actionBackup").triggered.connect(self.choose_backup_file)
@@ -157,6 +177,7 @@ class MainWindow(QMainWindow):
         self.child_page = self._replace_page(self.child_page, page)
         self.child_page.back_requested.connect(self.show_caseload)
         self.child_page.prepare_review_requested.connect(self.open_review)
+        self.child_page.raise_concern_requested.connect(self.raise_concern)
 
     def _replace_page(self, old, new):
         """Show `new` in place of `old` (a child's page or a review), dropping the old one."""
@@ -190,6 +211,43 @@ class MainWindow(QMainWindow):
         self.review = self._replace_page(self.review, workspace)
         self.review_child_id = child_id
         self.review.back_requested.connect(lambda: self.open_child(child_id))
+
+    def show_challenges(self) -> None:
+        from iro_desktop.gui.challenges.view import ChallengesView
+
+        self._flush_review()
+        page = ChallengesView(self.store, self.caseload.as_of)
+        page.child_opened.connect(self.open_child)
+        page.changed.connect(self.caseload.refresh)
+        self.challenges_page = self._replace_page(self.challenges_page, page)
+
+    def concern_dialog(self, child_id: int):
+        from iro_desktop.gui.challenges.dialog import ChallengeDialog
+
+        dialog = ChallengeDialog(self.store, child_id, self.caseload.as_of, self)
+        dialog.saved.connect(
+            lambda _id: (self.caseload.refresh(), self.child_page and self.child_page.refresh())
+        )
+        return dialog
+
+    def raise_concern(self, child_id: int) -> None:
+        self.concern_dialog(child_id).exec()
+
+    def challenge_summary(self) -> None:
+        from iro_desktop.gui.challenges.summary import ChallengeSummary
+
+        ChallengeSummary(self.store, self.caseload.as_of, self).exec()
+
+    def drp_ladder(self) -> None:
+        from iro_desktop.gui.challenges.ladder import DrpLadderDialog
+
+        DrpLadderDialog(self.store, self).exec()
+
+    def show_sync(self) -> None:
+        from iro_desktop.gui.sync.view import SyncView
+
+        self._flush_review()
+        self.sync_page = self._replace_page(self.sync_page, SyncView(self.store))
 
     def search(self) -> None:
         from iro_desktop.gui.search.dialog import SearchDialog
@@ -261,5 +319,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
+            self._stop_syncing()
             self.store.close()
         super().closeEvent(event)

@@ -44,7 +44,12 @@ class Bundle:
 
     def statement(self) -> bytes:
         return record_statement(
-            self.record_id, self.record_version, self.content_hash, self.pdf_hash, self.supersedes_hash
+            self.record_id,
+            self.record_version,
+            self.kind,
+            self.content_hash,
+            self.pdf_hash,
+            self.supersedes_hash,
         )
 
     def document(self) -> dict:
@@ -94,7 +99,7 @@ def from_json(data: bytes) -> Bundle:
             public_key=unb64(doc["public_key"]),
             fingerprint=str(doc["fingerprint"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BundleError(f"This record bundle is incomplete or damaged ({exc.__class__.__name__}).") from exc
 
 
@@ -114,6 +119,11 @@ def problems(bundle: Bundle) -> list[str]:
         found.append("The PDF does not match its hash: it has been changed.")
     if fingerprint(bundle.public_key) != bundle.fingerprint:
         found.append("The fingerprint does not belong to the key in the bundle.")
-    if not verify(bundle.public_key, bundle.statement(), bundle.signature):
+    try:
+        statement = bundle.statement()
+    except (TypeError, ValueError):  # e.g. a version number with no canonical JSON form
+        found.append("The record's identity cannot be put in canonical form: it has been changed.")
+        return found
+    if not verify(bundle.public_key, statement, bundle.signature):
         found.append("The signature does not verify with the key in the bundle.")
     return found

@@ -29,7 +29,12 @@ def b64(data: bytes) -> str:
 
 
 def unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    """Strict base64: only the one canonical spelling of the bytes is accepted, so no character of a
+    signed value can change without the decoded bytes changing too."""
+    data = base64.b64decode(text.encode("ascii"), validate=True)
+    if b64(data) != text:
+        raise ValueError("not canonical base64")
+    return data
 
 
 def raw_public_key(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
@@ -66,14 +71,20 @@ def verify(public_key_raw: bytes, message: bytes, signature_b64: str) -> bool:
 
 
 def record_statement(
-    record_id: str, record_version: int, content_hash: str, pdf_hash: str | None, supersedes_hash: str | None
+    record_id: str,
+    record_version: int,
+    kind: str,
+    content_hash: str,
+    pdf_hash: str | None,
+    supersedes_hash: str | None,
 ) -> bytes:
-    """What the IRO's signature covers: both hashes, the record's identity and what it supersedes."""
+    """What the IRO's signature covers: both hashes, the record's identity and kind, what it supersedes."""
     return canonical(
         {
             "statement": "iro-desktop-record-v1",
             "record_id": record_id,
             "record_version": record_version,
+            "kind": kind,
             "content_hash": content_hash,
             "pdf_hash": pdf_hash,
             "supersedes_hash": supersedes_hash,

@@ -33,6 +33,7 @@ from iro_desktop.services.caseload import OUTSTANDING_DECISIONS, ChildFacts, car
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
 from iro_desktop.services.settings import timescale_settings, working_calendar
+from iro_desktop.services.sync import record_states_for_child
 from iro_desktop.store import Store
 from iro_desktop.store.models import (
     PERSON_ROLES,
@@ -100,6 +101,7 @@ class ReviewLine:
     on_time: bool | None  # None when the review cannot be judged (its cycle's start date is unknown)
     days_late: int
     participation: str  # "PN1 Came and spoke for themselves", or "" when not recorded
+    record: str = ""  # the signed record's state: "Signed; delivered to the council", or "" when not signed
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def _role_order(p: Person) -> tuple[int, str]:
     return (roles.index(p.role) if p.role in roles else len(roles), p.name)
 
 
-def _reviews(child: Child, cal, settings) -> list[ReviewLine]:
+def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None) -> list[ReviewLine]:
     """Held reviews, each judged on time or late against the schedule of its own period of care."""
     held = [r for r in child.reviews if r.held_date is not None]
     judged: dict[tuple[int | None, date], HeldReview] = {}
@@ -253,6 +255,7 @@ def _reviews(child: Child, cal, settings) -> list[ReviewLine]:
                 on_time=j.on_time if j else None,
                 days_late=j.days_late if j else 0,
                 participation=_coded(r.participation_code, PARTICIPATION_PLAIN),
+                record=(records or {}).get(r.id, ""),
             )
         )
     return lines
@@ -316,6 +319,7 @@ def _challenge(c: Challenge, today: date) -> ChallengeLine:
 def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
     """One child's record as the page shows it on `today`."""
     cal, settings = working_calendar(store), timescale_settings(store)
+    records = record_states_for_child(store, child_id)  # before the session: it opens its own
     with store.session() as s:
         child = s.scalars(
             select(Child)
@@ -342,7 +346,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
             identity=_identity(child, today),
             periods=tuple(_period(p, p is periods[-1] and p.end_date is None) for p in reversed(periods)),
             people=tuple(_person(p) for p in sorted(child.people, key=_role_order)),
-            reviews=tuple(_reviews(child, cal, settings)),
+            reviews=tuple(_reviews(child, cal, settings, records)),
             next_review=_next_review(child, today, cal, settings),
             decisions=tuple(_decision(d, today) for d in decisions),
             wishes=tuple(

@@ -56,6 +56,9 @@ def demo_passphrase() -> str:
     return DEMO_PASSPHRASE
 
 
+DEMO_SIGNED_REVIEWS = 5  # finalised and signed, waiting in the outbox, so sync can be tried at once
+
+
 def populate_demo(store: Store, today: date, seed: int = 7, size: int = DEFAULT_SIZE) -> None:
     """Fill an empty store with `size` fictional children, in one transaction."""
     rng = random.Random(seed)
@@ -67,6 +70,9 @@ def populate_demo(store: Store, today: date, seed: int = 7, size: int = DEFAULT_
         builder = _Builder(s, today, rng)
         for number, slot in enumerate(slots, start=1):
             builder.add_child(number, slot)
+    from iro_desktop.records.finalise import finalise_demo_reviews  # signing needs the rows committed
+
+    finalise_demo_reviews(store, today, count=DEMO_SIGNED_REVIEWS)
 
 
 def _set_profile(s: Session) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QTableView
 
 from iro_desktop.gui.main_window import MainWindow
 from tests.conftest import TODAY
@@ -106,3 +107,32 @@ def test_back_up_from_the_file_menu_writes_a_checked_backup_and_audits_it(qtbot,
     assert (tmp_path / "today.iro-backup").exists()
     assert "Backed up and checked: 60 children" in window.statusBar().currentMessage()
     assert audit.entries(demo_store)[0].action == "backup"
+
+
+def test_the_sync_view_opens_from_the_view_menu_and_shows_the_demo_outbox(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.findChild(QAction, "actionSync").trigger()  # Ctrl+4
+    assert window.pages.currentWidget() is window.sync_page
+    assert window.sync_page.findChild(QTableView).model().rowCount() == 5  # the demo's signed reviews
+    window.lock()
+    assert window.sync_page is None and window.background_sync is None
+
+
+def test_challenges_view_and_raising_a_concern_from_a_childs_page(qtbot, demo_store):
+    from iro_desktop.services.challenges import open_challenges, raise_concern
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.findChild(QAction, "actionChallenges").trigger()  # Ctrl+3
+    assert window.pages.currentWidget() is window.challenges_page
+    child_id = window.caseload.model.rows()[0].id
+    window.open_child(child_id)
+    dialog = window.concern_dialog(child_id)
+    before = len(open_challenges(demo_store, TODAY))
+    concern = raise_concern(demo_store, child_id, "transport", "No taxi to contact for weeks", TODAY, TODAY)
+    dialog.saved.emit(concern)  # what the dialog does once the concern is recorded
+    assert len(open_challenges(demo_store, TODAY)) == before + 1
+    assert window.caseload.model.rows()  # the caseload was reloaded, not emptied
+    window.lock()
+    assert window.challenges_page is None

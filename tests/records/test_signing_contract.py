@@ -15,7 +15,7 @@ def _bundle(key, content=None) -> bundles.Bundle:
     )
     pdf = b"%PDF-1.4 fictional"
     content_hash, pdf_hash = signing.sha256_hex(canonical_json), signing.sha256_hex(pdf)
-    statement = signing.record_statement("rec-1", 1, content_hash, pdf_hash, None)
+    statement = signing.record_statement("rec-1", 1, "review", content_hash, pdf_hash, None)
     public = signing.raw_public_key(key)
     return bundles.Bundle(
         "rec-1",
@@ -70,3 +70,26 @@ def test_a_bundle_signed_by_another_key_is_caught():
 def test_what_is_not_a_bundle_gets_a_plain_message(text):
     with pytest.raises(bundles.BundleError):
         bundles.from_json(text)
+
+
+def test_only_the_canonical_base64_spelling_is_accepted():
+    signature = signing.b64(b"\x01" * 64)  # ends in "==": the last data character has spare bits
+    tweaked = signature[:-3] + chr(ord(signature[-3]) + 1) + "=="  # same bytes when decoded leniently
+    assert signing.unb64(signature) == b"\x01" * 64
+    with pytest.raises(ValueError):
+        signing.unb64(tweaked)
+
+
+def test_the_kind_of_record_is_signed_too():
+    bundle = _bundle(Ed25519PrivateKey.generate())
+    relabelled = bundles.Bundle(**{**bundle.__dict__, "kind": "challenge_letter"})
+    assert bundles.problems(relabelled) == ["The signature does not verify with the key in the bundle."]
+
+
+def test_hostile_values_are_reported_not_raised():
+    data = bundles.to_json(_bundle(Ed25519PrivateKey.generate())).replace(
+        b'"record_version":1', b'"record_version":9007199254740993'
+    )
+    assert bundles.problems(bundles.from_json(data)) == [
+        "The record's identity cannot be put in canonical form: it has been changed."
+    ]

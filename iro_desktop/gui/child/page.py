@@ -44,7 +44,7 @@ _OK_FG = STATUS_COLOURS[Status.ON_TRACK][0]
 _NONE = "None recorded"
 # Columns of free text that share the spare width and wrap; the rest fit their contents.
 _WRAPPED = {
-    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4,), "decisionsTable": (1, 5),
+    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4, 5), "decisionsTable": (1, 5),
     "challengesTable": (0,),
 }
 
@@ -94,6 +94,7 @@ class ChildPage(QWidget):
     back_requested = Signal()
     prepare_review_requested = Signal(int)  # the child's id: the lead opens the review pack
     record_changed = Signal()  # something was saved here: the caseload should reload
+    raise_concern_requested = Signal(int)  # the child's id: the lead opens the challenge dialog
 
     def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
         super().__init__(parent)
@@ -137,6 +138,8 @@ class ChildPage(QWidget):
         self._button("earlyReviewButton").clicked.connect(self.request_early_review)
         self._button("cancelEarlyButton").clicked.connect(self.cancel_early_review)
         self._button("adjournButton").clicked.connect(self.adjourn_review)
+        raise_concern = self._button("raiseConcernButton")
+        raise_concern.clicked.connect(lambda: self.raise_concern_requested.emit(self.child_id))
         table = find(self, QTableWidget, "decisionsTable")
         table.itemSelectionChanged.connect(self._decision_selected)
         table.itemDoubleClicked.connect(lambda *_: self._open_default_decision_action())
@@ -322,7 +325,8 @@ class ChildPage(QWidget):
                 days = "day" if r.days_late == 1 else "days"
                 timing = _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
             rows.append([_cell(str(r.number or "")), _cell(_day(r.held)), _cell(_day(r.due)), timing,
-                         _cell(r.participation or "Not recorded", r.participation)])
+                         _cell(r.participation or "Not recorded", r.participation),
+                         _cell(r.record or "Not finalised", r.record)])
         _fill(find(self, QTableWidget, "reviewsTable"), rows)
 
     def _show_decisions(self) -> None:

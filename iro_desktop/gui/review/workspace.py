@@ -29,6 +29,7 @@ class ReviewWorkspace(QWidget):
         self.tabs.currentChanged.connect(self._switch_tab)
         find(self, QPushButton, "backButton").clicked.connect(self.leave)
         find(self, QPushButton, "documentsButton").clicked.connect(self.open_documents)
+        find(self, QPushButton, "finaliseButton").clicked.connect(self.open_finalise)
         self._store, self._today = store, today
 
     def open_documents(self) -> None:
@@ -36,6 +37,13 @@ class ReviewWorkspace(QWidget):
 
         self.flush()  # the documents are drawn from what is saved
         DocumentsDialog(self._store, self.review_id, self._today, self).exec()
+
+    def open_finalise(self) -> None:
+        from iro_desktop.gui.review.finalise import FinaliseDialog
+
+        self.flush()  # the record is frozen from what is saved
+        if FinaliseDialog(self._store, self.review_id, self._today, self).exec():
+            self.tabs.currentWidget().refresh()
 
     def _switch_tab(self, _index: int) -> None:
         """Each tab shows what the other saved (the private conversation appears in the minutes)."""

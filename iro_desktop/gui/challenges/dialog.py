@@ -1,0 +1,371 @@
+"""One concern: raise it, resolve it informally, escalate it, draft its letter, record the response and the
+outcome, consider or make a Cafcass referral and record what the child was told. Layout in
+ui/challenge_dialog.ui; every step is a services.challenges call, whose refusal (a FieldProblem) is shown
+under the field it is about while everything typed stays in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services import challenges as ch
+from iro_desktop.store import Store
+
+# Tabs that need a concern to exist first.
+_LATER_TABS = ("informalTab", "escalateTab", "responseTab", "cafcassTab", "historyTab")
+NO_OUTCOME = "Not settled yet (keep it open)"
+
+
+def _camel(field: str) -> str:
+    head, *rest = field.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+class ChallengeDialog(QDialog):
+    saved = Signal(int)  # the concern's id, after anything was saved
+
+    def __init__(
+        self,
+        store: Store,
+        child_id: int,
+        today: date,
+        parent=None,
+        challenge_id: int | None = None,
+        about: str = "",
+    ) -> None:
+        super().__init__(parent)
+        load_into(self, "challenge_dialog.ui")
+        self._store, self.child_id, self.today, self.about = store, child_id, today, about
+        self.challenge_id = challenge_id
+        self.view: ch.ChallengeView | None = None
+        self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
+        find(self, QDialogButtonBox, "buttons").rejected.connect(self.reject)
+        self._fill_choices()
+        for edit in self.findChildren(QDateEdit):
+            edit.setDate(QDate(today))
+        self._expected_by().setEnabled(False)
+        find(self, QCheckBox, "expectedByCheck").toggled.connect(self._expected_by().setEnabled)
+        self._connect()
+        self.clear_problems()
+        self.refresh()
+
+    # --- widgets --------------------------------------------------------------------------------
+
+    def w(self, cls, name):
+        return find(self, cls, name)
+
+    def _expected_by(self) -> QDateEdit:
+        return self.w(QDateEdit, "expectedByEdit")
+
+    def _date(self, name: str) -> date:
+        return self.w(QDateEdit, name).date().toPython()
+
+    def _text(self, name: str) -> str:
+        widget = self.findChild(QPlainTextEdit, name) or self.w(QLineEdit, name)
+        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+    def _fill_choices(self) -> None:
+        issue = self.w(QComboBox, "issueCombo")
+        issue.addItem("Choose…", "")
+        for key, label in ch.ISSUES.items():
+            issue.addItem(label, key)
+        outcome = self.w(QComboBox, "outcomeCombo")
+        outcome.addItem(NO_OUTCOME, None)
+        for key, label in ch.OUTCOMES.items():
+            outcome.addItem(label, key)
+
+    def _connect(self) -> None:
+        actions = {
+            "saveConcernButton": self.save_concern,
+            "recordInformalButton": self.record_informal,
+            "escalateButton": self.escalate,
+            "saveLetterButton": self.save_letter,
+            "letterPdfButton": lambda: self.save_letter_pdf(),
+            "recordResponseButton": self.record_response,
+            "considerButton": self.consider_cafcass,
+            "referButton": self.refer_to_cafcass,
+            "cafcassPdfButton": lambda: self.save_cafcass_pdf(),
+            "recordToldButton": self.record_told,
+        }
+        for name, action in actions.items():
+            self.w(QPushButton, name).clicked.connect(action)
+
+    # --- showing where the concern stands -------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.view = (
+            ch.get_challenge(self._store, self.challenge_id, self.today) if self.challenge_id else None
+        )
+        for name in _LATER_TABS:
+            self.tabs.setTabEnabled(self.tabs.indexOf(self.w(QWidget, name)), self.view is not None)
+        self.w(QPushButton, "saveConcernButton").setText("Save changes" if self.view else "Raise the concern")
+        self._fill_stages()
+        if self.view is None:
+            self.setWindowTitle("Raise a concern")
+            self.w(QLabel, "statusLabel").setText("A new concern starts informally (IRO Handbook 6.1).")
+            return
+        v = self.view
+        self.setWindowTitle(f"Concern: {v.issue} · {v.child_name}")
+        self.w(QComboBox, "issueCombo").setCurrentIndex(self.w(QComboBox, "issueCombo").findData(v.issue_key))
+        self.w(QComboBox, "issueCombo").setEnabled(False)
+        self.w(QDateEdit, "raisedOnEdit").setDate(QDate(v.raised_on))
+        self.w(QDateEdit, "raisedOnEdit").setEnabled(False)
+        if not self._text("detailsEdit"):
+            self.w(QPlainTextEdit, "detailsEdit").setPlainText(v.details)
+            self.w(QPlainTextEdit, "expectedEdit").setPlainText(v.expected)
+            self.w(QPlainTextEdit, "childViewEdit").setPlainText(v.child_view)
+            if v.expected_by:
+                find(self, QCheckBox, "expectedByCheck").setChecked(True)
+                self._expected_by().setDate(QDate(v.expected_by))
+        self.w(QLabel, "statusLabel").setText(self._status_html(v))
+        self.w(QPlainTextEdit, "letterEdit").setPlainText(
+            ch.letter_draft(self._store, v.id, self.today) if v.stage_key in ch.ORDER else ""
+        )
+        self.w(QTextBrowser, "historyText").setHtml(
+            "".join(f"<p><b>{format_date(e.on) if e.on else ''}</b> {escape(e.text)}</p>" for e in v.events)
+        )
+        for name in ("escalateButton", "recordResponseButton", "recordInformalButton"):
+            self.w(QPushButton, name).setEnabled(v.open)
+
+    def _status_html(self, v: ch.ChallengeView) -> str:
+        parts = [
+            f"<b>{escape(v.child_name)}</b> · {escape(v.issue)} · raised {format_date(v.raised_on)}",
+            f"<b>{escape(v.stage)}</b>" + (f", held by {escape(v.holder)}" if v.holder else ""),
+        ]
+        if v.response_due and v.open:
+            parts.append(f"response due {format_date(v.response_due)}")
+        if v.overdue:
+            parts.append(
+                '<span style="color:#8e1b22; background:#fbdcdf; font-weight:bold">'
+                f"&nbsp;{ch.RESPONSE_OVERDUE}&nbsp;</span>"
+            )
+        elif v.outcome:
+            parts.append(f"<b>{escape(v.outcome)}</b> on {format_date(v.resolved_on)}")
+        else:
+            parts.append(escape(v.status))
+        if v.final_due and v.open:
+            parts.append(f"whole process due to end by {format_date(v.final_due)}")
+        if v.cafcass:
+            parts.append(f"Cafcass: {escape(v.cafcass)}")
+        return " · ".join(parts)
+
+    def _fill_stages(self) -> None:
+        combo = self.w(QComboBox, "stageCombo")
+        keep = combo.currentData()
+        combo.clear()
+        rungs = ch.ladder(self._store)
+        current = ch.ORDER.index(self.view.stage_key) if self.view and self.view.stage_key in ch.ORDER else 0
+        for n, rung in enumerate(rungs, start=1):
+            label = ch.stage_label(rungs, f"stage_{n}")
+            done = " (reached already)" if n <= current else ""
+            combo.addItem(f"{label}, {rung.working_days} working days{done}", f"stage_{n}")
+        index = combo.findData(keep) if keep else min(current, len(rungs) - 1)
+        combo.setCurrentIndex(max(index, 0))
+
+    # --- problems at the field -------------------------------------------------------------------
+
+    def _problem_labels(self) -> list[QLabel]:
+        return [w for w in self.findChildren(QLabel) if w.objectName().endswith(("Problem", "messageLabel"))]
+
+    def clear_problems(self) -> None:
+        for label in self._problem_labels():
+            label.clear()
+            label.hide()
+
+    def problem_text(self) -> str:
+        return " ".join(label.text() for label in self._problem_labels() if label.text())
+
+    def _show_problem(self, field: str, message: str) -> None:
+        label = self.findChild(QLabel, f"{_camel(field)}Problem") if field else None
+        label = label or self.w(QLabel, "messageLabel")
+        label.setText(message)
+        label.show()
+
+    def _attempt(self, action) -> bool:
+        """Run a service call; show its refusal at the field, keep what was typed, and say if it worked."""
+        self.clear_problems()
+        try:
+            action()
+        except ValueError as problem:
+            self._show_problem(getattr(problem, "field", ""), str(problem))
+            return False
+        if self.challenge_id:
+            self.saved.emit(self.challenge_id)
+        self.refresh()
+        return True
+
+    # --- the steps -------------------------------------------------------------------------------
+
+    def save_concern(self) -> bool:
+        expected_by = (
+            self._date("expectedByEdit") if find(self, QCheckBox, "expectedByCheck").isChecked() else None
+        )
+        details, expected, child_view = (
+            self._text("detailsEdit"),
+            self._text("expectedEdit"),
+            self._text("childViewEdit"),
+        )
+        if self.challenge_id:
+            return self._attempt(
+                lambda: ch.update_concern(
+                    self._store, self.challenge_id, details, expected, expected_by, child_view
+                )
+            )
+
+        def raise_it() -> None:
+            self.challenge_id = ch.raise_concern(
+                self._store,
+                self.child_id,
+                self.w(QComboBox, "issueCombo").currentData(),
+                details,
+                self._date("raisedOnEdit"),
+                self.today,
+                expected,
+                expected_by,
+                child_view,
+                self.about,
+            )
+
+        return self._attempt(raise_it)
+
+    def record_informal(self) -> bool:
+        ok = self._attempt(
+            lambda: ch.record_informal(
+                self._store,
+                self.challenge_id,
+                self._date("informalOnEdit"),
+                self._text("spokeWithEdit"),
+                self._text("conversationEdit"),
+                self._text("agreedActionEdit"),
+                self._date("actionByEdit"),
+                self.today,
+            )
+        )
+        if ok:
+            for name in ("conversationEdit", "agreedActionEdit"):
+                self.findChild(QWidget, name).clear()
+        return ok
+
+    def escalate(self) -> bool:
+        return self._attempt(
+            lambda: ch.escalate(
+                self._store,
+                self.challenge_id,
+                self.w(QComboBox, "stageCombo").currentData(),
+                self._date("sentOnEdit"),
+                self.today,
+                self._text("addresseeEdit"),
+            )
+        )
+
+    def save_letter(self) -> bool:
+        return self._attempt(
+            lambda: ch.save_letter_text(
+                self._store, self.challenge_id, self.view.stage_key, self._text("letterEdit")
+            )
+        )
+
+    def save_letter_pdf(self, path: str | Path | None = None) -> Path | None:
+        if not self.save_letter():
+            return None
+        name = f"concern-{self.challenge_id}-{self.view.stage_key}.pdf"
+        return self._write_pdf(
+            path, name, lambda: ch.render_letter(self._store, self.challenge_id, self.today)
+        )
+
+    def save_cafcass_pdf(self, path: str | Path | None = None) -> Path | None:
+        name = f"concern-{self.challenge_id}-cafcass-referral.pdf"
+        return self._write_pdf(
+            path, name, lambda: ch.render_letter(self._store, self.challenge_id, self.today, "cafcass")
+        )
+
+    def _write_pdf(self, path, name: str, render) -> Path | None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save the PDF", str(Path.home() / name), "PDF (*.pdf)"
+            )
+            if not chosen:
+                return None
+            path = chosen
+        path = Path(path)
+        path.write_bytes(render())
+        self.w(QLabel, "statusLabel").setText(
+            self._status_html(self.view) + f"<br>Saved {escape(path.name)}."
+        )
+        return path
+
+    def record_response(self) -> bool:
+        ok = self._attempt(
+            lambda: ch.record_response(
+                self._store,
+                self.challenge_id,
+                self._date("respondedOnEdit"),
+                self._text("responseEdit"),
+                self.today,
+                self.w(QComboBox, "outcomeCombo").currentData(),
+                self._text("responderEdit"),
+            )
+        )
+        if ok:
+            self.w(QPlainTextEdit, "responseEdit").clear()
+        return ok
+
+    def consider_cafcass(self) -> bool:
+        return self._attempt(
+            lambda: ch.consider_cafcass(
+                self._store,
+                self.challenge_id,
+                self._date("cafcassOnEdit"),
+                self._text("reasoningEdit"),
+                self.today,
+            )
+        )
+
+    def refer_to_cafcass(self) -> bool:
+        return self._attempt(
+            lambda: ch.refer_to_cafcass(
+                self._store,
+                self.challenge_id,
+                self._date("cafcassOnEdit"),
+                self._text("summaryEdit"),
+                self.today,
+            )
+        )
+
+    def record_told(self) -> bool:
+        def checked(name: str) -> bool:
+            return find(self, QCheckBox, name).isChecked()
+
+        return self._attempt(
+            lambda: ch.record_child_told(
+                self._store,
+                self.challenge_id,
+                self._date("toldOnEdit"),
+                checked("toldCheck"),
+                checked("advocacyCheck"),
+                checked("complaintsCheck"),
+                self.today,
+                self._text("toldNoteEdit"),
+            )
+        )

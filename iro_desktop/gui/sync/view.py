@@ -1,0 +1,171 @@
+"""The Sync view: the outbox with each record's state and reason, a progress bar while sending, Sync now,
+and this device's settings (its fingerprint in groups to read aloud, the receiver and its pinned key)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.sync.worker import Runner
+from iro_desktop.services import sync as sync_service
+
+ENROLMENT_WORDS = {
+    "": "Not enrolled yet: enter the receiver's address and enrol.",
+    "pending": "Waiting for the council's administrator to approve this device. Read them your fingerprint.",
+    "approved": "Approved: records are sent when you sync, and by themselves every few minutes.",
+}
+
+
+class SyncView(QWidget):
+    synced = Signal(object)  # a SyncReport, for pages showing record states
+
+    def __init__(self, store, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "sync_view.ui")
+        self._store = store
+        self.table: QTableWidget = find(self, QTableWidget, "outboxTable")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.progress: QProgressBar = find(self, QProgressBar, "progress")
+        self.sync_button: QPushButton = find(self, QPushButton, "syncButton")
+        self.requeue_button: QPushButton = find(self, QPushButton, "requeueButton")
+        self.server_edit: QLineEdit = find(self, QLineEdit, "serverEdit")
+        self.ca_edit: QLineEdit = find(self, QLineEdit, "caFileEdit")
+        self.runner = Runner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.done.connect(self._on_done)
+        self.runner.failed.connect(self._on_failed)
+        self.sync_button.clicked.connect(self.sync_now)
+        self.requeue_button.clicked.connect(self.send_again)
+        find(self, QPushButton, "enrolButton").clicked.connect(self.enrol)
+        find(self, QPushButton, "caSaveButton").clicked.connect(self.save_ca_file)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.progress.hide()
+        self._lines: list = []
+        self._enrolling = False
+        self.refresh()
+
+    def _label(self, name: str) -> QLabel:
+        return find(self, QLabel, name)
+
+    def refresh(self) -> None:
+        settings = sync_service.sync_settings(self._store)
+        self._label("deviceFingerprint").setText(settings.device_fingerprint)
+        if not self.server_edit.hasFocus():
+            self.server_edit.setText(settings.server)
+        self.ca_edit.setText(settings.ca_file)
+        self._label("receiverFingerprint").setText(settings.receiver_fingerprint or "None pinned yet")
+        self._label("enrolmentState").setText(ENROLMENT_WORDS.get(settings.enrolment, settings.enrolment))
+        self.sync_button.setEnabled(settings.configured and not self.runner.busy)
+        self._fill_table(sync_service.outbox_items(self._store))
+
+    def _fill_table(self, lines) -> None:
+        self._lines = lines
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = (
+                line.child_name or "-",
+                f"{line.record_id[:8]} v{line.version}",
+                format_date(line.finalised_at.date()),
+                line.state_label,
+                str(line.attempts),
+                _reason(line),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(line.record_id if col == 1 else text)
+                self.table.setItem(row, col, item)
+        found = {
+            state: sum(1 for line in lines if line.state == state) for state in sync_service.outbox.STATES
+        }
+        self._label("summary").setText(
+            f"{found['queued'] + found['sending']} waiting to send, {found['delivered']} delivered, "
+            f"{found['rejected']} refused by the council."
+            if lines
+            else "No signed records yet. Finalise a review to sign it; it then waits here for the council."
+        )
+
+    def _selection_changed(self) -> None:
+        row = self.table.currentRow()
+        self.requeue_button.setEnabled(0 <= row < len(self._lines) and self._lines[row].state == "rejected")
+
+    def sync_now(self) -> None:
+        if self.runner.start(lambda progress: sync_service.sync_once(self._store, on_progress=progress)):
+            self.sync_button.setEnabled(False)
+            self.progress.setRange(0, 0)  # busy until the first record is counted
+            self.progress.show()
+            self._label("lastResult").setText("Sending...")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _on_done(self, report) -> None:
+        if self._enrolling:
+            self._enrolling = False
+            self._label("settingsMessage").setText("")
+            self.refresh()
+            return
+        self.progress.hide()
+        parts = [
+            f"Delivered {len(report.delivered)}",
+            f"to retry {len(report.retried)}",
+            f"refused {len(report.rejected)}",
+        ]
+        text = ", ".join(parts) + "."
+        self._label("lastResult").setText(f"{report.stopped} {text}" if report.stopped else text)
+        self.refresh()
+        self.synced.emit(report)
+
+    def _on_failed(self, message: str) -> None:
+        if self._enrolling:
+            self._enrolling = False
+            self._label("settingsMessage").setText(message)
+            return
+        self.progress.hide()
+        self._label("lastResult").setText(f"Sync stopped: {message}")
+        self.refresh()
+
+    def send_again(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self._lines):
+            sync_service.requeue(self._store, self._lines[row].item_id)
+            self.refresh()
+
+    def enrol(self) -> None:
+        server = self.server_edit.text().strip()
+        if not server.startswith(("https://", "http://")):
+            self._label("settingsMessage").setText(
+                "The address starts with https:// (ask the council for it)."
+            )
+            return
+        if self.runner.start(lambda progress: sync_service.enrol(self._store, server)):
+            self._enrolling = True
+            self._label("settingsMessage").setText("Asking the receiver...")
+
+    def save_ca_file(self) -> None:
+        try:
+            sync_service.set_ca_file(self._store, self.ca_edit.text())
+        except ValueError as exc:
+            self._label("settingsMessage").setText(str(exc))  # the typed path stays in the field
+            return
+        self._label("settingsMessage").setText("")
+        self.refresh()
+
+
+def _reason(line) -> str:
+    if line.state == "delivered" and line.delivered_at:
+        return f"Receipt kept, received {format_date(line.delivered_at.date())}"
+    if line.state == "queued" and line.last_error:
+        return f"Will try again: {line.last_error}"
+    return line.last_error or ""

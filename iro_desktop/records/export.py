@@ -1,0 +1,126 @@
+"""Record bundles out of the store, into a file the IRO chooses, and checked again offline.
+
+`verify_file` needs no store: it reads the bundle alone and says in plain sentences whether every signed
+byte is intact and whose key signed it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.records import bundle as bundle_api
+from iro_desktop.records.bundle import Bundle, BundleError
+from iro_desktop.records.finalise import PDF_KIND, render_record_pdf
+from iro_desktop.records.keys import device_public_key
+from iro_desktop.records.signing import fingerprint, sha256_hex
+from iro_desktop.store import Store
+from iro_desktop.store.models import Document, SignedRecord
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    intact: bool
+    sentences: tuple[str, ...]
+    bundle: Bundle | None = None
+
+    def text(self) -> str:
+        return "\n".join(self.sentences)
+
+
+def _pdf_of(store: Store, row: SignedRecord) -> bytes | None:
+    """The signed PDF as kept at finalising; drawn again from the JSON only if it was never kept."""
+    if row.pdf_hash is None:
+        return None
+    with store.session() as s:
+        kept = s.scalars(
+            select(Document.pdf).where(Document.kind == PDF_KIND, Document.title == row.content_hash)
+        ).first()
+    pdf = kept or render_record_pdf(json.loads(row.canonical_json))
+    if sha256_hex(pdf) != row.pdf_hash:
+        raise ValueError("The record's PDF could not be reproduced exactly; export the record from a backup.")
+    return pdf
+
+
+def bundle_of(store: Store, row: SignedRecord, public: bytes | None = None) -> Bundle:
+    """The bundle of a signed row; `public` (the device's key) saves a look-up when sending many."""
+    public = public or device_public_key(store)
+    return Bundle(
+        record_id=row.record_id,
+        record_version=row.version,
+        kind=row.kind,
+        canonical_json=row.canonical_json,
+        pdf=_pdf_of(store, row),
+        content_hash=row.content_hash,
+        pdf_hash=row.pdf_hash,
+        supersedes_hash=row.supersedes_hash,
+        signature=row.signature.decode("ascii"),
+        public_key=public,
+        fingerprint=fingerprint(public),
+    )
+
+
+def record_bundle(store: Store, record_id: str, version: int | None = None) -> Bundle:
+    """The bundle of a record's latest version (or of the version asked for)."""
+    with store.session() as s:
+        query = select(SignedRecord).where(SignedRecord.record_id == record_id)
+        if version is not None:
+            query = query.where(SignedRecord.version == version)
+        row = s.scalars(query.order_by(SignedRecord.version.desc())).first()
+    if row is None:
+        raise LookupError(f"There is no signed record {record_id}.")
+    return bundle_of(store, row)
+
+
+def export_record(store: Store, record_id: str, path: Path, version: int | None = None) -> Path:
+    """Write the record's bundle to `path`, privately (0600) and whole or not at all."""
+    data = bundle_api.to_json(record_bundle(store, record_id, version))
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+    return path
+
+
+def _signed_by(bundle: Bundle) -> str:
+    try:
+        doc = bundle.document()
+        name, on = doc.get("signer", {}).get("name"), doc.get("finalised_on")
+    except (ValueError, AttributeError):
+        name, on = None, None
+    who = f" ({name}'s device)" if name else ""
+    when = f" on {format_date(date.fromisoformat(on))}" if on else ""
+    return f"Signed by the key {bundle.fingerprint}{who}{when}."
+
+
+def verify_bundle(bundle: Bundle) -> VerifyResult:
+    found = bundle_api.problems(bundle)
+    if found:
+        return VerifyResult(False, ("Not intact.", *found), bundle)
+    what = f"Record {bundle.record_id}, version {bundle.record_version}"
+    if bundle.supersedes_hash:
+        what += f", correcting the version with hash {bundle.supersedes_hash[:16]}…"
+    return VerifyResult(True, ("Intact.", _signed_by(bundle), what + "."), bundle)
+
+
+def verify_file(path: Path) -> VerifyResult:
+    """Check a bundle file offline: intact or not, and who signed it."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return VerifyResult(False, (f"Cannot read {path}: {exc.strerror}.",))
+    try:
+        bundle = bundle_api.from_json(data)
+    except BundleError as exc:
+        return VerifyResult(False, (str(exc),))
+    return verify_bundle(bundle)

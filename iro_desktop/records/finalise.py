@@ -1,0 +1,264 @@
+"""Finalising: a held review (or a challenge letter) frozen into one signed, canonical record.
+
+The record is one RFC 8785 JSON document built from the minuted content; its PDF is drawn from the content
+rebuilt from that very JSON, with the record id on every page. The device key signs both hashes. A
+finalised review can no longer be edited (services.minutes refuses); a correction reopens it, and
+finalising again makes version n+1, which names the hash it supersedes and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from iro_desktop.documents import challenge_letter, review_record
+from iro_desktop.documents.content import ChallengeContent, ReviewContent
+from iro_desktop.records.bundle import Bundle
+from iro_desktop.records.content_json import from_plain, to_plain
+from iro_desktop.records.keys import device_key
+from iro_desktop.records.signing import (
+    canonical,
+    fingerprint,
+    raw_public_key,
+    record_statement,
+    sha256_hex,
+    sign,
+)
+from iro_desktop.services.documents import challenge_content, review_content
+from iro_desktop.services.minutes import minutes
+from iro_desktop.store import Store
+from iro_desktop.store.models import Challenge, Document, OutboxItem, Review, SignedRecord
+
+DOCUMENT_FORMAT = "iro-desktop-record-content"
+PDF_KIND = "signed_record_pdf"  # a Document row holding the signed PDF, titled by its record's content hash
+_ID_NAMESPACE = uuid.UUID("6f1c2a52-3f0e-4d7e-9d57-1b8a3c1e0b44")
+
+
+class FinaliseRefused(ValueError):
+    """Finalising is refused: `problems` lists what to put right first, in plain sentences."""
+
+    def __init__(self, problems: tuple[str, ...]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FinalisedRecord:
+    signed_record_id: int
+    record_id: str
+    version: int
+    content_hash: str
+    pdf_hash: str | None
+    supersedes_hash: str | None
+
+
+def record_id_for(store: Store, kind: str, subject_id: int) -> str:
+    """One stable id per review (or letter) per store: every version of its record shares it."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{store.store_id}:{kind}:{subject_id}"))
+
+
+def printed_id(record_id: str, version: int) -> str:
+    return f"{record_id} v{version}"
+
+
+def render_record_pdf(document: dict) -> bytes:
+    """The PDF of a record, drawn from its canonical JSON document alone."""
+    if document["kind"] == "review":
+        return review_record.render(from_plain(ReviewContent, document["content"]))
+    if document["kind"] == "challenge_letter":
+        return challenge_letter.render(from_plain(ChallengeContent, document["content"]))
+    raise ValueError(f"There is no record kind {document['kind']!r}.")
+
+
+def sign_bundle(
+    private_key,
+    record_id: str,
+    version: int,
+    kind: str,
+    canonical_json: bytes,
+    pdf: bytes | None,
+    supersedes_hash: str | None,
+) -> Bundle:
+    """Hash both, sign the statement of both hashes with the device key: the bundle as it will travel."""
+    content_hash = sha256_hex(canonical_json)
+    pdf_hash = sha256_hex(pdf) if pdf is not None else None
+    public = raw_public_key(private_key)
+    statement = record_statement(record_id, version, kind, content_hash, pdf_hash, supersedes_hash)
+    return Bundle(
+        record_id,
+        version,
+        kind,
+        canonical_json,
+        pdf,
+        content_hash,
+        pdf_hash,
+        supersedes_hash,
+        sign(private_key, statement),
+        public,
+        fingerprint(public),
+    )
+
+
+def save_signed(
+    s: Session, bundle: Bundle, child_id: int | None, review_id: int | None, reason: str | None
+) -> SignedRecord:
+    """Write the signed record, its PDF and its outbox entry in the caller's transaction."""
+    row = SignedRecord(
+        record_id=bundle.record_id,
+        version=bundle.record_version,
+        kind=bundle.kind,
+        child_id=child_id,
+        review_id=review_id,
+        canonical_json=bundle.canonical_json,
+        content_hash=bundle.content_hash,
+        pdf_hash=bundle.pdf_hash,
+        signature=bundle.signature.encode("ascii"),
+        supersedes_hash=bundle.supersedes_hash,
+        correction_reason=reason,
+    )
+    s.add(row)
+    s.flush()
+    s.add(OutboxItem(signed_record_id=row.id, state="queued"))
+    if bundle.pdf is not None and child_id is not None:
+        s.add(
+            Document(
+                child_id=child_id,
+                review_id=review_id,
+                kind=PDF_KIND,
+                title=bundle.content_hash,
+                pdf=bundle.pdf,
+            )
+        )
+    return row
+
+
+def _latest(s: Session, record_id: str) -> SignedRecord | None:
+    return s.scalars(
+        select(SignedRecord).where(SignedRecord.record_id == record_id).order_by(SignedRecord.version.desc())
+    ).first()
+
+
+def _document(
+    store: Store,
+    kind: str,
+    record_id: str,
+    version: int,
+    today: date,
+    content,
+    supersedes: str | None,
+    reason: str | None,
+    key,
+) -> dict:
+    return {
+        "format": DOCUMENT_FORMAT,
+        "schema": 1,
+        "kind": kind,
+        "record_id": record_id,
+        "record_version": version,
+        "supersedes_hash": supersedes,
+        "correction_reason": reason,
+        "finalised_on": today.isoformat(),
+        "signer": {"name": store.profile().iro_name, "fingerprint": fingerprint(raw_public_key(key))},
+        "content": to_plain(content),
+    }
+
+
+def _version_after(store: Store, record_id: str, reason: str | None) -> tuple[int, str | None, str | None]:
+    """(version, supersedes_hash, reason) for the next record under this id; a correction needs a reason."""
+    with store.session() as s:
+        previous = _latest(s, record_id)
+        if previous is None:
+            return 1, None, None
+        if not (reason and reason.strip()):
+            raise FinaliseRefused(("Say why the record is being corrected: the reason travels with it.",))
+        return previous.version + 1, previous.content_hash, reason.strip()
+
+
+def finalise_review(
+    store: Store, review_id: int, today: date, correction_reason: str | None = None
+) -> FinalisedRecord:
+    """Freeze a held review into its signed record and queue it for the council."""
+    minuted = minutes(store, review_id, today)
+    if minuted.status == "finalised":
+        raise FinaliseRefused(("This review is already finalised. Open a correction to change it.",))
+    if minuted.problems:
+        raise FinaliseRefused(minuted.problems)
+    record_id = record_id_for(store, "review", review_id)
+    version, supersedes, reason = _version_after(store, record_id, correction_reason)
+    key = device_key(store)
+    content = review_content(store, review_id, today, record_id=printed_id(record_id, version))
+    doc = _document(store, "review", record_id, version, today, content, supersedes, reason, key)
+    canonical_json = canonical(doc)
+    bundle = sign_bundle(
+        key,
+        record_id,
+        version,
+        "review",
+        canonical_json,
+        render_record_pdf(json.loads(canonical_json)),
+        supersedes,
+    )
+    with store.session() as s:
+        review = s.get(Review, review_id)
+        if review.status == "finalised":  # finalised meanwhile, from another window
+            raise FinaliseRefused(("This review is already finalised.",))
+        row = save_signed(s, bundle, review.child_id, review_id, reason)
+        review.status = "finalised"
+    return FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+
+
+def open_correction(store: Store, review_id: int) -> None:
+    """Reopen a finalised review for correction; its signed record stays as it was, superseded later."""
+    with store.session() as s:
+        review = s.get(Review, review_id)
+        if review is None or review.status != "finalised":
+            raise ValueError("Only a finalised review can be corrected.")
+        review.status = "held"
+
+
+def finalise_challenge(
+    store: Store, challenge_id: int, today: date, correction_reason: str | None = None
+) -> FinalisedRecord:
+    """Sign the challenge letter at its current stage; each stage's letter is its own version."""
+    record_id = record_id_for(store, "challenge_letter", challenge_id)
+    version, supersedes, reason = _version_after(store, record_id, correction_reason or "A later stage.")
+    key = device_key(store)
+    content = challenge_content(store, challenge_id, today)
+    content = _with_record_id(content, printed_id(record_id, version))
+    doc = _document(store, "challenge_letter", record_id, version, today, content, supersedes, reason, key)
+    canonical_json = canonical(doc)
+    bundle = sign_bundle(
+        key,
+        record_id,
+        version,
+        "challenge_letter",
+        canonical_json,
+        render_record_pdf(json.loads(canonical_json)),
+        supersedes,
+    )
+    with store.session() as s:
+        child_id = s.get(Challenge, challenge_id).child_id
+        row = save_signed(s, bundle, child_id, None, reason)
+    return FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+
+
+def _with_record_id(content: ChallengeContent, printed: str) -> ChallengeContent:
+    return replace(content, head=replace(content.head, record_id=printed))
+
+
+def finalise_demo_reviews(store: Store, today: date, count: int = 5) -> list[FinalisedRecord]:
+    """Finalise the first `count` held reviews that have nothing left to put right, so sync can be tried."""
+    with store.session() as s:
+        held = s.scalars(select(Review.id).where(Review.status == "held").order_by(Review.id)).all()
+    done: list[FinalisedRecord] = []
+    for review_id in held:
+        if len(done) >= count:
+            break
+        if not minutes(store, review_id, today).problems:
+            done.append(finalise_review(store, review_id, today))
+    return done

@@ -1,0 +1,268 @@
+"""The sync client: enrol this device with the council's receiver, then deliver the outbox.
+
+A record counts as delivered only when the receiver's signed receipt verifies against the receiver key
+pinned at enrolment and names this record's id and hash; the receipt is kept as proof. Sending is
+idempotent (PUT to the record's id and hash), so a retry after a lost answer is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from iro_desktop.records import bundle as bundle_api
+from iro_desktop.records.export import bundle_of
+from iro_desktop.records.keys import device_fingerprint, device_key, device_name, device_public_key
+from iro_desktop.records.signing import (
+    b64,
+    canonical,
+    fingerprint,
+    raw_public_key,
+    receipt_statement,
+    unb64,
+    verify,
+)
+from iro_desktop.store import Store
+from iro_desktop.sync import outbox
+from iro_desktop.sync.protocol import record_path, signed_headers
+
+SERVER_SETTING = "sync.server"
+RECEIVER_KEY_SETTING = "sync.receiver_key"  # b64 raw Ed25519, pinned at enrolment
+RECEIVER_FINGERPRINT_SETTING = "sync.receiver_fingerprint"
+CA_FILE_SETTING = "sync.ca_file"  # optional: the council's CA or certificate, pinned
+ENROLMENT_SETTING = "sync.enrolment"  # pending | approved
+TIMEOUT_SECONDS = 20.0
+BATCH = 50  # outcomes written to the store together: one disk sync per batch, not per record
+RETRY_STATUSES = {401, 408, 429}
+_sync_lock = threading.Lock()  # one sync at a time in this process: "sending" found at start is stale
+
+
+class SyncError(Exception):
+    """Sync cannot start or cannot go on (no receiver set, not enrolled, device not approved)."""
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device_fingerprint: str
+    status: str  # pending or approved
+    receiver_fingerprint: str
+
+
+@dataclass
+class SyncReport:
+    delivered: list[str] = field(default_factory=list)
+    retried: list[tuple[str, str]] = field(default_factory=list)  # (record id, why)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped early, if it did
+
+    def lines(self) -> list[str]:
+        out = [f"Delivered: {len(self.delivered)}", f"To retry: {len(self.retried)}"]
+        out += [f"  {rid}: {why}" for rid, why in self.retried[:20]]
+        out.append(f"Refused: {len(self.rejected)}")
+        out += [f"  {rid}: {why}" for rid, why in self.rejected]
+        if self.stopped:
+            out.append(self.stopped)
+        return out
+
+
+def _client(store: Store, server: str) -> httpx.Client:
+    """TLS certificates are verified; a CA or certificate file in settings pins the council's own."""
+    ca_file = store.get_setting(CA_FILE_SETTING)
+    return httpx.Client(base_url=server.rstrip("/"), verify=ca_file or True, timeout=TIMEOUT_SECONDS)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    return detail if isinstance(detail, str) and detail else f"The receiver answered {response.status_code}."
+
+
+def enrol(store: Store, server: str) -> Enrolment:
+    """Ask the receiver to enrol this device, pinning the receiver's key as it is now."""
+    try:
+        return _enrol(store, server)
+    except (httpx.HTTPError, KeyError, ValueError) as exc:
+        raise SyncError(f"Could not enrol with {server}: {exc}") from exc
+
+
+def _enrol(store: Store, server: str) -> Enrolment:
+    with _client(store, server) as http:
+        identity = http.get("/v1/receiver")
+        identity.raise_for_status()
+        receiver_key = unb64(identity.json()["public_key"])
+        if fingerprint(receiver_key) != identity.json().get("fingerprint"):
+            raise SyncError("The receiver's key does not match its own fingerprint; enrolment stopped.")
+        asked = http.post(
+            "/v1/devices", json={"public_key": b64(device_public_key(store)), "name": device_name(store)}
+        )
+        if asked.status_code not in (200, 201, 202):
+            raise SyncError(f"The receiver refused to enrol this device: {_detail(asked)}")
+    status = asked.json().get("status", "pending")
+    store.set_setting(SERVER_SETTING, server.rstrip("/"))
+    store.set_setting(RECEIVER_KEY_SETTING, b64(receiver_key))
+    store.set_setting(RECEIVER_FINGERPRINT_SETTING, fingerprint(receiver_key))
+    store.set_setting(ENROLMENT_SETTING, status)
+    return Enrolment(device_fingerprint(store), status, fingerprint(receiver_key))
+
+
+def receipt_problem(
+    body: dict, record_id: str, content_hash: str, receiver_key: bytes, device_fp: str
+) -> str | None:
+    """Why a receipt is not proof of delivery of this record, or None when it is."""
+    try:
+        receipt, signature = body["receipt"], body["signature"]
+        statement = receipt_statement(
+            receipt["record_id"],
+            receipt["content_hash"],
+            receipt["received_at"],
+            receipt["receiver"],
+            receipt["device"],
+        )
+    except (KeyError, TypeError):
+        return "The receiver's answer held no readable receipt."
+    if (receipt["record_id"], receipt["content_hash"]) != (record_id, content_hash):
+        return "The receipt names another record."
+    if receipt["device"] != device_fp or receipt["receiver"] != fingerprint(receiver_key):
+        return "The receipt names another device or receiver."
+    if not verify(receiver_key, statement, signature):
+        return "The receipt's signature is not the pinned receiver key's."
+    return None
+
+
+@dataclass(frozen=True)
+class _Sender:
+    http: httpx.Client
+    key: object
+    device_fp: str
+    receiver_key: bytes
+    public_key: bytes
+    name: str
+
+    def send(self, bundle) -> tuple[str, str | None, bytes | None]:
+        """One PUT: ("delivered", None, receipt) | ("retry", why, None) | ("rejected", why, None)."""
+        path = record_path(bundle.record_id, bundle.content_hash)
+        body = bundle_api.to_json(bundle)
+        headers = signed_headers(self.key, self.device_fp, "PUT", path, body, int(time.time()))
+        try:
+            response = self.http.put(path, content=body, headers=headers)
+        except httpx.TransportError as exc:
+            return "retry", f"No answer from the receiver ({exc.__class__.__name__}).", None
+        if response.status_code in (200, 201):
+            try:
+                answer = response.json()
+            except ValueError:
+                return "retry", "The receiver's answer was cut short.", None
+            problem = receipt_problem(
+                answer, bundle.record_id, bundle.content_hash, self.receiver_key, self.device_fp
+            )
+            if problem:
+                return "retry", problem, None
+            return "delivered", None, canonical(answer)
+        if response.status_code == 403 and not self.approved():
+            raise SyncError(f"The receiver does not accept this device: {_detail(response)}")
+        if 400 <= response.status_code < 500 and response.status_code not in RETRY_STATUSES:
+            return "rejected", _detail(response), None
+        return "retry", _detail(response), None
+
+    def approved(self) -> bool:
+        """Ask again to enrol (idempotent): 200 means approved; pending or revoked means not."""
+        try:
+            answer = self.http.post(
+                "/v1/devices", json={"public_key": b64(self.public_key), "name": self.name}
+            )
+        except httpx.TransportError as exc:
+            raise SyncError(
+                f"No answer from the receiver ({exc.__class__.__name__}); will try again."
+            ) from exc
+        return answer.status_code == 200
+
+
+def _sender(store: Store, http: httpx.Client) -> _Sender:
+    pinned = store.get_setting(RECEIVER_KEY_SETTING)
+    if not pinned:
+        raise SyncError("This device is not enrolled with a receiver: run `iro-desktop enrol --server URL`.")
+    key = device_key(store)
+    sender = _Sender(
+        http, key, device_fingerprint(store), unb64(pinned), raw_public_key(key), device_name(store)
+    )
+    if not sender.approved():
+        store.set_setting(ENROLMENT_SETTING, "pending")
+        raise SyncError("This device is waiting for the council's administrator to approve it.")
+    store.set_setting(ENROLMENT_SETTING, "approved")
+    return sender
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # the store keeps naive UTC
+
+
+def sync_once(
+    store: Store,
+    server: str | None = None,
+    now: datetime | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    limit: int | None = None,
+) -> SyncReport:
+    """Send every queued record whose time has come; returns what was delivered, retried and refused."""
+    server = server or store.get_setting(SERVER_SETTING)
+    if not server:
+        raise SyncError("No receiver is set: enrol with `iro-desktop enrol --server URL` first.")
+    if not _sync_lock.acquire(blocking=False):
+        return SyncReport(stopped="A sync is already running.")
+    try:
+        outbox.recover_interrupted(store)
+        with _client(store, server) as http:
+            try:
+                sender = _sender(store, http)
+            except SyncError as exc:
+                return SyncReport(stopped=str(exc))
+            return _deliver(store, sender, now or _now(), on_progress, limit)
+    finally:
+        _sync_lock.release()
+
+
+def _deliver(store, sender: _Sender, now, on_progress, limit) -> SyncReport:
+    report = SyncReport()
+    waiting = outbox.due(store, now, limit)
+    done = 0
+    for start in range(0, len(waiting), BATCH):
+        batch = waiting[start : start + BATCH]
+        outbox.mark_sending(store, [item_id for item_id, _ in batch])
+        outcomes: list[outbox.Outcome] = []
+        try:
+            for item_id, row in batch:
+                state, why, receipt = sender.send(bundle_of(store, row, sender.public_key))
+                outcomes.append(outbox.Outcome(item_id, state, why, receipt))
+                _tally(report, row.record_id, state, why)
+                done += 1
+                if on_progress:
+                    on_progress(done, len(waiting))
+        except SyncError as exc:
+            report.stopped = str(exc)
+        finally:
+            outbox.record_outcomes(store, outcomes, _now())
+            outbox.recover_interrupted(store)  # the rest of a stopped batch waits in the queue
+        if report.stopped:
+            break
+    return report
+
+
+def _tally(report: SyncReport, record_id: str, state: str, why: str | None) -> None:
+    if state == "delivered":
+        report.delivered.append(record_id)
+    elif state == "rejected":
+        report.rejected.append((record_id, why or ""))
+    else:
+        report.retried.append((record_id, why or ""))
+
+
+def receipt_summary(receipt: bytes) -> dict:
+    return json.loads(receipt)["receipt"]

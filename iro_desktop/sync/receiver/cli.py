@@ -1,0 +1,175 @@
+"""The `iro-desktop-receiver` command a council's administrator runs: serve, approve, revoke, devices,
+export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///receiver.db"
+
+
+class UsageError(Exception):
+    """A problem with what the administrator typed: shown as it is, exit status 2."""
+
+
+def _store(args):
+    from iro_desktop.sync.receiver.storage import ReceiverStore
+
+    return ReceiverStore(args.db)
+
+
+def _fingerprint(text: str) -> str:
+    from iro_desktop.records.signing import normalise_fingerprint
+
+    try:
+        return normalise_fingerprint(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from iro_desktop.sync.receiver.app import create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UsageError("Give both --tls-cert and --tls-key to serve over TLS, or neither.")
+    # Refusals are logged under iro_desktop.receiver (ids and reasons only): show them with uvicorn's lines.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(args.db, args.key_file)
+    scheme = "https" if args.tls_cert else "http"
+    print(f"Receiver key fingerprint: {app.state.signer.fingerprint}")
+    print(f"Serving on {scheme}://{args.host}:{args.port} (database {_safe_url(args.db)})", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        log_level="info",
+    )
+    return 0
+
+
+def _set_status(args, status: str, done: str) -> int:
+    fingerprint = _fingerprint(args.fingerprint)
+    try:
+        device = _store(args).set_status(fingerprint, status)
+    except (LookupError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{done} {device.fingerprint} ({device.name or 'unnamed device'}).")
+    return 0
+
+
+def cmd_approve(args) -> int:
+    from iro_desktop.sync.receiver.storage import APPROVED
+
+    return _set_status(args, APPROVED, "Approved")
+
+
+def cmd_revoke(args) -> int:
+    from iro_desktop.sync.receiver.storage import REVOKED
+
+    return _set_status(args, REVOKED, "Revoked")
+
+
+def cmd_devices(args) -> int:
+    from iro_desktop.sync.receiver.storage import aware
+
+    devices = _store(args).devices()
+    rows = [
+        {
+            "fingerprint": d.fingerprint,
+            "status": d.status,
+            "name": d.name,
+            "enrolled_at": aware(d.enrolled_at).isoformat(timespec="seconds"),
+        }
+        for d in devices
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("No device has asked to enrol yet.")
+    else:
+        for row in rows:
+            print(f"{row['fingerprint']}  {row['status']:<8}  {row['enrolled_at']}  {row['name']}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from iro_desktop.sync.receiver.export import export_records
+
+    written = export_records(_store(args), _since(args.since), Path(args.out))
+    records = sum(1 for p in written if p.suffix == ".json" and p.name != "manifest.json")
+    print(f"Exported {records} record(s) received since {args.since} to {args.out}.")
+    return 0
+
+
+def _since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date such as {date.today().isoformat()}.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _safe_url(db_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iro-desktop-receiver", description="The council's receiver for IROs' signed review records."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = command("serve", cmd_serve, "Serve the receiver over HTTP(S).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS")
+    serve.add_argument("--tls-key", help="PEM private key of the certificate")
+    serve.add_argument("--key-file", help="the receipt-signing key (default: beside the SQLite database)")
+    for name, handler, text in (
+        ("approve", cmd_approve, "Approve a device's key after comparing its fingerprint with the IRO."),
+        ("revoke", cmd_revoke, "Revoke a device's key: its requests are refused from now on."),
+    ):
+        command(name, handler, text).add_argument("fingerprint", help="30 digits, spaces or dashes allowed")
+    command("devices", cmd_devices, "List enrolled devices.").add_argument("--json", action="store_true")
+    export = command("export", cmd_export, "Write records received since a date as JSON and PDF files.")
+    export.add_argument("--since", required=True, help="ISO date (UTC), e.g. 2026-11-01")
+    export.add_argument("--out", required=True, help="folder to write into")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Exception as exc:  # the database could not be reached or opened: say so, without a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        print(f"Cannot use the database {_safe_url(args.db)}: {exc.__class__.__name__}.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

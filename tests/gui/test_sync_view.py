@@ -1,0 +1,122 @@
+"""The Sync view and the Finalise action, as the IRO uses them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
+
+from iro_desktop.gui.review.finalise import FinaliseDialog
+from iro_desktop.gui.sync.view import SyncView
+from iro_desktop.records.finalise import finalise_review
+from iro_desktop.records.keys import device_fingerprint
+from iro_desktop.services.minutes import minutes
+from iro_desktop.store.models import Review
+from iro_desktop.sync import outbox
+from tests.conftest import TODAY
+from tests.records.conftest import ready_reviews
+from tests.sync.live import LiveReceiver, enrolled
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    live = LiveReceiver(tmp_path).start()
+    yield live
+    live.stop()
+
+
+def _states(view):
+    return [view.table.item(row, 3).text() for row in range(view.table.rowCount())]
+
+
+def test_the_outbox_shows_each_record_and_the_fingerprint_in_groups(qtbot, demo_store):
+    view = SyncView(demo_store)
+    qtbot.addWidget(view)
+    waiting = len(outbox.outbox_items(demo_store))
+    assert waiting and _states(view) == ["Waiting to send"] * waiting
+    shown = view.findChild(QLabel, "deviceFingerprint").text()
+    assert shown.split() == device_fingerprint(demo_store).split("-")
+    assert "Not enrolled" in view.findChild(QLabel, "enrolmentState").text()
+    assert not view.sync_button.isEnabled()  # nowhere to send to yet
+
+
+def test_sync_now_delivers_and_the_states_change(qtbot, demo_store, receiver):
+    enrolled(demo_store, receiver)
+    view = SyncView(demo_store)
+    qtbot.addWidget(view)
+    assert view.sync_button.isEnabled()
+    with qtbot.waitSignal(view.synced, timeout=20_000) as sent:
+        view.sync_button.click()
+    assert sent.args[0].delivered
+    assert set(_states(view)) == {"Delivered"}
+    assert "Receipt kept" in view.table.item(0, 5).text()
+    assert "Delivered" in view.findChild(QLabel, "lastResult").text()
+
+
+def test_enrolling_from_the_view_pins_the_receiver(qtbot, store, receiver):
+    view = SyncView(store)
+    qtbot.addWidget(view)
+    view.server_edit.setText(receiver.url)
+    view.enrol()
+    label = view.findChild(QLabel, "receiverFingerprint")
+    qtbot.waitUntil(lambda: label.text() != "None pinned yet", timeout=20_000)
+    assert "Waiting for the council" in view.findChild(QLabel, "enrolmentState").text()
+
+
+def test_a_bad_certificate_path_is_explained_and_kept(qtbot, store):
+    view = SyncView(store)
+    qtbot.addWidget(view)
+    view.ca_edit.setText("/nowhere/council-ca.pem")
+    view.save_ca_file()
+    assert "no file" in view.findChild(QLabel, "settingsMessage").text()
+    assert view.ca_edit.text() == "/nowhere/council-ca.pem"
+
+
+def test_the_finalise_dialog_lists_what_stops_it(qtbot, store_path, demo_store):
+    review_id = ready_reviews(demo_store)[0]
+    with demo_store.session() as s:
+        s.get(Review, review_id).participation_code = None
+    dialog = FinaliseDialog(demo_store, review_id, TODAY)
+    qtbot.addWidget(dialog)
+    problems = dialog.findChild(QListWidget, "problemsList")
+    assert problems.count() == 1 and "took part" in problems.item(0).text()
+    assert not dialog.findChild(QPushButton, "finaliseButton").isEnabled()
+
+
+def test_finalising_from_the_dialog_signs_and_locks_the_review(qtbot, demo_store):
+    review_id = ready_reviews(demo_store)[0]
+    dialog = FinaliseDialog(demo_store, review_id, TODAY)
+    qtbot.addWidget(dialog)
+    assert not dialog.problems.isVisibleTo(dialog)
+    dialog.finalise_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.finalised.version == 1
+    assert minutes(demo_store, review_id, TODAY).status == "finalised"
+    again = FinaliseDialog(demo_store, review_id, TODAY)
+    qtbot.addWidget(again)
+    assert not again.finalise_button.isEnabled()
+
+
+def test_a_correction_asks_why(qtbot, demo_store):
+    from iro_desktop.records.finalise import open_correction
+
+    review_id = ready_reviews(demo_store)[0]
+    finalise_review(demo_store, review_id, TODAY)
+    open_correction(demo_store, review_id)
+    dialog = FinaliseDialog(demo_store, review_id, TODAY)
+    qtbot.addWidget(dialog)
+    dialog.finalise_button.click()
+    assert "why" in dialog.findChild(QLabel, "message").text()
+    dialog.reason.setPlainText("The health section left out the dental check.")
+    dialog.finalise_button.click()
+    assert dialog.finalised.version == 2
+
+
+def test_background_sync_runs_quietly_only_when_a_receiver_is_set(qtbot, demo_store, receiver):
+    from iro_desktop.gui.sync.worker import BackgroundSync
+
+    background = BackgroundSync(demo_store)
+    assert background.run_now() is False  # not enrolled: nothing to try
+    enrolled(demo_store, receiver)
+    with qtbot.waitSignal(background.synced, timeout=20_000) as sent:
+        assert background.run_now()
+    assert len(sent.args[0].delivered) == len(outbox.outbox_items(demo_store))
+    background.stop()

@@ -1,0 +1,127 @@
+"""`iro-desktop-receiver` as a council's administrator uses it: approve, revoke, list devices, export,
+and `serve` as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from iro_desktop.records.signing import sha256_hex
+from iro_desktop.sync.receiver import cli, create_app
+from tests.sync.conftest import ServerThread
+from tests.sync.helpers import Device, make_bundle, receipt_verifies
+from tests.sync.pg import free_port
+
+RECEIVER = Path(sys.executable).parent / "iro-desktop-receiver"
+
+
+@pytest.fixture
+def live(db_url, tmp_path):
+    """A receiver (SQLite, then PostgreSQL) and a client; the CLI works on the same database."""
+    app = create_app(db_url, tmp_path / "receiver.key")
+    with ServerThread(app) as server, httpx.Client(base_url=f"http://127.0.0.1:{server.port}") as client:
+        yield db_url, client, app.state.signer.identity()
+    app.state.store.dispose()
+
+
+def test_devices_lists_each_enrolled_key_with_its_state(live, capsys):
+    db_url, client, _ = live
+    assert cli.main(["devices", "--db", db_url]) == 0
+    assert "No device has asked to enrol yet." in capsys.readouterr().out
+    alex, jo = Device("Alex's laptop"), Device("Jo's laptop")
+    alex.enrol(client), jo.enrol(client)
+    assert cli.main(["approve", alex.fingerprint, "--db", db_url]) == 0
+    assert f"Approved {alex.fingerprint} (Alex's laptop)." in capsys.readouterr().out
+    assert cli.main(["devices", "--json", "--db", db_url]) == 0
+    listed = {d["fingerprint"]: d for d in json.loads(capsys.readouterr().out)}
+    assert listed[alex.fingerprint]["status"] == "approved" and listed[jo.fingerprint]["status"] == "pending"
+    assert cli.main(["devices", "--db", db_url]) == 0
+    assert jo.fingerprint in capsys.readouterr().out
+
+
+def test_revoking_a_key_stops_its_requests_and_it_cannot_be_approved_again(live, capsys):
+    db_url, client, _ = live
+    device = Device()
+    device.enrol(client)
+    cli.main(["approve", device.fingerprint, "--db", db_url])
+    assert device.put(client, make_bundle(device.key)).status_code == 201
+    assert cli.main(["revoke", device.fingerprint, "--db", db_url]) == 0
+    assert device.put(client, make_bundle(device.key)).status_code == 403
+    assert cli.main(["approve", device.fingerprint, "--db", db_url]) == 1
+    assert "enrol again with a new key" in capsys.readouterr().err
+
+
+def test_approve_explains_a_mistyped_or_unknown_fingerprint(live, capsys):
+    db_url, _, _ = live
+    assert cli.main(["approve", "12345-678", "--db", db_url]) == 2
+    assert "30 digits" in capsys.readouterr().err
+    assert cli.main(["approve", "1" * 30, "--db", db_url]) == 1
+    assert "No device with that fingerprint" in capsys.readouterr().err
+
+
+def test_export_writes_each_record_received_since_the_date_as_json_and_pdf(live, tmp_path, capsys):
+    db_url, client, identity = live
+    device = Device()
+    device.enrol(client)
+    cli.main(["approve", device.fingerprint, "--db", db_url])
+    first = make_bundle(device.key)
+    second = make_bundle(device.key, pdf=None)
+    for bundle in (first, second):
+        assert device.put(client, bundle).status_code == 201
+    today = datetime.now(UTC).date()
+    out = tmp_path / "export"
+    assert cli.main(["export", "--since", today.isoformat(), "--out", str(out), "--db", db_url]) == 0
+    assert "Exported 2 record(s)" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text())["records"]
+    assert [m["content_hash"] for m in manifest] == [first.content_hash, second.content_hash]
+    for entry in manifest:
+        assert sha256_hex((out / entry["json_file"]).read_bytes()) == entry["content_hash"]
+        assert receipt_verifies(
+            {"receipt": entry["receipt"], "signature": entry["receipt_signature"]}, identity
+        )
+    assert (out / manifest[0]["pdf_file"]).read_bytes() == first.pdf and manifest[1]["pdf_file"] is None
+    later = tmp_path / "later"
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert cli.main(["export", "--since", tomorrow, "--out", str(later), "--db", db_url]) == 0
+    assert json.loads((later / "manifest.json").read_text())["records"] == []
+    assert cli.main(["export", "--since", "last week", "--out", str(later), "--db", db_url]) == 2
+
+
+def test_serve_starts_a_receiver_with_a_private_key_file_beside_its_database(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [str(RECEIVER), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        identity = _wait_for(f"http://127.0.0.1:{port}/v1/receiver")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    key_file = tmp_path / "receiver.key"
+    assert (tmp_path / "receiver.db").exists()
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert f"Receiver key fingerprint: {identity['fingerprint']}" in output
+
+
+def _wait_for(url: str) -> dict:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return httpx.get(url).json()
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
