@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.review = self._replace_page(self.review, workspace)
         self.review_child_id = child_id
         self.review.back_requested.connect(lambda: self.open_child(child_id))
+        self.review.raise_concern_requested.connect(lambda about: self.concern_dialog(child_id, about).exec())
 
     def show_challenges(self) -> None:
         from iro_desktop.gui.challenges.view import ChallengesView
@@ -221,10 +222,10 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.caseload.refresh)
         self.challenges_page = self._replace_page(self.challenges_page, page)
 
-    def concern_dialog(self, child_id: int):
+    def concern_dialog(self, child_id: int, about: str = ""):
         from iro_desktop.gui.challenges.dialog import ChallengeDialog
 
-        dialog = ChallengeDialog(self.store, child_id, self.caseload.as_of, self)
+        dialog = ChallengeDialog(self.store, child_id, self.caseload.as_of, self, about=about)
         dialog.saved.connect(
             lambda _id: (self.caseload.refresh(), self.child_page and self.child_page.refresh())
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QPushButton, QTableView
 
 from iro_desktop.gui.main_window import MainWindow
 from tests.conftest import TODAY
@@ -136,3 +136,17 @@ def test_challenges_view_and_raising_a_concern_from_a_childs_page(qtbot, demo_st
     assert window.caseload.model.rows()  # the caseload was reloaded, not emptied
     window.lock()
     assert window.challenges_page is None
+
+
+def test_a_concern_raised_from_a_review_says_which_review(qtbot, demo_store, monkeypatch):
+    from iro_desktop.gui.challenges.dialog import ChallengeDialog
+
+    opened = []
+    monkeypatch.setattr(ChallengeDialog, "exec", lambda self: opened.append(self.about) or 0)
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.caseload.table.selectRow(0)
+    window.prepare_selected()
+    number = window.review.minute.model.number
+    window.review.findChild(QPushButton, "concernButton").click()
+    assert opened == [f"review {number}"]

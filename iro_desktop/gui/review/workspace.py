@@ -12,6 +12,7 @@ from iro_desktop.gui.forms import find, load_into
 
 class ReviewWorkspace(QWidget):
     back_requested = Signal()
+    raise_concern_requested = Signal(str)  # what the concern is about, e.g. "review 3"
 
     def __init__(self, store, review_id: int, today: date, title: str, parent=None) -> None:
         from iro_desktop.gui.review.minute import MinutePage
@@ -29,8 +30,14 @@ class ReviewWorkspace(QWidget):
         self.tabs.currentChanged.connect(self._switch_tab)
         find(self, QPushButton, "backButton").clicked.connect(self.leave)
         find(self, QPushButton, "documentsButton").clicked.connect(self.open_documents)
+        find(self, QPushButton, "concernButton").clicked.connect(self._raise_concern)
         find(self, QPushButton, "finaliseButton").clicked.connect(self.open_finalise)
         self._store, self._today = store, today
+
+    def _raise_concern(self) -> None:
+        self.flush()
+        number = self.minute.model.number
+        self.raise_concern_requested.emit(f"review {number}" if number else "this review")
 
     def open_documents(self) -> None:
         from iro_desktop.gui.documents.dialog import DocumentsDialog
