@@ -289,7 +289,8 @@ def _open_review(child: Child) -> Review | None:
     return min(waiting, key=lambda r: (r.planned_date, r.id), default=None)
 
 
-def _decision(d: Decision, today: date) -> DecisionLine:
+def decision_line(d: Decision, today: date) -> DecisionLine:
+    """A decision as the child's page and the review pack show it: overdue by word when it is."""
     overdue = d.status in OUTSTANDING_DECISIONS and d.due_date is not None and d.due_date < today
     return DecisionLine(
         number=d.number,
@@ -348,7 +349,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
             people=tuple(_person(p) for p in sorted(child.people, key=_role_order)),
             reviews=tuple(_reviews(child, cal, settings, records)),
             next_review=_next_review(child, today, cal, settings),
-            decisions=tuple(_decision(d, today) for d in decisions),
+            decisions=tuple(decision_line(d, today) for d in decisions),
             wishes=tuple(
                 WishLine(w.recorded_on, _plain(w.how_obtained), w.words, w.agreed_to_share)
                 for w in _newest_first(child.wishes, "recorded_on")

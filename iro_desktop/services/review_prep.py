@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE, age_on
 from iro_desktop.domain.timescales import Cycle, is_response_overdue
-from iro_desktop.services.caseload import OUTSTANDING_DECISIONS
 from iro_desktop.services.child import (
-    DECISION_STATUS,
     ChallengeLine,
     ChildNotFound,
     DecisionLine,
+    decision_line,
     load_child,
 )
 from iro_desktop.services.problems import FieldProblem
@@ -331,18 +330,6 @@ def _invitee_rank(a: Attendance) -> tuple[int, int]:
     return (0 if a.role == CHILD_ROLE else 1, a.id)
 
 
-def _decision(d: Decision, today: date) -> DecisionLine:
-    overdue = d.status in OUTSTANDING_DECISIONS and d.due_date is not None and d.due_date < today
-    return DecisionLine(
-        number=d.number,
-        action=d.action,
-        person=d.person_responsible,
-        due=d.due_date,
-        status="Overdue" if overdue else DECISION_STATUS.get(d.status, _plain(d.status)),
-        overdue=overdue,
-    )
-
-
 def _open_challenges(s: Session, child_id: int, today: date) -> tuple[ChallengeLine, ...]:
     rows = s.scalars(
         select(Challenge)
@@ -428,7 +415,7 @@ def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
             rows = s.scalars(
                 select(Decision).where(Decision.review_id == last.id).order_by(Decision.number, Decision.id)
             )
-            decisions = [_decision(d, today) for d in rows]
+            decisions = [decision_line(d, today) for d in rows]
         people = {p.id: p for p in child.people}
         late_by = cal.working_days_between(due, review.planned_date) if due and review.planned_date else 0
         return ReviewPack(
