@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, Q
 from iro_desktop import __version__
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
+from iro_desktop.gui.clipboard import ClipboardGuard
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
 from iro_desktop.services import audit
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.challenges_page = None
         self.background_sync = None
         self._connect_actions()
+        self.clipboard_guard = ClipboardGuard(self)
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
         QGuiApplication.instance().applicationStateChanged.connect(self._on_application_state)
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
         self._stop_syncing()
+        self.clipboard_guard.clear()  # copied personal text goes with the lock
         for page in (self.review, self.child_page, self.sync_page, self.challenges_page, self.caseload):
             if page is not None:
                 self.pages.removeWidget(page)

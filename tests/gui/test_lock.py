@@ -99,3 +99,18 @@ def test_the_machine_going_to_sleep_locks(qtbot, demo_store):
     qtbot.addWidget(window)
     window._on_application_state(Qt.ApplicationState.ApplicationSuspended)  # what Qt reports on suspend
     assert window.store is None
+
+
+def test_personal_text_copied_from_the_app_is_cleared_after_a_while_and_on_lock(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.applicationState() == Qt.ApplicationState.ApplicationActive)
+    clipboard = QApplication.clipboard()
+    window.clipboard_guard.timer.setInterval(50)  # 30 s in use
+    clipboard.setText("Zuzanna's new address")
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=3000)
+    clipboard.setText("Her school's phone number")
+    window.lock()
+    assert clipboard.text() == ""
