@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         self.child_page.back_requested.connect(self.show_caseload)
         self.child_page.prepare_review_requested.connect(self.open_review)
         self.child_page.raise_concern_requested.connect(self.raise_concern)
+        self.child_page.concern_about_requested.connect(
+            lambda cid, about: self.concern_dialog(cid, about).exec()
+        )
 
     def _replace_page(self, old, new):
         """Show `new` in place of `old` (a child's page or a review), dropping the old one."""

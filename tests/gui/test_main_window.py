@@ -150,3 +150,20 @@ def test_a_concern_raised_from_a_review_says_which_review(qtbot, demo_store, mon
     number = window.review.minute.model.number
     window.review.findChild(QPushButton, "concernButton").click()
     assert opened == [f"review {number}"]
+
+
+def test_a_concern_raised_from_a_decision_names_the_decision(qtbot, demo_store, monkeypatch):
+    from PySide6.QtWidgets import QTableWidget
+
+    from iro_desktop.gui.challenges.dialog import ChallengeDialog
+
+    opened = []
+    monkeypatch.setattr(ChallengeDialog, "exec", lambda self: opened.append(self.about) or 0)
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    child = next(r for r in window.caseload.model.rows() if r.decisions_open)
+    window.open_child(child.id)
+    window.child_page.findChild(QTableWidget, "decisionsTable").selectRow(0)
+    first = window.child_page.selected_decision()
+    window.child_page.findChild(QPushButton, "decisionConcernButton").click()
+    assert opened == [f"decision {first.number}: {first.action}"]

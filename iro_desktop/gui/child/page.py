@@ -44,7 +44,10 @@ _OK_FG = STATUS_COLOURS[Status.ON_TRACK][0]
 _NONE = "None recorded"
 # Columns of free text that share the spare width and wrap; the rest fit their contents.
 _WRAPPED = {
-    "peopleTable": (0, 1, 2), "placementsTable": (2, 3, 4), "reviewsTable": (4, 5), "decisionsTable": (1, 5),
+    "peopleTable": (0, 1, 2),
+    "placementsTable": (2, 3, 4),
+    "reviewsTable": (4, 5),
+    "decisionsTable": (1, 5),
     "challengesTable": (0,),
 }
 
@@ -95,6 +98,7 @@ class ChildPage(QWidget):
     prepare_review_requested = Signal(int)  # the child's id: the lead opens the review pack
     record_changed = Signal()  # something was saved here: the caseload should reload
     raise_concern_requested = Signal(int)  # the child's id: the lead opens the challenge dialog
+    concern_about_requested = Signal(int, str)  # the child's id and what it is about ("decision 3 of ...")
 
     def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
         super().__init__(parent)
@@ -134,6 +138,7 @@ class ChildPage(QWidget):
         for name, mode in _DECISION_BUTTONS.items():
             self._button(name).clicked.connect(lambda _=False, m=mode: self.change_decision(m))
         self._button("reopenButton").clicked.connect(self.reopen_decision)
+        self._button("decisionConcernButton").clicked.connect(self._concern_about_decision)
         self._button("addNoteButton").clicked.connect(self.add_note)
         self._button("earlyReviewButton").clicked.connect(self.request_early_review)
         self._button("cancelEarlyButton").clicked.connect(self.cancel_early_review)
@@ -154,6 +159,12 @@ class ChildPage(QWidget):
         for name in _DECISION_BUTTONS:
             self._button(name).setEnabled(d is not None and d.open)
         self._button("reopenButton").setEnabled(d is not None and not d.open)
+        self._button("decisionConcernButton").setEnabled(d is not None)
+
+    def _concern_about_decision(self) -> None:
+        d = self.selected_decision()
+        if d is not None:
+            self.concern_about_requested.emit(self.child_id, f"decision {d.number}: {d.action}")
 
     def _open_default_decision_action(self) -> None:
         d = self.selected_decision()
@@ -288,7 +299,8 @@ class ChildPage(QWidget):
         adjourn = self._button("adjournButton")
         adjourn.setEnabled(looked_after and n.open_review_id is not None)
         adjourn.setToolTip(
-            "Adjourn the next review once, for up to 20 working days" if n.open_review_id is not None
+            "Adjourn the next review once, for up to 20 working days"
+            if n.open_review_id is not None
             else "Book the next review first: there is no review waiting to be adjourned"
         )
 
@@ -303,10 +315,15 @@ class ChildPage(QWidget):
                 parts.append(f"Looked after from {format_date(p.start)} to {end}.")
         self._label("periodText").setText(" ".join(parts) or "No period of care recorded.")
         rows = [
-            [_cell(_day(e.start)), _cell(_day(e.end) or ("Now" if p.current else "")),
-             _cell(e.legal_status, e.legal_status), _cell(e.placement_type, e.placement_type),
-             _cell(e.carer or "")]
-            for p in periods for e in p.episodes
+            [
+                _cell(_day(e.start)),
+                _cell(_day(e.end) or ("Now" if p.current else "")),
+                _cell(e.legal_status, e.legal_status),
+                _cell(e.placement_type, e.placement_type),
+                _cell(e.carer or ""),
+            ]
+            for p in periods
+            for e in p.episodes
         ]
         _fill(find(self, QTableWidget, "placementsTable"), rows)
 
@@ -324,17 +341,32 @@ class ChildPage(QWidget):
             else:
                 days = "day" if r.days_late == 1 else "days"
                 timing = _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
-            rows.append([_cell(str(r.number or "")), _cell(_day(r.held)), _cell(_day(r.due)), timing,
-                         _cell(r.participation or "Not recorded", r.participation),
-                         _cell(r.record or "Not finalised", r.record)])
+            rows.append(
+                [
+                    _cell(str(r.number or "")),
+                    _cell(_day(r.held)),
+                    _cell(_day(r.due)),
+                    timing,
+                    _cell(r.participation or "Not recorded", r.participation),
+                    _cell(r.record or "Not finalised", r.record),
+                ]
+            )
         _fill(find(self, QTableWidget, "reviewsTable"), rows)
 
     def _show_decisions(self) -> None:
         rows = []
         for d in self.record.decisions:
             status = _cell(d.status, fg=_LATE_FG, bg=_LATE_BG, bold=True) if d.overdue else _cell(d.status)
-            rows.append([_cell(str(d.number or "")), _cell(d.action), _cell(d.person or ""),
-                         _cell(_day(d.due)), status, _cell(d.outcome, d.outcome)])
+            rows.append(
+                [
+                    _cell(str(d.number or "")),
+                    _cell(d.action),
+                    _cell(d.person or ""),
+                    _cell(_day(d.due)),
+                    status,
+                    _cell(d.outcome, d.outcome),
+                ]
+            )
         _fill(find(self, QTableWidget, "decisionsTable"), rows)
         self._decision_selected()
 
@@ -365,6 +397,13 @@ class ChildPage(QWidget):
                 status = _cell("Response overdue", fg=_LATE_FG, bg=_LATE_BG, bold=True)
             else:
                 status = _cell("Open" if c.open else "Closed")
-            rows.append([_cell(c.issue), _cell(c.stage), _cell(_day(c.raised_on)),
-                         _cell(_day(c.response_due)), status])
+            rows.append(
+                [
+                    _cell(c.issue),
+                    _cell(c.stage),
+                    _cell(_day(c.raised_on)),
+                    _cell(_day(c.response_due)),
+                    status,
+                ]
+            )
         _fill(find(self, QTableWidget, "challengesTable"), rows)
