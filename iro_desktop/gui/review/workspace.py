@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QWidget
 
 from iro_desktop.gui.forms import find, load_into
 
@@ -32,7 +32,28 @@ class ReviewWorkspace(QWidget):
         find(self, QPushButton, "documentsButton").clicked.connect(self.open_documents)
         find(self, QPushButton, "concernButton").clicked.connect(self._raise_concern)
         find(self, QPushButton, "finaliseButton").clicked.connect(self.open_finalise)
+        self.correct_button: QPushButton = find(self, QPushButton, "correctButton")
+        self.correct_button.clicked.connect(self.open_correction)
         self._store, self._today = store, today
+        self._show_correctable()
+
+    def _show_correctable(self) -> None:
+        self.correct_button.setEnabled(self.minute.model.status == "finalised")
+
+    def open_correction(self) -> None:
+        from iro_desktop.services.sync import open_correction
+
+        answer = QMessageBox.question(
+            self,
+            "Correct a finalised record",
+            "The signed record stays exactly as it was. Your changes become a new signed version that names "
+            "it, with the reason you give when you finalise again. Open a correction?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            open_correction(self._store, self.review_id)
+            self.minute.refresh()
+            self.prepare.refresh()
+            self._show_correctable()
 
     def _raise_concern(self) -> None:
         self.flush()
@@ -51,6 +72,7 @@ class ReviewWorkspace(QWidget):
         self.flush()  # the record is frozen from what is saved
         if FinaliseDialog(self._store, self.review_id, self._today, self).exec():
             self.tabs.currentWidget().refresh()
+            self._show_correctable()
 
     def _switch_tab(self, _index: int) -> None:
         """Each tab shows what the other saved (the private conversation appears in the minutes)."""
