@@ -103,14 +103,34 @@ def add_gwenllian(store) -> int:
 
 
 def render_pictures(out, today) -> None:
-    """For `make screenshots`: the first page of the review record and of the letter to the child, as PNG."""
+    """For `make screenshots`: the first page of every kind of document, as PNG (the README shows two)."""
     import subprocess
     import tempfile
     from pathlib import Path
 
+    from iro_desktop.documents.agenda import render_agenda
+    from iro_desktop.services import challenges
     from iro_desktop.services import documents as docs
+    from iro_desktop.services.review_prep import review_pack
     from iro_desktop.store import create_store
     from iro_desktop.store.keys import TEST_KDF
+    from iro_desktop.store.models import Review
+
+    def first_page(pdf: bytes, name: str) -> None:
+        command = [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-",
+            str(Path(out) / name),
+        ]
+        subprocess.run(command, input=pdf, check=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         store = create_store(
@@ -121,23 +141,24 @@ def render_pictures(out, today) -> None:
             council_name="Example Borough",
         )
         review_id = add_gwenllian(store)
-        for kind in ("review_record", "letter_to_child"):
-            pdf = docs.render_review_document(store, review_id, kind, today)
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-r",
-                    "60",
-                    "-png",
-                    "-f",
-                    "1",
-                    "-l",
-                    "1",
-                    "-singlefile",
-                    "-",
-                    str(Path(out) / kind),
-                ],
-                input=pdf,
-                check=True,
-            )
+        for kind in docs.REVIEW_DOCUMENTS:
+            first_page(docs.render_review_document(store, review_id, kind, today), kind)
+        first_page(
+            render_agenda(review_pack(store, review_id, today), "Example Borough", "Alex Example", today),
+            "agenda",
+        )
+        with store.session() as s:
+            child_id = s.get(Review, review_id).child_id
+        concern = challenges.raise_concern(
+            store,
+            child_id,
+            "contact",
+            "Contact with Llŷr has not happened since September.",
+            today,
+            today,
+            expected="Fortnightly contact",
+        )
+        challenges.escalate(store, concern, "stage_1", today, today)
+        first_page(challenges.render_letter(store, concern, today), "challenge_letter")
+        first_page(challenges.render_letter(store, concern, today, stage="cafcass"), "cafcass_summary")
         store.close()
