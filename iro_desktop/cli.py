@@ -7,6 +7,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -132,11 +134,8 @@ def cmd_caseload(args) -> int:
     from iro_desktop.domain.calendar import format_date
     from iro_desktop.services.caseload import load_caseload
 
-    store = store_api.open_store(_db(args), passphrase(args))
-    try:
+    with _open(args) as store:
         rows = load_caseload(store, _as_of(args))
-    finally:
-        store.close()
     if args.json:
         json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
         print()
@@ -167,13 +166,11 @@ def cmd_import_903(args) -> int:
     from iro_desktop.services.import903 import ImportProblem, import_903
 
     selection = _import_selection(args)
-    store = store_api.open_store(_db(args), passphrase(args))
-    try:
-        report = import_903(store, Path(args.source), selection)
-    except ImportProblem as exc:
-        raise UsageError(f"{exc} Nothing was imported.") from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            report = import_903(store, Path(args.source), selection)
+        except ImportProblem as exc:
+            raise UsageError(f"{exc} Nothing was imported.") from exc
     print("\n".join(report.summary_lines()))
     if args.report:
         try:
@@ -202,13 +199,11 @@ def cmd_export_903(args) -> int:
     from iro_desktop.services.export903 import ExportProblem, export_903
 
     year = _collection_year(args)
-    store = store_api.open_store(_db(args), passphrase(args))
-    try:
-        result = export_903(store, Path(args.outdir), year, args.with_header_episodes, args.force)
-    except ExportProblem as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            result = export_903(store, Path(args.outdir), year, args.with_header_episodes, args.force)
+        except ExportProblem as exc:
+            raise UsageError(str(exc)) from exc
     print("\n".join(result.summary_lines()))
     return 0
 
@@ -219,22 +214,26 @@ def cmd_gui(args) -> int:
     return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_as_of(args))
 
 
-def _open(args):
-    return store_api.open_store(_db(args), passphrase(args))
+@contextmanager
+def _open(args) -> Iterator:
+    """The unlocked store for one command, closed however the command ends."""
+    store = store_api.open_store(_db(args), passphrase(args))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def cmd_finalise(args) -> int:
     from iro_desktop.records.finalise import FinaliseRefused, finalise_review
 
-    store = _open(args)
-    try:
-        done = finalise_review(store, args.review_id, _as_of(args), args.correction_reason)
-    except FinaliseRefused as exc:
-        raise UsageError("Not finalised:\n  " + "\n  ".join(exc.problems)) from exc
-    except LookupError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            done = finalise_review(store, args.review_id, _as_of(args), args.correction_reason)
+        except FinaliseRefused as exc:
+            raise UsageError("Not finalised:\n  " + "\n  ".join(exc.problems)) from exc
+        except LookupError as exc:
+            raise UsageError(str(exc)) from exc
     print(f"Finalised and signed: record {done.record_id}, version {done.version}")
     print(f"Content SHA-256: {done.content_hash}")
     return 0
@@ -243,13 +242,11 @@ def cmd_finalise(args) -> int:
 def cmd_export_record(args) -> int:
     from iro_desktop.records.export import export_record
 
-    store = _open(args)
-    try:
-        path = export_record(store, args.record_id, Path(args.file))
-    except LookupError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            path = export_record(store, args.record_id, Path(args.file))
+        except LookupError as exc:
+            raise UsageError(str(exc)) from exc
     print(f"Record bundle written to {path}")
     return 0
 
@@ -279,12 +276,9 @@ def cmd_recovery_key(args) -> int:
 def cmd_audit(args) -> int:
     from iro_desktop.services import audit
 
-    store = _open(args)
-    try:
+    with _open(args) as store:
         problems = audit.verify(store)
         lines = audit.entries(store, limit=None if args.verify else args.limit)
-    finally:
-        store.close()
     if args.verify:
         print("\n".join(problems) if problems else f"The audit trail is intact ({len(lines)} entries).")
         return 1 if problems else 0
@@ -299,12 +293,9 @@ def cmd_backup(args) -> int:
     from iro_desktop.services import audit
     from iro_desktop.store.backup import backup
 
-    store = _open(args)
-    try:
+    with _open(args) as store:
         info = backup(store, Path(args.file))
         audit.record(store, "backup", detail=f"{info.children} children, checked after writing")
-    finally:
-        store.close()
     print(f"Backed up and checked: {info.children} children in {info.path} ({info.size // 1024} KiB).")
     return 0
 
@@ -315,11 +306,8 @@ def cmd_restore(args) -> int:
 
     db = _db(args)
     info = restore(Path(args.file), db, passphrase(args))
-    store = _open(args)
-    try:
+    with _open(args) as store:
         audit.record(store, "restore", detail=f"{info.children} children from {info.path.name}")
-    finally:
-        store.close()
     print(
         f"Restored {info.children} children from {info.path}. The previous store was kept beside it "
         f"as {db.name}.before-restore."
@@ -331,13 +319,11 @@ def cmd_enrol(args) -> int:
     from iro_desktop.records.keys import fingerprint_groups
     from iro_desktop.sync.client import SyncError, enrol
 
-    store = _open(args)
-    try:
-        done = enrol(store, args.server)
-    except SyncError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            done = enrol(store, args.server)
+        except SyncError as exc:
+            raise UsageError(str(exc)) from exc
     print(f"This device's fingerprint: {fingerprint_groups(done.device_fingerprint)}")
     print(f"Receiver's fingerprint (pinned): {fingerprint_groups(done.receiver_fingerprint)}")
     if done.status == "approved":
@@ -350,13 +336,11 @@ def cmd_enrol(args) -> int:
 def cmd_sync(args) -> int:
     from iro_desktop.sync.client import SyncError, sync_once
 
-    store = _open(args)
-    try:
-        report = sync_once(store, args.server)
-    except SyncError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        store.close()
+    with _open(args) as store:
+        try:
+            report = sync_once(store, args.server)
+        except SyncError as exc:
+            raise UsageError(str(exc)) from exc
     print("\n".join(report.lines()))
     return 1 if report.stopped else 0
 
@@ -364,11 +348,8 @@ def cmd_sync(args) -> int:
 def cmd_outbox(args) -> int:
     from iro_desktop.sync.outbox import outbox_items
 
-    store = _open(args)
-    try:
+    with _open(args) as store:
         lines = outbox_items(store)
-    finally:
-        store.close()
     if args.json:
         json.dump([line.to_json() for line in lines], sys.stdout, indent=2)
         print()
