@@ -7,6 +7,7 @@ screen is shown. Unlocking reopens the store and returns to the same page.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
-from iro_desktop import __version__
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.clipboard import ClipboardGuard
@@ -24,7 +24,13 @@ from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KE
 from iro_desktop.services import audit
 from iro_desktop.store import Store, StoreError
 
-ALWAYS_AVAILABLE = {"actionQuit", "actionLock", "actionAbout"}  # the only actions while locked
+ALWAYS_AVAILABLE = {
+    "actionQuit",
+    "actionLock",
+    "actionAbout",
+    "actionGuide",
+    "actionReportProblem",
+}  # the only actions while locked
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class MainWindow(QMainWindow):
         self.sync_page = None
         self.challenges_page = None
         self.background_sync = None
+        self.auto_backup = None
         self._connect_actions()
         self.clipboard_guard = ClipboardGuard(self)
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
@@ -78,6 +85,9 @@ class MainWindow(QMainWindow):
         from iro_desktop.gui.sync.worker import BackgroundSync
 
         self.background_sync = BackgroundSync(store, self)  # sends finalised records when it can, quietly
+        from iro_desktop.gui.security.auto_backup import AutoBackupTimer
+
+        self.auto_backup = AutoBackupTimer(store, self)  # the daily backup, when the IRO has chosen a folder
         if place.review_id is not None:
             self._show_review(place.child_id, place.review_id, place.tab)
         elif place.child_id is not None:
@@ -105,6 +115,7 @@ class MainWindow(QMainWindow):
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
         self._stop_syncing()
+        self._stop_auto_backup()
         self.clipboard_guard.clear()  # copied personal text goes with the lock
         for page in (self.review, self.child_page, self.sync_page, self.challenges_page, self.caseload):
             if page is not None:
@@ -128,6 +139,12 @@ class MainWindow(QMainWindow):
             self.background_sync = None
         if self.sync_page is not None:
             self.sync_page.runner.wait()
+
+    def _stop_auto_backup(self) -> None:
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
+            self.auto_backup.deleteLater()
+            self.auto_backup = None
 
     def unlock(self) -> None:
         from iro_desktop.gui.unlock import UnlockDialog
@@ -172,6 +189,42 @@ class MainWindow(QMainWindow):
         self._action("actionExport903").triggered.connect(self.export_903)
         self._action("actionLock").triggered.connect(self.lock)
         self._action("actionBackup").triggered.connect(self.choose_backup_file)
+        self._action("actionChangePassphrase").triggered.connect(
+            lambda: self._dialog("security.passphrase", "ChangePassphraseDialog")
+        )
+        self._action("actionRecoveryKey").triggered.connect(
+            lambda: self._dialog("security.passphrase", "RecoveryKeyDialog")
+        )
+        self._action("actionAuditTrail").triggered.connect(
+            lambda: self._dialog("security.audit_view", "AuditTrailDialog")
+        )
+        self._action("actionAutoBackup").triggered.connect(
+            lambda: self._dialog("security.auto_backup", "AutoBackupDialog")
+        )
+        self._action("actionRetention").triggered.connect(self.retention)
+        self._action("actionGuide").triggered.connect(self.guide)
+        self._action("actionReportProblem").triggered.connect(self.report_problem)
+
+    def _dialog(self, module: str, name: str) -> None:
+        """Open one of the dialogs that needs only the store, importing its module on first use."""
+        cls = getattr(importlib.import_module(f"iro_desktop.gui.{module}"), name)
+        cls(self.store, self).exec()
+
+    def retention(self) -> None:
+        from iro_desktop.gui.retention.dialog import RetentionDialog
+
+        RetentionDialog(self.store, self.caseload.as_of, self).exec()
+        self.refresh()  # a child handed over or removed leaves the caseload
+
+    def guide(self) -> None:
+        from iro_desktop.gui.help.guide import GuideDialog
+
+        GuideDialog(self.store, self).exec()
+
+    def report_problem(self) -> None:
+        from iro_desktop.gui.help.report import report_problem
+
+        report_problem(self, self.store_path)
 
     def open_child(self, child_id: int) -> None:
         self._flush_review()
@@ -179,11 +232,20 @@ class MainWindow(QMainWindow):
         audit.record(self.store, "view_child", subject=page.record.identity.child_ref)
         self.child_page = self._replace_page(self.child_page, page)
         self.child_page.back_requested.connect(self.show_caseload)
+        self.child_page.child_removed.connect(self._child_removed)
         self.child_page.prepare_review_requested.connect(self.open_review)
         self.child_page.raise_concern_requested.connect(self.raise_concern)
         self.child_page.concern_about_requested.connect(
             lambda cid, about: self.concern_dialog(cid, about).exec()
         )
+
+    def _child_removed(self, _child_id: int) -> None:
+        """The child was handed over or removed: their page goes and the caseload no longer lists them."""
+        self.show_caseload()
+        self.pages.removeWidget(self.child_page)
+        self.child_page.deleteLater()
+        self.child_page = None
+        self.refresh()
 
     def _replace_page(self, old, new):
         """Show `new` in place of `old` (a child's page or a review), dropping the old one."""
@@ -316,16 +378,14 @@ class MainWindow(QMainWindow):
         )
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About iro-desktop",
-            f"iro-desktop {__version__}\n\nThe Independent Reviewing Officer's desktop: the caseload, "
-            "reviews and challenges of looked after children, kept in an encrypted store on this computer.",
-        )
+        from iro_desktop.gui.help.about import AboutDialog
+
+        AboutDialog(self).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
             self._stop_syncing()
+            self._stop_auto_backup()
             self.store.close()
         super().closeEvent(event)

@@ -99,6 +99,7 @@ class ChildPage(QWidget):
     record_changed = Signal()  # something was saved here: the caseload should reload
     raise_concern_requested = Signal(int)  # the child's id: the lead opens the challenge dialog
     concern_about_requested = Signal(int, str)  # the child's id and what it is about ("decision 3 of ...")
+    child_removed = Signal(int)  # the child's id: handed over or removed from this store
 
     def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
         super().__init__(parent)

@@ -1,0 +1,1 @@
+"""Help: the guide, About (with licences) and Report a problem."""

@@ -1,0 +1,1 @@
+"""Retention of records and handing a child over to another IRO."""

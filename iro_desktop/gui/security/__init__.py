@@ -1,0 +1,1 @@
+"""Screens for the store's safety: audit trail, passphrase, recovery key, automatic backups."""
