@@ -1,0 +1,128 @@
+"""The licences of everything the app ships: its Python packages (found from the installed metadata,
+following run-time requirements only) and the fonts and dictionary in resources/.
+
+In a PyInstaller bundle the metadata may be missing or partial; then the list says where to look instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from iro_desktop.paths import resources_dir
+
+APP = "iro-desktop"
+SEE_SHIPPED = "see the licence files shipped with the app"
+SEE_TEXT = "see its licence text"
+_LICENCE_FILE = re.compile(r"LICEN[CS]E|COPYING|NOTICE", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?[^;]*(?:;(.*))?")
+_EXTRA_MARKER = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
+_CLASSIFIER = "License :: "
+
+
+@dataclass(frozen=True)
+class Licence:
+    name: str
+    version: str  # "" for fonts and dictionaries
+    licence: str  # a short name, e.g. "MIT" or "OFL-1.1"
+    kind: str  # "Python package", "Font" or "Dictionary"
+    files: tuple[Path, ...] = ()  # where the full licence text is, when it ships
+
+    def text(self) -> str:
+        """The full licence text, or where to find it when it is not shipped alongside."""
+        texts = [f"{p.name}\n\n{p.read_text(encoding='utf-8', errors='replace')}" for p in self.files]
+        return "\n\n".join(texts) if texts else f"No licence text was found for {self.name}: {SEE_SHIPPED}."
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _parse(requirement: str) -> tuple[str, set[str], str]:
+    match = _REQUIREMENT.match(requirement)
+    name, extras, marker = match.group(1), match.group(2) or "", match.group(3) or ""
+    return name, {normalise(e) for e in extras.split(",") if e.strip()}, marker
+
+
+def _needed(marker: str, extras: set[str]) -> bool:
+    """A requirement behind an extra counts only when that extra was asked for (so not [dev]); a platform
+    marker counts when the package is installed, which the caller checks."""
+    wanted = _EXTRA_MARKER.findall(marker)
+    return not wanted or any(normalise(e) in extras for e in wanted)
+
+
+def _licence_name(dist: metadata.Distribution) -> str:
+    meta = dist.metadata
+    expression = meta.get("License-Expression")
+    if expression:
+        return expression
+    classifiers = [c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith(_CLASSIFIER)]
+    stated = (meta.get("License") or "").strip()
+    if stated and stated != "UNKNOWN" and len(stated) <= 60 and "\n" not in stated:
+        return stated
+    return ", ".join(classifiers) or (SEE_TEXT if _licence_files(dist) else SEE_SHIPPED)
+
+
+def _licence_files(dist: metadata.Distribution) -> tuple[Path, ...]:
+    # The app's own resources/ licences are listed with the fonts and dictionary they belong to.
+    names = [f for f in dist.files or () if _LICENCE_FILE.search(f.name) and "resources" not in f.parts]
+    found = [Path(dist.locate_file(f)) for f in names]
+    return tuple(p for p in found if p.is_file())
+
+
+def _package(dist: metadata.Distribution) -> Licence:
+    name = dist.metadata.get("Name") or "unknown"
+    return Licence(name, dist.version, _licence_name(dist), "Python package", _licence_files(dist))
+
+
+def _installed(name: str) -> metadata.Distribution | None:
+    try:
+        return metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def packages(root: str = APP) -> list[Licence]:
+    """The root distribution and everything it needs at run time, sorted by name; [] without metadata."""
+    seen: dict[str, Licence] = {}
+    queue: list[tuple[str, set[str]]] = [(root, set())]
+    while queue:
+        name, extras = queue.pop()
+        dist = _installed(name)
+        if dist is None or normalise(name) in seen and not extras:
+            continue
+        seen[normalise(name)] = _package(dist)
+        for requirement in dist.requires or ():
+            needed, needed_extras, marker = _parse(requirement)
+            if _needed(marker, extras) and normalise(needed) not in seen:
+                queue.append((needed, needed_extras))
+    return sorted(seen.values(), key=lambda item: item.name.lower())
+
+
+def _debian_field(text: str, field: str) -> str:
+    match = re.search(rf"^{field}:\s*(\S.*)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def resources(folder: Path | None = None) -> list[Licence]:
+    """The fonts (one entry per LICENCE-*.txt in resources/fonts) and the spelling dictionary."""
+    folder = folder or resources_dir()
+    items = []
+    for path in sorted((folder / "fonts").glob("LICENCE-*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        name = _debian_field(text, "Upstream-Name") or path.stem.removeprefix("LICENCE-")
+        name = name if name.lower().endswith("fonts") else f"{name} fonts"
+        items.append(Licence(name, "", _debian_field(text, "License") or SEE_SHIPPED, "Font", (path,)))
+    for path in sorted((folder / "dictionaries").glob("README_*.txt")):
+        language = path.stem.removeprefix("README_")
+        # The en_GB README states the LGPL (version 3 from 2019) in prose, not in a field.
+        items.append(Licence(f"Spelling dictionary {language}", "", "LGPL", "Dictionary", (path,)))
+    return items
+
+
+def shipped() -> list[Licence]:
+    """Everything to list in About; a bundle without package metadata still says where the licences are."""
+    found = packages() or [Licence("Python libraries", "", SEE_SHIPPED, "Python package")]
+    return found + resources()
