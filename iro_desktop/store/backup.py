@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlcipher3 import dbapi2 as sqlcipher
+
 from iro_desktop.store import keys
 from iro_desktop.store.database import Store, open_store
 from iro_desktop.store.engine import raw_connection
-from iro_desktop.store.errors import StoreError, WrongPassphrase
+from iro_desktop.store.errors import StoreError, WrongPassphrase, is_disk_full
 
 BACKUP_FORMAT = "iro-desktop-backup"
 DB_MEMBER, KEY_MEMBER, MANIFEST = "store.db", "store.db.key", "manifest.json"
@@ -62,37 +64,54 @@ def _check_database(db: Path, data_key: bytes) -> int:
 
 
 def backup(store: Store, destination: Path) -> BackupInfo:
-    """Write a backup of the open store to `destination` (replaced atomically), then check it."""
+    """Write a backup of the open store to `destination`, check it, then put it in place atomically.
+
+    Until the new backup has been checked, any file already at `destination` is left as it was.
+    """
     destination = Path(destination)
     if destination.is_dir():
         raise BackupError(f"{destination} is a folder: choose a file name for the backup.")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".iro-backup-") as tmp:
-        copy = Path(tmp) / DB_MEMBER
-        raw = store.engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy opens
-        try:
-            raw.driver_connection.execute("VACUUM INTO ?", (str(copy),))  # consistent, still encrypted
-        finally:
-            raw.close()
-        key_file = keys.key_file_for(store.path)
-        manifest = {
-            "format": BACKUP_FORMAT,
-            "version": 1,
-            "store_id": store.store_id,
-            "made": date.today().isoformat(),
-            "files": {DB_MEMBER: _sha256(copy), KEY_MEMBER: _sha256(key_file)},
-        }
-        partial = Path(tmp) / "backup.zip"
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as z:
-            z.writestr(MANIFEST, json.dumps(manifest, indent=2))
-            z.write(copy, DB_MEMBER)
-            z.write(key_file, KEY_MEMBER)
-        os.chmod(partial, 0o600)
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, destination)
-    children = verify(destination, store.data_key).children
+    try:
+        with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".iro-backup-") as tmp:
+            partial = _write_zip(store, Path(tmp))
+            children = verify(partial, store.data_key).children
+            os.replace(partial, destination)
+    except (OSError, sqlcipher.OperationalError) as exc:
+        if is_disk_full(exc):
+            raise BackupError(
+                f"Could not write the backup: the disk holding {destination.parent} is full. "
+                "Any earlier backup there was left as it was; free some space and try again."
+            ) from exc
+        raise
     return BackupInfo(destination, store.store_id, children, destination.stat().st_size)
+
+
+def _write_zip(store: Store, folder: Path) -> Path:
+    copy = folder / DB_MEMBER
+    raw = store.engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy opens
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(copy),))  # consistent, still encrypted
+    finally:
+        raw.close()
+    key_file = keys.key_file_for(store.path)
+    manifest = {
+        "format": BACKUP_FORMAT,
+        "version": 1,
+        "store_id": store.store_id,
+        "made": date.today().isoformat(),
+        "files": {DB_MEMBER: _sha256(copy), KEY_MEMBER: _sha256(key_file)},
+    }
+    partial = folder / "backup.zip"
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(MANIFEST, json.dumps(manifest, indent=2))
+        z.write(copy, DB_MEMBER)
+        z.write(key_file, KEY_MEMBER)
+    copy.unlink()  # room for verify to unpack the zip
+    os.chmod(partial, 0o600)
+    with partial.open("rb+") as f:
+        os.fsync(f.fileno())
+    return partial
 
 
 def _unpack(backup_file: Path, folder: Path) -> dict:
@@ -108,7 +127,14 @@ def _unpack(backup_file: Path, folder: Path) -> dict:
         for member in (DB_MEMBER, KEY_MEMBER):
             try:
                 archive.extract(member, folder)
-            except (zipfile.BadZipFile, KeyError, OSError) as exc:  # a failed CRC: bytes were changed
+            except OSError as exc:
+                if is_disk_full(exc):  # not the backup's fault: say so rather than call it damaged
+                    raise BackupError(
+                        f"Could not check the backup {backup_file.name}: the disk holding "
+                        f"{folder.parent} is full. Free some space and try again."
+                    ) from exc
+                raise BackupError(f"The backup {backup_file.name} cannot be read ({exc.strerror}).") from exc
+            except (zipfile.BadZipFile, KeyError) as exc:  # a failed CRC: bytes were changed
                 raise BackupError(
                     f"The backup {backup_file.name} is damaged: {member} cannot be read."
                 ) from exc

@@ -7,6 +7,7 @@ key unwrapped before the database file is opened at all.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +21,19 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from iro_desktop.store import keys, migrate
 from iro_desktop.store.engine import PAGE_SIZE, open_engine
-from iro_desktop.store.errors import DamagedStore, NoStore, NotAStore, StoreExists, StoreTooNew
+from iro_desktop.store.errors import (
+    DamagedStore,
+    DiskFull,
+    NoStore,
+    NotAStore,
+    StoreExists,
+    StoreTooNew,
+    is_disk_full,
+)
 from iro_desktop.store.models import Profile, Setting
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+NEEDED_TO_OPEN = 1 << 20  # room for the -wal and -shm files SQLite makes on opening, with a margin
 
 
 @dataclass
@@ -42,8 +52,13 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One short transaction: committed on success, rolled back on any error."""
-        with self._sessions.begin() as s:
-            yield s
+        try:
+            with self._sessions.begin() as s:
+                yield s
+        except sa_exc.OperationalError as exc:
+            if is_disk_full(exc):  # SQLite rolled the transaction back: the store is as it was
+                raise DiskFull() from exc
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -113,6 +128,8 @@ def _open_checked(db: Path, data_key: bytes) -> Engine:
             result = conn.execute(text("PRAGMA quick_check")).scalar()
     except (sa_exc.DBAPIError, sqlcipher.DatabaseError) as exc:
         engine.dispose()
+        if is_disk_full(exc) or shutil.disk_usage(db.parent).free < NEEDED_TO_OPEN:
+            raise DiskFull("open the store") from exc  # SQLite calls it an I/O error; "damaged" would mislead
         raise DamagedStore(db, "it does not match its key file, or its contents are damaged") from exc
     if result != "ok":
         engine.dispose()

@@ -1,5 +1,7 @@
 """Errors the store raises, each with a message fit to show the IRO as it is."""
 
+import errno
+
 
 class StoreError(Exception):
     """Base class: str(error) is a plain sentence for the user."""
@@ -42,3 +44,25 @@ class StoreTooNew(StoreError):
 
 class WeakPassphrase(StoreError):
     pass
+
+
+class DiskFull(StoreError):
+    """The disk filled during a write: the write was undone or left the old file, so nothing saved is lost."""
+
+    def __init__(self, what: str = "save") -> None:
+        super().__init__(
+            f"Could not {what}: the disk is full. Nothing already saved was lost; "
+            "free some space and try again."
+        )
+
+
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no EDQUOT on Windows
+SQLITE_FULL = 13
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an OSError or an SQLite error that means no space was left to write."""
+    if isinstance(exc, OSError):
+        return exc.errno in DISK_FULL_ERRNOS
+    orig = getattr(exc, "orig", exc)  # SQLAlchemy wraps the DB-API error
+    return getattr(orig, "sqlite_errorcode", None) == SQLITE_FULL

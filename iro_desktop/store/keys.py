@@ -19,7 +19,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from iro_desktop.store.errors import NotAStore, WrongPassphrase
+from iro_desktop.store.errors import DiskFull, NotAStore, WrongPassphrase, is_disk_full
 
 KEY_FILE_FORMAT = "iro-desktop-key"
 KEY_FILE_VERSION = 1
@@ -131,12 +131,14 @@ def kdf_of(doc: dict, slot_name: str = "passphrase") -> KdfParams:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a temporary file, fsync, rename over the target: a crash leaves old or new, never half."""
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        with open(tmp, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
+            f.write(data)  # unlike os.write, never stops short: a full disk raises instead
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError:
+        tmp.unlink(missing_ok=True)  # the old file stays as it was, with no half-written copy beside it
+        raise
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -146,4 +148,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_key_file(path: Path, doc: dict) -> None:
-    write_atomically(path, json.dumps(doc, indent=2, sort_keys=True).encode("utf-8"))
+    try:
+        write_atomically(path, json.dumps(doc, indent=2, sort_keys=True).encode("utf-8"))
+    except OSError as exc:
+        if is_disk_full(exc):  # the previous key file is untouched, so the old passphrase still opens
+            raise DiskFull("write the key file") from exc
+        raise

@@ -40,6 +40,9 @@ ENROLMENT_SETTING = "sync.enrolment"  # pending | approved
 TIMEOUT_SECONDS = 20.0
 BATCH = 50  # outcomes written to the store together: one disk sync per batch, not per record
 RETRY_STATUSES = {401, 408, 429}
+MAX_ANSWER_BYTES = 1 << 20  # a receipt is under 1 KiB: an answer this long is not one
+ANSWER_SECONDS = 60.0  # the whole answer, however it trickles in (httpx's timeout is per read)
+REASON_CHARS = 200  # a receiver's words kept as a reason are cut to this
 _sync_lock = threading.Lock()  # one sync at a time in this process: "sending" found at start is stale
 
 
@@ -77,20 +80,47 @@ def _client(store: Store, server: str) -> httpx.Client:
     return httpx.Client(base_url=server.rstrip("/"), verify=ca_file or True, timeout=TIMEOUT_SECONDS)
 
 
-def _detail(response: httpx.Response) -> str:
+class _BadAnswer(Exception):
+    """An answer not worth reading further; str() is the reason kept in the outbox."""
+
+
+def _plain(text: str) -> str:
+    """A receiver's words on one line, control characters dropped, cut to REASON_CHARS."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
+
+
+def _detail(status: int, content: bytes) -> str:
     try:
-        detail = response.json().get("detail")
+        detail = json.loads(content).get("detail")
     except (ValueError, AttributeError):
         detail = None
-    return detail if isinstance(detail, str) and detail else f"The receiver answered {response.status_code}."
+    return (
+        _plain(detail) if isinstance(detail, str) and detail.strip() else f"The receiver answered {status}."
+    )
+
+
+def _read_answer(response: httpx.Response) -> bytes:
+    """The body, refused once it is longer than a receipt could be or slower than ANSWER_SECONDS."""
+    deadline = time.monotonic() + ANSWER_SECONDS
+    data = bytearray()
+    for chunk in response.iter_bytes():
+        data += chunk
+        if len(data) > MAX_ANSWER_BYTES:
+            raise _BadAnswer("The receiver's answer was far too long to be a receipt.")
+        if time.monotonic() > deadline:
+            raise _BadAnswer("The receiver's answer came too slowly.")
+    return bytes(data)
 
 
 def enrol(store: Store, server: str) -> Enrolment:
     """Ask the receiver to enrol this device, pinning the receiver's key as it is now."""
     try:
         return _enrol(store, server)
-    except (httpx.HTTPError, KeyError, ValueError) as exc:
-        raise SyncError(f"Could not enrol with {server}: {exc}") from exc
+    except httpx.HTTPError as exc:
+        raise SyncError(f"Could not enrol with {server}: {_plain(str(exc))}") from exc
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:  # the answer was not a receiver's
+        raise SyncError(f"Could not enrol with {server}: it did not answer as a receiver does.") from exc
 
 
 def _enrol(store: Store, server: str) -> Enrolment:
@@ -104,7 +134,9 @@ def _enrol(store: Store, server: str) -> Enrolment:
             "/v1/devices", json={"public_key": b64(device_public_key(store)), "name": device_name(store)}
         )
         if asked.status_code not in (200, 201, 202):
-            raise SyncError(f"The receiver refused to enrol this device: {_detail(asked)}")
+            raise SyncError(
+                f"The receiver refused to enrol this device: {_detail(asked.status_code, asked.content)}"
+            )
     status = asked.json().get("status", "pending")
     store.set_setting(SERVER_SETTING, server.rstrip("/"))
     store.set_setting(RECEIVER_KEY_SETTING, b64(receiver_key))
@@ -126,7 +158,9 @@ def receipt_problem(
             receipt["receiver"],
             receipt["device"],
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
+        return "The receiver's answer held no readable receipt."
+    if not isinstance(signature, str):
         return "The receiver's answer held no readable receipt."
     if (receipt["record_id"], receipt["content_hash"]) != (record_id, content_hash):
         return "The receipt names another record."
@@ -135,6 +169,15 @@ def receipt_problem(
     if not verify(receiver_key, statement, signature):
         return "The receipt's signature is not the pinned receiver key's."
     return None
+
+
+def _proof(answer: dict) -> bytes:
+    """What is kept of a verified answer: the signed statement and its signature, nothing else it carried."""
+    r = answer["receipt"]
+    statement = receipt_statement(
+        r["record_id"], r["content_hash"], r["received_at"], r["receiver"], r["device"]
+    )
+    return canonical({"receipt": json.loads(statement), "signature": answer["signature"]})
 
 
 @dataclass(frozen=True)
@@ -152,25 +195,31 @@ class _Sender:
         body = bundle_api.to_json(bundle)
         headers = signed_headers(self.key, self.device_fp, "PUT", path, body, int(time.time()))
         try:
-            response = self.http.put(path, content=body, headers=headers)
+            with self.http.stream("PUT", path, content=body, headers=headers) as response:
+                status, content = response.status_code, _read_answer(response)
         except httpx.TransportError as exc:
             return "retry", f"No answer from the receiver ({exc.__class__.__name__}).", None
-        if response.status_code in (200, 201):
-            try:
-                answer = response.json()
-            except ValueError:
-                return "retry", "The receiver's answer was cut short.", None
-            problem = receipt_problem(
-                answer, bundle.record_id, bundle.content_hash, self.receiver_key, self.device_fp
-            )
-            if problem:
-                return "retry", problem, None
-            return "delivered", None, canonical(answer)
-        if response.status_code == 403 and not self.approved():
-            raise SyncError(f"The receiver does not accept this device: {_detail(response)}")
-        if 400 <= response.status_code < 500 and response.status_code not in RETRY_STATUSES:
-            return "rejected", _detail(response), None
-        return "retry", _detail(response), None
+        except _BadAnswer as exc:
+            return "retry", str(exc), None
+        if status in (200, 201):
+            return self._check_receipt(bundle, content)
+        if status == 403 and not self.approved():
+            raise SyncError(f"The receiver does not accept this device: {_detail(status, content)}")
+        if 400 <= status < 500 and status not in RETRY_STATUSES:
+            return "rejected", _detail(status, content), None
+        return "retry", _detail(status, content), None
+
+    def _check_receipt(self, bundle, content: bytes) -> tuple[str, str | None, bytes | None]:
+        try:
+            answer = json.loads(content)
+        except ValueError:
+            return "retry", "The receiver's answer was cut short or was not a receipt.", None
+        problem = receipt_problem(
+            answer, bundle.record_id, bundle.content_hash, self.receiver_key, self.device_fp
+        )
+        if problem:
+            return "retry", problem, None
+        return "delivered", None, _proof(answer)
 
     def approved(self) -> bool:
         """Ask again to enrol (idempotent): 200 means approved; pending or revoked means not."""

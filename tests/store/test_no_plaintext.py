@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from datetime import date
@@ -14,12 +15,15 @@ MARKER_WORDS = "I-want-to-keep-my-purple-bicycle-XYZZY"
 
 
 def _files_written_since(folder: Path, since: float):
-    for path in folder.rglob("*"):
-        try:
-            if path.is_file() and path.stat().st_mtime >= since:
-                yield path
-        except OSError:
-            continue  # vanished while we looked: another process's temp file
+    # os.walk skips folders that vanish while it looks (other processes' temp folders); rglob raises.
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(root) / name
+            try:
+                if path.stat().st_mtime >= since:
+                    yield path
+            except OSError:
+                continue  # vanished while we looked: another process's temp file
 
 
 def test_distinctive_personal_data_is_in_no_file_while_the_store_is_open(store, store_path):

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services import documents as docs
 from iro_desktop.store import Store
+from iro_desktop.store.errors import is_disk_full
+from iro_desktop.store.keys import write_atomically
 
 
 class RenderWorker(QObject):
@@ -206,10 +208,18 @@ class DocumentsDialog(QDialog):
         if ticket == self._ticket:
             self.status.setText(message)
 
-    def save_to(self, path: Path) -> None:
-        if self.pdf is not None:
-            Path(path).write_bytes(self.pdf)
-            self.status.setText(f"Saved to {path}.")
+    def save_to(self, path: Path) -> bool:
+        if self.pdf is None:
+            return False
+        path = Path(path)
+        try:
+            write_atomically(path, self.pdf)  # a failed save leaves any earlier file of that name whole
+        except OSError as exc:
+            why = "the disk is full" if is_disk_full(exc) else (exc.strerror or str(exc)).lower()
+            self.status.setText(f"Not saved: {why}. Any earlier {path.name} was left as it was.")
+            return False
+        self.status.setText(f"Saved to {path}.")
+        return True
 
     def _choose_file(self) -> None:
         name = f"{self.document_choice.currentText()}.pdf"
