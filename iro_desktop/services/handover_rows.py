@@ -1,0 +1,153 @@
+"""Every row about one child, as plain JSON, and back into another store with new ids.
+
+A table is listed after the tables its rows point at, so on import each parent's new id is known before
+its children arrive. Ids are the sending store's; the receiving store gives new ones and maps each link.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, String, Text, or_, select
+from sqlalchemy.orm import Session
+
+from iro_desktop.records.signing import b64, unb64
+from iro_desktop.store.models import (
+    Attendance,
+    Challenge,
+    Child,
+    Decision,
+    Document,
+    Episode,
+    MonitoringNote,
+    PeriodOfCare,
+    Person,
+    Review,
+    ReviewPart,
+    ReviewReport,
+    ReviewSection,
+    SignedRecord,
+    WishEntry,
+)
+
+CHILD = {"child_id": "children"}
+# (model, {link column: the table it points at}); the first link names the row's owner.
+TABLES = (
+    (PeriodOfCare, CHILD),
+    (Episode, {"period_id": "periods_of_care"}),
+    (Person, CHILD),
+    (Review, {**CHILD, "period_id": "periods_of_care"}),
+    (ReviewPart, {"review_id": "reviews"}),
+    (Attendance, {"review_id": "reviews", "person_id": "people", "part_id": "review_parts"}),
+    (ReviewReport, {"review_id": "reviews"}),
+    (ReviewSection, {"review_id": "reviews"}),
+    (WishEntry, {**CHILD, "review_id": "reviews"}),
+    (Decision, {**CHILD, "review_id": "reviews", "wish_id": "wishes"}),
+    (MonitoringNote, CHILD),
+    (Challenge, CHILD),
+    (Document, {**CHILD, "review_id": "reviews"}),
+    (SignedRecord, {**CHILD, "review_id": "reviews"}),
+)
+TABLE_NAMES = ("children", *(model.__tablename__ for model, _ in TABLES))
+
+
+class RowsRefused(ValueError):
+    """The rows are not in the form this version writes; nothing was written."""
+
+
+def _encode(column, value):
+    if value is None:
+        return None
+    if isinstance(column.type, LargeBinary):
+        return b64(value)
+    if isinstance(column.type, (Date, DateTime)):
+        return value.isoformat()
+    return value
+
+
+_PLAIN = ((Boolean, bool), (Integer, int), (String, str), (Text, str))
+
+
+def _decode(column, value):
+    """The stored value, checked against the column's type, for rows that came from outside."""
+    kind = column.type
+    if value is None or isinstance(kind, JSON):
+        return value
+    if isinstance(kind, LargeBinary):
+        return unb64(value)
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    for sql_type, python_type in _PLAIN:
+        if isinstance(kind, sql_type):
+            if type(value) is not python_type:
+                raise RowsRefused(f"{column.table.name}.{column.name} holds a {type(value).__name__}")
+            return value
+    raise RowsRefused(f"{column.table.name}.{column.name} has a type this version cannot read")
+
+
+def _row(obj) -> dict:
+    return {c.name: _encode(c, getattr(obj, c.key)) for c in obj.__table__.columns}
+
+
+def _owned(model, links: dict, child_id: int, ids: dict[str, list[int]]):
+    if "child_id" not in links:
+        column, table = next(iter(links.items()))
+        return getattr(model, column).in_(ids[table])
+    mine = model.child_id == child_id
+    if "review_id" in links:  # a signed record may have lost its child link but kept its review's
+        return or_(mine, model.child_id.is_(None) & model.review_id.in_(ids["reviews"]))
+    return mine
+
+
+def dump(s: Session, child_id: int) -> dict[str, list[dict]]:
+    """Every row about the child, table by table."""
+    child = s.get(Child, child_id)
+    if child is None:
+        raise LookupError("That child is no longer in this store.")
+    tables = {"children": [_row(child)]}
+    ids = {"children": [child_id]}
+    for model, links in TABLES:
+        query = select(model).where(_owned(model, links, child_id, ids)).order_by(model.id)
+        rows = s.scalars(query).all()
+        tables[model.__tablename__] = [_row(r) for r in rows]
+        ids[model.__tablename__] = [r.id for r in rows]
+    return tables
+
+
+def _values(model, row: dict, links: dict, new_ids: dict[str, dict[int, int]]) -> dict:
+    if not isinstance(row, dict):
+        raise RowsRefused(f"a row of {model.__tablename__} is not an object")
+    columns = model.__table__.columns
+    unknown = set(row) - set(columns.keys())
+    if unknown:
+        raise RowsRefused(f"{model.__tablename__} has unknown columns: {', '.join(sorted(unknown))}")
+    values = {columns[name].key: _decode(columns[name], value) for name, value in row.items() if name != "id"}
+    for column, table in links.items():
+        old = values.get(column)
+        if old is not None:
+            if old not in new_ids[table]:
+                raise RowsRefused(f"{model.__tablename__}.{column} points at a row that is not in the file")
+            values[column] = new_ids[table][old]
+    return values
+
+
+def load(s: Session, tables: dict) -> Child:
+    """Add the rows to the session with new ids; raises RowsRefused (the caller rolls back)."""
+    if not isinstance(tables, dict) or set(tables) != set(TABLE_NAMES):
+        raise RowsRefused("the file does not hold the tables this version writes")
+    if not isinstance(tables["children"], list) or len(tables["children"]) != 1:
+        raise RowsRefused("the file must hold exactly one child")
+    new_ids: dict[str, dict[int, int]] = {}
+    for model, links in ((Child, {}), *TABLES):
+        rows = tables[model.__tablename__]
+        if not isinstance(rows, list):
+            raise RowsRefused(f"{model.__tablename__} is not a list")
+        new_ids[model.__tablename__] = {}
+        for row in rows:
+            obj = model(**_values(model, row, links, new_ids))
+            s.add(obj)
+            s.flush()
+            new_ids[model.__tablename__][row.get("id")] = obj.id
+    return s.get(Child, next(iter(new_ids["children"].values())))

@@ -1,0 +1,138 @@
+"""How long the IRO's working copy of a child's records is kept, and removing a child from the store.
+
+The council keeps its own case records (DOMAIN.md X2: until the child's 75th birthday); this store is the
+IRO's working copy, kept to the same date unless the council's policy sets another age (a setting).
+Removal deletes every row about the child in one transaction; SQLCipher's secure_delete overwrites the
+freed pages, and the search index follows through its triggers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, or_, select, text
+
+from iro_desktop.services import audit
+from iro_desktop.services.problems import FieldProblem
+from iro_desktop.store import Store
+from iro_desktop.store.models import Challenge, Child, OutboxItem, Review, Setting, SignedRecord
+
+YEARS_KEY = "retention.years"
+DEFAULT_YEARS = 75  # DOMAIN.md X2; England's regulation 50 is UNCERTAIN, so the age is a setting
+MIN_YEARS, MAX_YEARS = 18, 120
+
+
+def retention_years(store: Store) -> int:
+    return int(store.get_setting(YEARS_KEY, DEFAULT_YEARS))
+
+
+def set_retention_years(store: Store, years: int) -> None:
+    if not MIN_YEARS <= years <= MAX_YEARS:
+        raise FieldProblem(f"Choose an age between {MIN_YEARS} and {MAX_YEARS}.", "years")
+    store.set_setting(YEARS_KEY, years)
+
+
+def retention_until(dob: date, years: int = DEFAULT_YEARS) -> date:
+    """The birthday at `years`; someone born on 29 February has it on 1 March in other years."""
+    try:
+        return dob.replace(year=dob.year + years)
+    except ValueError:
+        return date(dob.year + years, 3, 1)
+
+
+@dataclass(frozen=True)
+class RetentionLine:
+    child_id: int
+    child_ref: str
+    name: str
+    first_name: str
+    dob: date
+    until: date
+
+
+def _line(c: Child, years: int) -> RetentionLine:
+    until = retention_until(c.dob, years)
+    return RetentionLine(c.id, c.child_ref, c.display_name, c.preferred_name or c.first_name, c.dob, until)
+
+
+def _lines(store: Store) -> list[RetentionLine]:
+    years = retention_years(store)
+    with store.session() as s:
+        lines = [_line(c, years) for c in s.scalars(select(Child))]
+    return sorted(lines, key=lambda line: (line.until, line.child_ref))
+
+
+def child_line(store: Store, child_id: int) -> RetentionLine:
+    years = retention_years(store)
+    with store.session() as s:
+        return _line(s.get(Child, child_id), years)
+
+
+def children_past_retention(store: Store, as_of: date) -> list[RetentionLine]:
+    """Children whose working copy may now be removed: their retention date has come."""
+    return [line for line in _lines(store) if line.until <= as_of]
+
+
+def next_due(store: Store, as_of: date, count: int = 5) -> list[RetentionLine]:
+    """The next few children to reach their retention date, for information."""
+    return [line for line in _lines(store) if line.until > as_of][:count]
+
+
+class RemovalRefused(Exception):
+    """The child cannot be removed yet; the message says why. Nothing was changed."""
+
+
+def _signed_of(child_id: int):
+    reviews = select(Review.id).where(Review.child_id == child_id)
+    return or_(SignedRecord.child_id == child_id, SignedRecord.review_id.in_(reviews))
+
+
+def unsent_records(store: Store, child_id: int) -> int:
+    """Signed records about the child that have not reached the council yet (waiting or refused)."""
+    with store.session() as s:
+        query = (
+            select(OutboxItem.id)
+            .join(SignedRecord, OutboxItem.signed_record_id == SignedRecord.id)
+            .where(_signed_of(child_id), OutboxItem.state != "delivered")
+        )
+        return len(s.scalars(query).all())
+
+
+def _setting_keys(child_id: int, s) -> list[str]:
+    """Settings that hold text about the child: draft letters keyed by review or challenge."""
+    reviews = s.scalars(select(Review.id).where(Review.child_id == child_id)).all()
+    challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
+    keys = [f"documents.letter.review.{r}" for r in reviews]
+    keys += [f"documents.withheld.review.{r}" for r in reviews]
+    letters = [Setting.key.like(f"challenges.letter.{c}.%") for c in challenges]
+    if letters:
+        keys += s.scalars(select(Setting.key).where(or_(*letters))).all()
+    return keys
+
+
+def remove_child(store: Store, child_id: int, reason: str) -> str:
+    """Delete every row about the child in one transaction and audit it by council id; returns that id.
+
+    Refused while any of the child's signed records has not reached the council: removing it then would
+    lose the only signed copy.
+    """
+    unsent = unsent_records(store, child_id)
+    if unsent:
+        noun = "record has" if unsent == 1 else "records have"
+        raise RemovalRefused(
+            f"{unsent} signed {noun} not reached the council yet. Send them (Sync) and try again: "
+            "until the council holds them, this store has the only signed copy. Nothing was removed."
+        )
+    with store.session() as s:
+        child = s.get(Child, child_id)
+        if child is None:
+            raise RemovalRefused("That child is no longer in this store.")
+        child_ref = child.child_ref
+        s.execute(delete(Setting).where(Setting.key.in_(_setting_keys(child_id, s))))
+        s.execute(delete(SignedRecord).where(_signed_of(child_id)))  # their outbox rows cascade
+        s.execute(delete(Child).where(Child.id == child_id))  # every other table cascades from here
+        # FTS5 only marks deleted rows; merging its segments drops the child's words from the index itself.
+        s.execute(text("INSERT INTO search_index(search_index) VALUES ('optimize')"))
+    audit.record(store, "child_removed", subject=child_ref, detail=reason)
+    return child_ref
