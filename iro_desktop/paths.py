@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 
 
 def _shipped(name: str) -> Path:
-    inside = PACKAGE / name  # wheel and PyInstaller bundle
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:  # the PyInstaller bundle: installer/iro-desktop.spec puts them where the wheel does
+        return Path(frozen) / "iro_desktop" / name
+    inside = PACKAGE / name  # wheel
     return inside if inside.is_dir() else PACKAGE.parent / name  # editable install / source checkout
 
 
