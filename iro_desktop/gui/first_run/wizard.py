@@ -1,0 +1,237 @@
+"""The first-run set-up: welcome, you and your council, passphrase, hours, receiver, start, recovery key.
+
+Layout in ui/first_run_wizard.ui; the work is services.first_run.create, run when the IRO presses
+Create on the start page (a commit page: once the store exists there is no going back to change it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QWizard,
+    QWizardPage,
+)
+
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.widgets.new_passphrase import NewPassphraseFields
+from iro_desktop.services import first_run
+from iro_desktop.store import Store
+from iro_desktop.store.keys import KdfParams
+from iro_desktop.store.passphrase_policy import new_recovery_key
+
+_MAKING = {
+    first_run.IMPORT_903: "Making your encrypted caseload…",
+    first_run.EMPTY: "Making your encrypted caseload…",
+    first_run.DEMO: "Making your encrypted caseload, then the demo caseload of fictional children…",
+}
+
+
+class FirstRunPage(QWizardPage):
+    """Built by the form, wired by the wizard: when it is complete, what entering and leaving do."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.complete_when: Callable[[], bool] = lambda: True
+        self.on_enter: Callable[[], None] = lambda: None
+        self.on_leave: Callable[[], bool] = lambda: True
+        self.next_page: Callable[[], int] | None = None
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return self.complete_when()
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        self.on_enter()
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        return self.on_leave()
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return self.next_page() if self.next_page else super().nextId()
+
+
+class FirstRunWizard(QWizard):
+    """On success `store` is the unlocked store to open and `start` one of first_run.STARTS."""
+
+    def __init__(
+        self,
+        db: Path,
+        today: date,
+        parent=None,
+        *,
+        kdf: KdfParams | None = None,
+        demo_db: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        load_into(self, "first_run_wizard.ui", custom=(FirstRunPage, NewPassphraseFields))
+        self.db, self.today, self._kdf, self._demo_db = Path(db), today, kdf, demo_db
+        self.store: Store | None = None
+        self.start: str | None = None
+        self.recovery_key: str | None = None
+        self._page = lambda name: find(self, FirstRunPage, name)
+        self._label = lambda name: find(self, QLabel, name)
+        self._wire_welcome()
+        self._wire_about_you()
+        self._wire_passphrase()
+        self._wire_hours()
+        self._wire_receiver()
+        self._wire_start()
+        self._wire_recovery()
+        self.currentIdChanged.connect(self._show_buttons)
+
+    # ------------------------------------------------------------ welcome, and you and your council
+
+    def _wire_welcome(self) -> None:
+        self._label("storePathLabel").setText(f"Your caseload will be kept at {self.db}")
+
+    def _wire_about_you(self) -> None:
+        self.iro_name, self.council = (
+            find(self, QLineEdit, "iroNameEdit"),
+            find(self, QLineEdit, "councilEdit"),
+        )
+        self.logo_edit = find(self, QLineEdit, "logoEdit")
+        page = self._page("aboutYouPage")
+        page.complete_when = lambda: self._names_problem() is None
+        page.on_leave = self._check_about_you
+        for edit in (self.iro_name, self.council):
+            edit.textChanged.connect(self._names_changed)
+        self.logo_edit.textChanged.connect(lambda: self._label("aboutYouProblem").setText(""))
+        find(self, QPushButton, "logoBrowseButton").clicked.connect(self._browse_logo)
+
+    def _names_problem(self) -> str | None:
+        return first_run.name_problem(self.iro_name.text(), self.council.text())
+
+    def _names_changed(self) -> None:
+        typed = self.iro_name.text() or self.council.text()
+        self._label("aboutYouProblem").setText((self._names_problem() or "") if typed else "")
+        self._page("aboutYouPage").completeChanged.emit()
+
+    def logo(self) -> Path | None:
+        text = self.logo_edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def _check_about_you(self) -> bool:
+        problem = self._names_problem() or first_run.logo_problem(self.logo())
+        self._label("aboutYouProblem").setText(problem or "")
+        return problem is None
+
+    def _browse_logo(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Council logo", filter="Pictures (*.png *.jpg *.jpeg *.gif)"
+        )
+        if chosen:
+            self.logo_edit.setText(chosen)
+
+    # ------------------------------------------------------------ passphrase, hours, receiver
+
+    def _wire_passphrase(self) -> None:
+        self.passphrase_fields = find(self, NewPassphraseFields, "passphraseFields")
+        self.recovery_check = find(self, QCheckBox, "recoveryCheck")
+        page = self._page("passphrasePage")
+        page.complete_when = lambda: self.passphrase_fields.problem() is None
+        page.on_enter = lambda: self.passphrase_fields.set_known_words(
+            (self.iro_name.text(), self.council.text())
+        )
+        self.passphrase_fields.changed.connect(page.completeChanged)
+
+    def _wire_hours(self) -> None:
+        self.hours = find(self, QDoubleSpinBox, "hoursSpin")
+        self.hours.valueChanged.connect(self._show_guidance)
+        self._show_guidance()
+
+    def _show_guidance(self) -> None:
+        self._label("guidanceLabel").setText(first_run.guidance_text(self.hours.value()))
+
+    def _wire_receiver(self) -> None:
+        self.receiver = find(self, QLineEdit, "receiverEdit")
+        self.receiver.textChanged.connect(lambda: self._label("receiverProblem").setText(""))
+        self._page("receiverPage").on_leave = self._check_receiver
+
+    def _check_receiver(self) -> bool:
+        problem = first_run.receiver_problem(self.receiver.text())
+        self._label("receiverProblem").setText(problem or "")
+        return problem is None
+
+    # ------------------------------------------------------------ start: the store is made here
+
+    def _wire_start(self) -> None:
+        self.start_radios = {
+            first_run.IMPORT_903: find(self, QRadioButton, "importRadio"),
+            first_run.EMPTY: find(self, QRadioButton, "emptyRadio"),
+            first_run.DEMO: find(self, QRadioButton, "demoRadio"),
+        }
+        page = self._page("startPage")
+        page.setCommitPage(True)
+        page.on_leave = self._create
+        recovery_id = self.pageIds()[-1]
+        page.next_page = lambda: recovery_id if self.recovery_check.isChecked() else -1
+
+    def chosen_start(self) -> str:
+        return next(start for start, radio in self.start_radios.items() if radio.isChecked())
+
+    def setup(self) -> first_run.Setup:
+        return first_run.Setup(
+            passphrase=self.passphrase_fields.passphrase(),
+            iro_name=self.iro_name.text(),
+            council_name=self.council.text(),
+            hours_per_week=self.hours.value(),
+            logo=self.logo(),
+            receiver=self.receiver.text(),
+            recovery_key=new_recovery_key() if self.recovery_check.isChecked() else None,
+            start=self.chosen_start(),
+        )
+
+    def _create(self) -> bool:
+        if self.store is not None:
+            return True
+        setup = self.setup()
+        status = self._label("startStatus")
+        status.setText(_MAKING[setup.start])
+        status.repaint()  # painted now: the work below holds the event loop for a few seconds
+        self._label("startProblem").setText("")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF, and the demo, take a moment
+        try:
+            self.store = first_run.create(self.db, setup, self.today, kdf=self._kdf, demo_db=self._demo_db)
+        except first_run.SetupProblem as exc:
+            status.setText("")
+            self._label("startProblem").setText(str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.start, self.recovery_key = setup.start, setup.recovery_key
+        self.passphrase_fields.clear()  # not kept in the widget once it has done its work
+        return True
+
+    # ------------------------------------------------------------ the recovery key, shown once
+
+    def _wire_recovery(self) -> None:
+        self.stored_check = find(self, QCheckBox, "storedCheck")
+        page = self._page("recoveryPage")
+        page.complete_when = self.stored_check.isChecked
+        page.on_enter = lambda: self._label("recoveryKeyLabel").setText(self.recovery_key or "")
+        self.stored_check.toggled.connect(page.completeChanged)
+
+    def _show_buttons(self, page_id: int) -> None:
+        on_start = self.page(page_id) is self._page("startPage")
+        made = self.store is not None
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Create" if on_start else "&Start")
+        self.setOption(QWizard.WizardOption.NoCancelButton, made)  # the store is made: no going back on it
+
+    def done(self, result: int) -> None:
+        if result != QWizard.DialogCode.Accepted and self.store is not None:
+            self.store.close()  # the store is made and opens next time; this run ends here
+            self.store = None
+        self._label("recoveryKeyLabel").setText("")
+        super().done(result)
