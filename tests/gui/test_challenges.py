@@ -186,6 +186,8 @@ def test_refer_to_cafcass_and_tell_the_child(qtbot, demo_store, child_id, tmp_pa
     assert "Cafcass: Referred on 20 Nov 2026" in dialog.findChild(QLabel, "statusLabel").text()
     pdf = dialog.save_cafcass_pdf(tmp_path / "cafcass.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert dialog.save_cafcass_pdf(tmp_path / "gone" / "cafcass.pdf") is None  # a folder that is not there
+    assert "Not saved: no such file or directory" in dialog.findChild(QLabel, "statusLabel").text()
     dialog.findChild(QCheckBox, "toldCheck").setChecked(True)
     dialog.findChild(QCheckBox, "advocacyCheck").setChecked(True)
     _click(qtbot, dialog, "recordToldButton")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.saving import save_file
 from iro_desktop.services import challenges as ch
 from iro_desktop.store import Store
 
@@ -309,11 +310,11 @@ class ChallengeDialog(QDialog):
                 return None
             path = chosen
         path = Path(path)
-        path.write_bytes(render())
+        problem = save_file(path, render())
         self.w(QLabel, "statusLabel").setText(
-            self._status_html(self.view) + f"<br>Saved {escape(path.name)}."
+            self._status_html(self.view) + "<br>" + escape(problem or f"Saved {path.name}.")
         )
-        return path
+        return None if problem else path
 
     def record_response(self) -> bool:
         ok = self._attempt(

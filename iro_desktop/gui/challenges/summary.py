@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
 )
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.challenges.chart import BarChart
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.saving import save_file
 from iro_desktop.services import challenge_report as report
 from iro_desktop.services import challenges as ch
 from iro_desktop.store import Store
@@ -121,11 +123,17 @@ class ChallengeSummary(QDialog):
     def export_pdf(self, path: str | Path | None = None) -> Path | None:
         target = self._target(path, "pdf", "PDF") if self.summary else None
         if target:
-            target.write_bytes(report.render_pdf(self._store, self.summary, self.today))
-        return target
+            return self._save(target, report.render_pdf(self._store, self.summary, self.today))
+        return None
 
     def export_csv(self, path: str | Path | None = None) -> Path | None:
         target = self._target(path, "csv", "CSV") if self.summary else None
         if target:
-            target.write_text(report.csv_text(self.summary), encoding="utf-8", newline="")
-        return target
+            return self._save(target, report.csv_text(self.summary).encode("utf-8"))
+        return None
+
+    def _save(self, target: Path, data: bytes) -> Path | None:
+        problem = save_file(target, data)
+        if problem:
+            QMessageBox.warning(self, "Not saved", problem)
+        return None if problem else target

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.saving import save_file
 from iro_desktop.services import documents as docs
 from iro_desktop.store import Store
-from iro_desktop.store.errors import is_disk_full
-from iro_desktop.store.keys import write_atomically
 
 
 class RenderWorker(QObject):
@@ -211,15 +210,9 @@ class DocumentsDialog(QDialog):
     def save_to(self, path: Path) -> bool:
         if self.pdf is None:
             return False
-        path = Path(path)
-        try:
-            write_atomically(path, self.pdf)  # a failed save leaves any earlier file of that name whole
-        except OSError as exc:
-            why = "the disk is full" if is_disk_full(exc) else (exc.strerror or str(exc)).lower()
-            self.status.setText(f"Not saved: {why}. Any earlier {path.name} was left as it was.")
-            return False
-        self.status.setText(f"Saved to {path}.")
-        return True
+        problem = save_file(Path(path), self.pdf)
+        self.status.setText(problem or f"Saved to {path}.")
+        return problem is None
 
     def _choose_file(self) -> None:
         name = f"{self.document_choice.currentText()}.pdf"
