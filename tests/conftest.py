@@ -16,6 +16,13 @@ PASSPHRASE = "tangerine-otter-lighthouse-42"
 TODAY = date(2026, 11, 25)  # the demo is built around this date so tests are repeatable
 
 
+@pytest.fixture(autouse=True)
+def window_settings(tmp_path, monkeypatch):
+    """Window sizes and column choices go to a fresh folder per test, never the user's config folder."""
+    monkeypatch.setenv("IRO_DESKTOP_SETTINGS_DIR", str(tmp_path / "settings"))
+    return tmp_path / "settings"
+
+
 @pytest.fixture
 def store_path(tmp_path):
     return tmp_path / "caseload.db"

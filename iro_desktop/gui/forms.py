@@ -10,6 +10,7 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
+from iro_desktop.gui.appearance import apply_tones
 from iro_desktop.paths import ui_dir
 
 
@@ -38,6 +39,7 @@ def load_into(base: QWidget, name: str, custom: tuple[type, ...] = ()) -> QWidge
         file.close()
     if loaded is None:
         raise RuntimeError(f"Form {name} could not be loaded: {loader.errorString()}")
+    apply_tones(base)  # problem and status text, coloured for the light or dark scheme
     return base
 
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE
 from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.appearance import text_colour
 from iro_desktop.services.caseload import CaseloadRow
 
 CHILD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the Child.id behind a row, for opening the child
@@ -189,7 +190,7 @@ class CaseloadModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor(fg))
         if role == Qt.ItemDataRole.ForegroundRole and late:
-            return QBrush(QColor(STATUS_COLOURS[Status.OVERDUE][0]))
+            return QBrush(QColor(text_colour(STATUS_COLOURS[Status.OVERDUE][0])))  # no tint behind it
         overdue = col == COL["Status"] and r.status is Status.OVERDUE
         if role == Qt.ItemDataRole.FontRole and (late or overdue):
             return _BOLD

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.appearance import is_dark, text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS, STATUS_FILLS
 from iro_desktop.services.caseload import CaseloadRow
 
@@ -187,7 +188,7 @@ class ReviewTimeline(QWidget):
         for k in range(WEEKS + 1):
             col = self._column_rect(k)
             if k == 0:
-                p.fillRect(col.adjusted(0, 0, 0, -legend), QColor(STATUS_COLOURS[Status.OVERDUE][1]))
+                p.fillRect(col.adjusted(0, 0, 0, -legend), self._overdue_tint())
                 top, bottom = "Overdue", "before " + _short(self._as_of)
             else:
                 monday = start + timedelta(weeks=k - 1)
@@ -204,6 +205,15 @@ class ReviewTimeline(QWidget):
             p.drawLine(QPointF(col.right(), 0), QPointF(col.right(), self.height() - legend))
         p.drawLine(QPointF(0, head - 2), QPointF(self.width(), head - 2))
         self._paint_as_of_line(p, head, legend)
+
+    @staticmethod
+    def _overdue_tint() -> QColor:
+        """The pale pink behind the overdue column; on a dark palette, a see-through red instead."""
+        if not is_dark():
+            return QColor(STATUS_COLOURS[Status.OVERDUE][1])
+        tint = QColor(STATUS_FILLS[Status.OVERDUE])
+        tint.setAlpha(70)
+        return tint
 
     def _paint_as_of_line(self, p: QPainter, head: int, legend: int) -> None:
         """A dashed line inside the first week at the as-of day, so "now" is visible among the marks."""
@@ -236,7 +246,7 @@ class ReviewTimeline(QWidget):
             p.setBrush(fill)
             p.drawEllipse(QRectF(rect.left() + 5, rect.center().y() - dot / 2, dot, dot))
             text_rect = rect.adjusted(8 + dot, 0, -4, 0)
-            p.setPen(QColor(STATUS_COLOURS[status][0]))
+            p.setPen(QColor(text_colour(STATUS_COLOURS[status][0])))  # on the base colour, light or dark
         else:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(fill)

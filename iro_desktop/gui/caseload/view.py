@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QSplitter,
     QTableView,
     QWidget,
 )
 
 from iro_desktop.domain.timescales import Status
+from iro_desktop.gui import window_state
 from iro_desktop.gui.caseload.model import COL, CaseloadFilter, CaseloadModel
 from iro_desktop.gui.caseload.summary import SummaryStrip
 from iro_desktop.gui.caseload.timeline import ReviewTimeline
@@ -30,6 +33,7 @@ from iro_desktop.services.caseload import CaseloadRow, caseload_summary, load_ca
 from iro_desktop.store import Store
 
 ALL = "All children"
+COLUMNS_KEY = "caseload"  # the IRO's column widths, order, hidden columns and sort, in window_state
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Columns that size to their contents; Placement takes what is left over.
 _FIXED = [c for c in COL.values() if c != COL["Placement"]]
@@ -62,8 +66,7 @@ class CaseloadView(QWidget):
         self._setup_filter()
         self._connect()
         self.refresh()
-        # Most urgent first: overdue (most overdue at the top), then fewest working days left.
-        self.table.sortByColumn(COL["Working days left"], Qt.SortOrder.AscendingOrder)
+        self._restore_column_choices()
 
     # --- public -----------------------------------------------------------------------------
 
@@ -112,13 +115,66 @@ class CaseloadView(QWidget):
     def _setup_table(self) -> None:
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        for col in _FIXED:
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # the IRO may widen any column
         header.setSectionResizeMode(COL["Placement"], QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda at: self.column_menu().exec(header.mapToGlobal(at)))
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.installEventFilter(self)
         self.search.installEventFilter(self)
+
+    # --- column choices, remembered between runs ---------------------------------------------------
+
+    def _restore_column_choices(self) -> None:
+        header = self.table.horizontalHeader()
+        splitter = find(self, QSplitter, "splitter")
+        window_state.restore_splitter(COLUMNS_KEY, splitter)
+        if not window_state.restore_header(COLUMNS_KEY, header):
+            self._default_columns()
+        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        for changed in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
+            changed.connect(self.save_column_choices)
+        splitter.splitterMoved.connect(lambda *_: window_state.save_splitter(COLUMNS_KEY, splitter))
+
+    def _default_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for col in range(header.count()):
+            header.moveSection(header.visualIndex(col), col)
+            header.setSectionHidden(col, False)
+        for col in _FIXED:
+            self.table.resizeColumnToContents(col)
+        # Most urgent first: overdue (most overdue at the top), then fewest working days left.
+        header.setSortIndicator(COL["Working days left"], Qt.SortOrder.AscendingOrder)
+
+    def save_column_choices(self) -> None:
+        window_state.save_header(COLUMNS_KEY, self.table.horizontalHeader())
+
+    def reset_column_choices(self) -> None:
+        """Back to the columns as first installed: every column shown, in order, sized to fit, by urgency."""
+        self._default_columns()
+        self.table.sortByColumn(COL["Working days left"], Qt.SortOrder.AscendingOrder)
+        self.save_column_choices()
+
+    def column_menu(self) -> QMenu:
+        """Show or hide each column (Name always stays), or go back to the first arrangement."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setAccessibleName("Column choices")
+        for col in range(self.model.columnCount()):
+            title = self.model.headerData(col, Qt.Orientation.Horizontal).replace("\n", " ")
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(col != COL["Name"])
+            action.toggled.connect(lambda shown, c=col: self._show_column(c, shown))
+        menu.addSeparator()
+        menu.addAction("&Reset column choices", self.reset_column_choices)
+        return menu
+
+    def _show_column(self, col: int, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(col, not shown)
+        self.save_column_choices()
 
     def _setup_filter(self) -> None:
         self.statusFilter.addItem(ALL, ALL)

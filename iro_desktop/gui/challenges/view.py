@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.appearance import text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.challenges.dialog import ChallengeDialog
 from iro_desktop.gui.challenges.ladder import DrpLadderDialog
@@ -108,7 +109,7 @@ class ChallengesView(QWidget):
             font.setBold(True)
             item.setFont(font)
         elif not row.open:
-            item.setForeground(QBrush(QColor(_CLOSED_FG)))
+            item.setForeground(QBrush(QColor(text_colour(_CLOSED_FG))))
         return item
 
     def selected(self) -> ch.ChallengeView | None:

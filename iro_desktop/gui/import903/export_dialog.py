@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services.export903 import CollectionYear, ExportProblem, ExportResult, export_903
 from iro_desktop.store import Store
@@ -25,7 +26,6 @@ from iro_desktop.store import Store
 YEARS_OFFERED = 6  # this collection year and the five before it
 LEFT_OUT_SHOWN = 8  # the dialog stays a dialog; the command line lists them all
 ALL_YEARS = "All years (every review held)"
-_PROBLEM_STYLE = "color: #a4262c; font-weight: bold;"
 
 
 class Export903Dialog(QDialog):
@@ -96,5 +96,5 @@ class Export903Dialog(QDialog):
         self._folder_changed()  # the folder is not empty any more: exporting again needs the IRO's say
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet(_PROBLEM_STYLE if problem else "")
+        set_tone(self.message, "problem" if problem else None)
         self.message.setText(text)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services.import903 import ImportCancelled, ImportProblem, ImportReport, Selection, import_903
 from iro_desktop.store import Store
@@ -344,7 +345,7 @@ class Import903Wizard(QWizard):
         self._stop_thread()
         self.progress.setValue(0)
         self.status.setText(message)
-        self.status.setStyleSheet("color: #a4262c; font-weight: bold;")
+        set_tone(self.status, "problem")
 
     def _choose_report_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.gui.widgets.phrases import PhrasesDialog
@@ -38,9 +39,6 @@ from iro_desktop.services.spelling import checker_for, remember_word
 from iro_desktop.store.models import PERSON_ROLES
 
 NOT_RECORDED = ""
-_RED = "color: #b00020;"
-_AMBER = "color: #8a5a00;"
-_GREEN = "color: #2e7d32;"
 
 
 def _set_date(edit: QDateEdit, day: date | None) -> None:
@@ -174,13 +172,13 @@ class MinutePage(QWidget):
     def _show_next_review_check(self, warning: str | None) -> None:
         m = self.model
         if warning:
-            text, style = warning, _AMBER
+            text, tone = warning, "warning"
         elif m.statutory_due:
-            text, style = f"Statutory due date for the next review: {format_date(m.statutory_due)}", ""
+            text, tone = f"Statutory due date for the next review: {format_date(m.statutory_due)}", None
         else:
-            text, style = "", ""
+            text, tone = "", None
         self.next_review_check.setText(text)
-        self.next_review_check.setStyleSheet(style)
+        set_tone(self.next_review_check, tone)
 
     # --- sections --------------------------------------------------------------------------------
 
@@ -190,7 +188,9 @@ class MinutePage(QWidget):
             editor = QPlainTextEdit()
             editor.setObjectName(f"section_{section.key}")
             editor.setAccessibleName(section.label)
+            editor.setAccessibleDescription(section.prompt)
             editor.setPlaceholderText(section.prompt)
+            editor.setTabChangesFocus(True)  # keyboard users leave the section with Tab; minutes need no tabs
             editor.setPlainText(section.text)
             attach_spelling(editor, self.checker, lambda word: remember_word(self.store, self.checker, word))
             self.autosaver.watch(
@@ -327,6 +327,7 @@ class MinutePage(QWidget):
             table.setItem(r, 1, _item(PERSON_ROLES.get(role, role)))
             combo = QComboBox()
             combo.setAccessibleName(f"Attendance of {name}")
+            combo.setAccessibleDescription("Whether they were present, sent their views or were absent")
             combo.addItem("Not recorded", NOT_RECORDED)
             for key in ("present", "sent_views", "absent"):
                 combo.addItem(svc.ATTENDANCE[key], key)
@@ -547,16 +548,16 @@ class MinutePage(QWidget):
         label = self._messages.get(widget)
         if label is not None:
             label.setText(message)
-            label.setStyleSheet(_RED)
+            set_tone(label, "problem")
         self.saved_label.setText("Not saved: see the message")
-        self.saved_label.setStyleSheet(_RED)
+        set_tone(self.saved_label, "problem")
 
     def _show_saved(self, widget: QWidget) -> None:
         label = self._messages.get(widget)
         if label is not None and label is not self.next_review_check:
             label.clear()
         self.saved_label.setText("Saved")
-        self.saved_label.setStyleSheet(_GREEN)
+        set_tone(self.saved_label, "good")
         if (
             widget is self.held_date
             or widget is self.next_review
