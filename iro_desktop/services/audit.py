@@ -26,6 +26,11 @@ ACTIONS = {
     "restore": "Restored from a backup",
     "finalise": "Finalised a record",
     "import": "Imported 903 data",
+    "passphrase_changed": "Changed the passphrase",
+    "recovery_key_created": "Made a recovery key",
+    "backup_failed": "A backup failed",
+    "auto_backup_changed": "Changed the daily backup setting",
+    "settings_changed": "Changed settings",
 }
 
 
