@@ -134,8 +134,8 @@ class Status(StrEnum):
 
 _STATUS_LABELS = {
     Status.OVERDUE: "Overdue",
-    Status.DUE_10WD: "Due within 10 working days",
-    Status.DUE_20WD: "Due within 20 working days",
+    Status.DUE_10WD: "Due soon",  # within TimescaleSettings.due_soon_wd (a setting)
+    Status.DUE_20WD: "Coming up",  # within due_later_wd
     Status.ON_TRACK: "On track",
     Status.NOT_LOOKED_AFTER: "Not looked after",
 }

@@ -10,9 +10,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY  # noqa: F401
 
-IDLE_LOCK_MINUTES_KEY = "security.idle_lock_minutes"
-DEFAULT_IDLE_LOCK_MINUTES = 5
 _ACTIVITY = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,

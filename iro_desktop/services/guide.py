@@ -117,10 +117,13 @@ TIMESCALES = (
 
 WHERE_TO_CHANGE = (
     "<p><b>Where they can be changed.</b> These figures are settings kept inside your encrypted store, "
-    "so they can differ from one council to another without a new version of the app. This version of "
-    "iro-desktop has <b>no screen or command for changing them</b>: the figures marked "
-    "&ldquo;default&rdquo; are the ones in the regulations and guidance. If your council works to "
-    "different local figures, ask your IRO service manager and the council's iro-desktop administrator.</p>"
+    "so they can differ from one council to another without a new version of the app. Change them in "
+    "<b>Tools &gt; Settings</b> (Ctrl+,) on the Review timescales tab, or with the command "
+    "<code>iro-desktop settings</code> (<code>--set timescales.drp_total_wd=15</code>, for example). "
+    "The figures marked &ldquo;default&rdquo; are the ones in the regulations and guidance, and "
+    "<b>Restore the statutory defaults</b> puts every one back. Change a figure only when your council "
+    "works to a different local one; if unsure, ask your IRO service manager. Each change is noted in the "
+    "audit trail.</p>"
 )
 
 
@@ -144,7 +147,8 @@ def timescales_page(settings: TimescaleSettings, source: str) -> Page:
     html = (
         "<h1>Timescales</h1>"
         f"<p>The app works out due dates and deadlines with these figures. {escape(source)}</p>"
-        "<p>Working days are Monday to Friday, not counting bank holidays in England and Wales. A review "
+        "<p>Working days are Monday to Friday, not counting bank holidays in England and Wales or the "
+        "council closure days listed in Tools &gt; Settings. A review "
         "held late restarts the cycle from the day it was held. An early review (reg 33(3)) can only "
         "bring a due date forward.</p>"
         "<table border='1' cellspacing='0' cellpadding='4'>"

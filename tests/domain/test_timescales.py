@@ -318,8 +318,8 @@ def test_status_not_looked_after_and_labels():
     assert working_days_left(None, D("2026-07-20"), CAL) is None
     assert {s.value: s.label for s in Status} == {
         "overdue": "Overdue",
-        "due_10wd": "Due within 10 working days",
-        "due_20wd": "Due within 20 working days",
+        "due_10wd": "Due soon",
+        "due_20wd": "Coming up",
         "on_track": "On track",
         "not_looked_after": "Not looked after",
     }

@@ -26,4 +26,5 @@ def test_every_timescale_setting_is_explained():
 def test_timescales_page_shows_the_values_in_force_and_marks_changes():
     page = guide.timescales_page(TimescaleSettings(first_review_working_days=15), "This store.")
     assert "<b>15</b> working days" in page.html and "changed (default 20)" in page.html
-    assert "reg 33(1)" in page.html and "no screen or command for changing them" in page.html
+    assert "reg 33(1)" in page.html and "Tools &gt; Settings" in page.html
+    assert "iro-desktop settings" in page.html and "administrator" not in page.html

@@ -1,0 +1,211 @@
+"""Tools > Settings: the review timescales, the council's closure days and the idle lock, in one dialog.
+
+Nothing is saved until OK, and then everything at once (services/settings.save_all); Cancel changes
+nothing. The timescale rows are built from the service's list of fields, so a new timescale gets a row
+without touching the form. A new idle time applies at once; the caseload is worked out again on OK.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QWidget,
+)
+
+from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.timescales import TimescaleSettings
+from iro_desktop.gui.appearance import set_tone
+from iro_desktop.gui.forms import find, load_into
+from iro_desktop.services import settings as service
+from iro_desktop.services.guide import TIMESCALES
+from iro_desktop.services.settings import AllSettings
+from iro_desktop.store import StoreError
+
+DEFAULTS = TimescaleSettings()
+_DAY = Qt.ItemDataRole.UserRole  # a closure day's item holds its date, for saving
+# A heading above the first row of each group of timescales.
+HEADINGS = {
+    "first_review_working_days": "Review cycles",
+    "adjournment_max_wd": "Adjourning, and after the review",
+    "drp_stage_response_wd": "Dispute resolution",
+    "due_soon_wd": "Caseload",
+}
+
+
+def _spin_box(field: str, default: float) -> QAbstractSpinBox:
+    limit = service.TIMESCALE_LIMITS[field]
+    spin = QSpinBox() if isinstance(default, int) else QDoubleSpinBox()
+    if isinstance(spin, QDoubleSpinBox):
+        spin.setDecimals(1)
+        spin.setSingleStep(0.5)
+    spin.setRange(limit.low, limit.high)
+    spin.setObjectName(f"{field}Spin")
+    return spin
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, store, parent=None) -> None:
+        super().__init__(parent)
+        load_into(self, "settings_dialog.ui")
+        self.store = store
+        self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
+        self.closure_list: QListWidget = find(self, QListWidget, "closureList")
+        self.closure_date: QDateEdit = find(self, QDateEdit, "closureDate")
+        self.closure_message: QLabel = find(self, QLabel, "closureMessage")
+        self.idle_minutes: QSpinBox = find(self, QSpinBox, "idleMinutes")
+        self.idle_message: QLabel = find(self, QLabel, "idleMessage")
+        self.spins: dict[str, QAbstractSpinBox] = {}
+        self.markers: dict[str, QLabel] = {}
+        self.sources = {t.field: t.source for t in TIMESCALES}
+        self._build_timescale_rows(find(self, QFormLayout, "timescalesForm"))
+        find(self, QPushButton, "restoreDefaultsButton").clicked.connect(self.restore_defaults)
+        find(self, QPushButton, "addClosureButton").clicked.connect(self.add_closure)
+        find(self, QPushButton, "removeClosureButton").clicked.connect(self.remove_closure)
+        buttons = find(self, QDialogButtonBox, "buttons")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._show(service.all_settings(store))
+
+    # --- building and filling ----------------------------------------------------------------------
+
+    def _build_timescale_rows(self, form: QFormLayout) -> None:
+        previous: QWidget = find(self, QTabWidget, "tabs")
+        for t in TIMESCALES:
+            if t.field in HEADINGS:
+                heading = QLabel(f"<b>{HEADINGS[t.field]}</b>")
+                form.addRow(heading)
+            default = getattr(DEFAULTS, t.field)
+            spin = _spin_box(t.field, default)
+            label = QLabel(f"{t.what} ({t.unit}):")
+            label.setBuddy(spin)
+            limit = service.TIMESCALE_LIMITS[t.field]
+            about = f"{limit.basis}, {t.source}. From {limit.low:g} to {limit.high:g}; default {default:g}."
+            spin.setAccessibleName(f"{t.what} ({t.unit})")
+            spin.setAccessibleDescription(about)
+            spin.setToolTip(about)
+            marker = QLabel()
+            marker.setObjectName(f"{t.field}Marker")
+            row = QHBoxLayout()
+            row.addWidget(spin)
+            row.addWidget(marker, 1)
+            form.addRow(label, row)
+            spin.valueChanged.connect(lambda _v, f=t.field: self._mark(f))
+            QWidget.setTabOrder(previous, spin)
+            previous = self.spins[t.field] = spin
+            self.markers[t.field] = marker
+        QWidget.setTabOrder(previous, find(self, QPushButton, "restoreDefaultsButton"))
+
+    def _show(self, current: AllSettings) -> None:
+        for field, spin in self.spins.items():
+            spin.setValue(getattr(current.timescales, field))
+            self._mark(field)
+        for day in current.closures:
+            self._list_closure(day)
+        self.idle_minutes.setValue(current.idle_lock_minutes)
+
+    def _mark(self, field: str) -> None:
+        """The figure's source, or that it differs from the default (clearing an earlier problem there)."""
+        default, source = getattr(DEFAULTS, field), self.sources[field]
+        changed = self.spins[field].value() != default
+        self.markers[field].setText(f"changed: the default is {default:g}" if changed else source)
+        set_tone(self.markers[field], "warning" if changed else "quiet")
+
+    def restore_defaults(self) -> None:
+        for field, spin in self.spins.items():
+            spin.setValue(getattr(DEFAULTS, field))
+
+    # --- closure days ------------------------------------------------------------------------------
+
+    def closures(self) -> tuple[date, ...]:
+        return tuple(self.closure_list.item(i).data(_DAY) for i in range(self.closure_list.count()))
+
+    def _list_closure(self, day: date) -> None:
+        item = QListWidgetItem(f"{format_date(day)} ({day:%A})")
+        item.setData(_DAY, day)
+        later = [i for i, d in enumerate(self.closures()) if d > day]
+        self.closure_list.insertItem(later[0] if later else self.closure_list.count(), item)
+        self.closure_list.setCurrentItem(item)
+
+    def add_closure(self) -> None:
+        day = self.closure_date.date().toPython()
+        problem = service.closure_problem(day, self.closures())
+        self._say(self.closure_message, problem or f"{format_date(day)} added.", problem is not None)
+        if problem is None:
+            self._list_closure(day)
+
+    def remove_closure(self) -> None:
+        item = self.closure_list.currentItem()
+        if item is None:
+            self._say(self.closure_message, "Choose a closure day in the list first.", True)
+            return
+        self.closure_list.takeItem(self.closure_list.row(item))
+        self._say(self.closure_message, f"{format_date(item.data(_DAY))} taken off the list.", False)
+
+    @staticmethod
+    def _say(label: QLabel, text: str, problem: bool) -> None:
+        label.setText(text)
+        set_tone(label, "problem" if problem else None)
+
+    # --- saving ------------------------------------------------------------------------------------
+
+    def settings(self) -> AllSettings:
+        values = {field: spin.value() for field, spin in self.spins.items()}
+        return AllSettings(TimescaleSettings.from_dict(values), self.closures(), self.idle_minutes.value())
+
+    def accept(self) -> None:
+        new = self.settings()
+        refused = service.problems(new)
+        if refused:
+            self._show_problems(refused)
+            return
+        try:
+            service.save_all(self.store, new)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Settings not saved", f"Nothing was saved: {exc}")
+            return
+        self._apply_to_window(new)
+        super().accept()
+
+    def _show_problems(self, refused: dict[str, str]) -> None:
+        """Each problem at its field; the first field's tab comes forward with the focus in it."""
+        places = []
+        for key, message in refused.items():
+            field = key.removeprefix("timescales.")
+            if field in self.markers:
+                self._say(self.markers[field], message, True)
+                places.append((self.spins[field], 0))
+            elif key == service.CLOSURES:
+                self._say(self.closure_message, message, True)
+                places.append((self.closure_list, 1))
+            else:
+                self._say(self.idle_message, message, True)
+                places.append((self.idle_minutes, 2))
+        widget, tab = places[0]
+        self.tabs.setCurrentIndex(tab)
+        widget.setFocus()
+        find(self, QScrollArea, "timescalesScroll").ensureWidgetVisible(widget)
+
+    def _apply_to_window(self, new: AllSettings) -> None:
+        """The main window locks after the new idle time from now on, and shows the new due dates."""
+        window = self.parent()
+        if hasattr(window, "idle"):
+            window.idle.set_minutes(new.idle_lock_minutes)
+        if hasattr(window, "refresh"):
+            window.refresh()
