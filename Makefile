@@ -11,7 +11,7 @@ DEB_PACKAGES := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbco
 	libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils x11-apps imagemagick postgresql
 TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONHASHSEED=0
 
-.PHONY: run test bench screenshots lint setup sysdeps audit
+.PHONY: run test bench screenshots screenshots-themes lint setup sysdeps audit installer
 
 setup: sysdeps $(STAMP)
 
@@ -46,6 +46,11 @@ bench: setup
 screenshots: setup
 	@xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m tests.screenshots
 
+# The main screens again in the dark scheme and at 150 % and 200 % scale (resources/screenshots/<mode>/).
+screenshots-themes: setup
+	@for mode in dark scale150 scale200; do \
+		xvfb-run -a -s "-screen 0 2800x1800x24" $(PY) -m tests.screenshots $$mode || exit 1; done
+
 lint: setup
 	@$(VENV)/bin/ruff check iro_desktop tests
 
@@ -56,3 +61,17 @@ audit: setup
 	@$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > .venv-audit/requirements.txt
 	@.venv-audit/bin/pip-audit --strict --progress-spinner off -r .venv-audit/requirements.txt \
 		|| { echo "pip-audit could not finish: see above (no vulnerability service reachable is the usual cause here)."; exit 1; }
+
+# The Linux one-folder bundle dist/iro-desktop/ and its tarball, then the smoke test of the built binary.
+# Windows and macOS recipes (Inno Setup, app bundle, signing): installer/README.md.
+$(VENV)/.installer: pyproject.toml $(STAMP)
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[installer]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	@touch $@
+
+installer: setup $(VENV)/.installer
+	@start=$$(date +%s); \
+	$(VENV)/bin/pyinstaller --noconfirm --log-level ERROR --distpath dist --workpath build/pyinstaller \
+		installer/iro-desktop.spec && \
+	echo "Built dist/iro-desktop/ in $$(( $$(date +%s) - start )) s: $$(du -sh dist/iro-desktop | cut -f1)"
+	@installer/linux/make-tarball.sh
+	@$(TEST_ENV) $(PY) -m pytest -q tests/installer/test_bundle.py

@@ -214,6 +214,33 @@ def cmd_gui(args) -> int:
     return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_as_of(args))
 
 
+def _self_test_failed(why: str) -> int:
+    print(f"iro-desktop: self-test failed: {why}", file=sys.stderr)
+    return 1  # one plain line and status 1 for any failure, so IT's scripts need only the status
+
+
+def cmd_self_test(args) -> int:
+    if not args.on_screen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # works with no display, e.g. over SSH
+    try:
+        from iro_desktop.gui import self_test
+    except ImportError as exc:  # the likeliest fault of a broken install: Qt or a library it needs
+        return _self_test_failed(f"the desktop's libraries did not load ({exc}).")
+    try:
+        from iro_desktop.services.demo import DEMO_PASSPHRASE
+
+        given = _read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+        new_secret = given or os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
+        db = Path(args.db) if args.db else None
+        with self_test.store_for(db, lambda: passphrase(args), new_secret, _kdf()) as store:
+            print(self_test.show_caseload(store, date.today()))
+        return 0
+    except UsageError as exc:
+        return _self_test_failed(str(exc))
+    except Exception as exc:  # every failure is reported the same plain way
+        return _self_test_failed(self_test.failure_message(exc))
+
+
 @contextmanager
 def _open(args) -> Iterator:
     """The unlocked store for one command, closed however the command ends."""
@@ -289,10 +316,28 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def _daily_backup(args) -> int:
+    """The day's automatic backup and thinning, for councils that schedule it with cron or Task Scheduler."""
+    from iro_desktop.services import auto_backup
+
+    with _open(args) as store:
+        try:
+            result = auto_backup.run_daily_backup(store, Path(args.daily_folder), date.today())
+        except auto_backup.AutoBackupError as exc:
+            auto_backup.record_failure(store, exc)
+            raise
+    print(result.message())
+    return 0
+
+
 def cmd_backup(args) -> int:
     from iro_desktop.services import audit
     from iro_desktop.store.backup import backup
 
+    if bool(args.file) == bool(args.daily_folder):
+        raise UsageError("Give either a backup FILE or --daily-folder DIR.")
+    if args.daily_folder:
+        return _daily_backup(args)
     with _open(args) as store:
         info = backup(store, Path(args.file))
         audit.record(store, "backup", detail=f"{info.children} children, checked after writing")
@@ -360,6 +405,110 @@ def cmd_outbox(args) -> int:
     return 0
 
 
+def _child_id(store, child_ref: str) -> int:
+    from iro_desktop.services.handover import child_id_of
+
+    try:
+        return child_id_of(store, child_ref)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_handover(args) -> int:
+    from iro_desktop.records.keys import fingerprint_groups
+    from iro_desktop.services.handover import HandoverError, send
+    from iro_desktop.services.retention import RemovalRefused, remove_child
+
+    with _open(args) as store:
+        child_id = _child_id(store, args.child_ref)
+        try:
+            sent = send(store, child_id, Path(args.file), kdf=_kdf())
+        except HandoverError as exc:
+            raise UsageError(str(exc)) from exc
+        print(f"Handover file for {args.child_ref} written to {sent.path} and checked.")
+        print("Handover code (read it to the receiving IRO by phone, never send it with the file):")
+        print(f"\n    {sent.code}\n")
+        print(f"This device's fingerprint: {fingerprint_groups(sent.handover.fingerprint)}")
+        if args.remove:
+            try:
+                remove_child(store, child_id, "handed over to another IRO")
+            except RemovalRefused as exc:
+                raise UsageError(str(exc)) from exc
+            print(f"{args.child_ref} was removed from this store.")
+    return 0
+
+
+def cmd_receive_handover(args) -> int:
+    from iro_desktop.records.keys import fingerprint_groups
+    from iro_desktop.records.signing import normalise_fingerprint
+    from iro_desktop.services.handover import HandoverError, read_handover, receive
+
+    try:
+        handover = read_handover(Path(args.file), _read_passphrase_file(args.code_file))
+        if args.fingerprint and normalise_fingerprint(args.fingerprint) != handover.fingerprint:
+            raise UsageError(
+                f"The file was signed by the device {fingerprint_groups(handover.fingerprint)}, not the one "
+                "you were given. Nothing was imported."
+            )
+        with _open(args) as store:
+            receive(store, handover)
+    except (HandoverError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    parts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in handover.counts.items())
+    print(f"Imported {handover.child_name} ({handover.child_ref}) from {handover.sender}: {parts}.")
+    print(f"Signed by the device {fingerprint_groups(handover.fingerprint)}: check it with the sending IRO.")
+    return 0
+
+
+def cmd_retention(args) -> int:
+    from iro_desktop.domain.calendar import format_date
+    from iro_desktop.services import retention
+
+    refused = 0
+    with _open(args) as store:
+        due = retention.children_past_retention(store, _as_of(args))
+        years = retention.retention_years(store)
+        print(f"Your working copy of a child's records is kept until they are {years}.")
+        print(f"{len(due)} {'child has' if len(due) == 1 else 'children have'} reached that date.")
+        for line in due:
+            print(f"  {line.child_ref:<10} {line.name[:28]:<28} kept until {format_date(line.until)}")
+            if args.remove_due:
+                try:
+                    retention.remove_child(store, line.child_id, "retention date reached")
+                    print("    removed")
+                except retention.RemovalRefused as exc:
+                    refused += 1
+                    print(f"    not removed: {exc}")
+    return 1 if refused else 0
+
+
+def _with_assignments(service, current, assignments: list[str]):
+    """Apply each --set KEY=VALUE in turn; the first bad one stops everything."""
+    for assignment in assignments:
+        key, equals, text = assignment.partition("=")
+        if not equals:
+            raise service.SettingsProblem(key, f"--set takes KEY=VALUE, not {assignment!r}.")
+        current = service.with_value(current, key.strip(), text.strip())
+    return current
+
+
+def cmd_settings(args) -> int:
+    from iro_desktop.services import settings as service
+
+    with _open(args) as store:
+        current = service.all_settings(store)
+        if args.set:
+            try:
+                changed = service.save_all(store, _with_assignments(service, current, args.set))
+            except service.SettingsProblem as exc:
+                raise UsageError(f"{exc} Nothing was changed.") from exc
+            print(f"Changed: {', '.join(changed)}." if changed else "Nothing changed: those were the values.")
+            return 0
+    for line in service.lines(current):
+        print(f"{line.key:<44} {line.value:>10}  {'default ' + line.default:<11} {line.what}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iro-desktop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"iro-desktop {__version__}")
@@ -387,7 +536,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", action="store_true", help="check the hash chain (exit 0 only when intact)")
     p.add_argument("--limit", type=int, default=50, help="how many recent entries to show")
     p = add("backup", cmd_backup, "Write an encrypted backup of the store to FILE, and check it.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", nargs="?")
+    p.add_argument(
+        "--daily-folder",
+        metavar="DIR",
+        help="make the day's iro-desktop-YYYY-MM-DD.iro-backup in DIR and thin older ones (7 daily, "
+        "4 weekly, 12 monthly)",
+    )
     p = add("restore", cmd_restore, "Replace the store with a backup, after checking the backup.")
     p.add_argument("file", metavar="FILE")
     p = add("demo", cmd_demo, "Create a store filled with a fictional demo caseload.")
@@ -426,6 +581,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--server", metavar="URL", help="the receiver (default: the one enrolled with)")
     p = add("outbox", cmd_outbox, "List signed records and whether they reached the council.")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per record")
+    p = add("self-test", cmd_self_test, "Check this install: show the caseload once, report and exit.")
+    p.add_argument(
+        "--on-screen", action="store_true", help="use the real display, not an offscreen one (shows a window)"
+    )
+    p = add("handover", cmd_handover, "Write one child's records as an encrypted, signed handover file.")
+    p.add_argument("child_ref", metavar="CHILD_REF", help="the council's id for the child")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--remove", action="store_true", help="then remove the child from this store")
+    p = add("receive-handover", cmd_receive_handover, "Import a child from another IRO's handover file.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--code-file", required=True, metavar="F", help="a file holding the handover code")
+    p.add_argument("--fingerprint", help="the sending device's fingerprint, as the sending IRO read it out")
+    p = add("retention", cmd_retention, "List the children whose retention date has come.")
+    p.add_argument("--remove-due", action="store_true", help="remove them from this store")
+    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p = add("settings", cmd_settings, "List the timescales and other settings, or change them with --set.")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="change one setting, e.g. timescales.first_review_working_days=15 (may be repeated)",
+    )
     p = add("gui", cmd_gui, "Open the desktop app.")
     p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
     p.add_argument("--as-of", help=argparse.SUPPRESS)

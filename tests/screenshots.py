@@ -5,6 +5,7 @@ Run as `xvfb-run python -m tests.screenshots [OUTDIR]`; the store lives in a tem
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from datetime import date
@@ -36,6 +37,7 @@ def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
 
 
 def main(out: Path) -> None:
+    from iro_desktop.gui.appearance import apply_appearance
     from iro_desktop.gui.main_window import MainWindow
     from iro_desktop.gui.search.dialog import SearchDialog
     from iro_desktop.gui.unlock import UnlockDialog
@@ -45,6 +47,8 @@ def main(out: Path) -> None:
     from iro_desktop.store.keys import TEST_KDF
 
     app = QApplication.instance() or QApplication(sys.argv)
+    apply_appearance(app)  # Fusion and the system's light or dark, as the app itself starts
+    os.environ.setdefault("IRO_DESKTOP_SETTINGS_DIR", tempfile.mkdtemp())  # no remembered window or columns
     if QGuiApplication.platformName() != "xcb":
         print("warning: not on X (run under xvfb-run for real windows)", file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +80,12 @@ def main(out: Path) -> None:
         save(app, window, out, "challenges")
         window.show_sync()
         save(app, window, out, "sync")
+        help_dialogs(app, window, out)
+        settings_dialog(app, window, out)
+        handover_dialog(app, window, busiest.id, Path(tmp), out)
+        security_dialogs(app, window, out)
         window.close()
+    first_run_pages(app, out)
     render_pictures(out, TODAY)
 
 
@@ -93,5 +102,142 @@ def minute_a_review(app: QApplication, window, child_id: int, out: Path) -> None
     workspace.flush()
 
 
+def help_dialogs(app: QApplication, window, out: Path) -> None:
+    """Help > Guide on its timescales page (this store's figures) and Help > About with a licence open."""
+    from iro_desktop.gui.help.about import AboutDialog
+    from iro_desktop.gui.help.guide import GuideDialog
+
+    guide = GuideDialog(window.store, window)
+    guide.resize(1000, 640)
+    guide.show_topic("Timescales")
+    save(app, guide, out, "guide")
+    guide.close()
+    about = AboutDialog(window)
+    about.resize(820, 640)
+    save(app, about, out, "about")
+    about.close()
+
+
+def settings_dialog(app: QApplication, window, out: Path) -> None:
+    """Tools > Settings on its timescales tab with one figure changed (shown, not saved: cancelled)."""
+    from iro_desktop.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.store, window)
+    dialog.resize(880, 680)
+    dialog.spins["first_review_working_days"].setValue(15)
+    save(app, dialog, out, "settings")
+    dialog.reject()
+
+
+def handover_dialog(app: QApplication, window, child_id: int, folder: Path, out: Path) -> None:
+    """The child page's "Hand over to another IRO" after a checked export: the code, the fingerprint."""
+    from iro_desktop.gui.retention.handover import HandoverDialog
+    from iro_desktop.store.keys import TEST_KDF
+
+    dialog = HandoverDialog(window.store, child_id, window, kdf=TEST_KDF)
+    dialog.file_edit.setText(str(folder / "handover.iro-handover"))
+    dialog.write()
+    save(app, dialog, out, "handover")
+    dialog.close()
+
+
+def security_dialogs(app: QApplication, window, out: Path) -> None:
+    """Tools > Audit trail after the session so far, and File > Create a recovery key with the key shown."""
+    from iro_desktop.gui.security.audit_view import AuditTrailDialog
+    from iro_desktop.gui.security.passphrase import RecoveryKeyDialog
+    from iro_desktop.services.demo import DEMO_PASSPHRASE
+
+    trail = AuditTrailDialog(window.store, window)
+    trail.resize(980, 520)
+    save(app, trail, out, "audit_trail")
+    trail.close()
+    dialog = RecoveryKeyDialog(window.store, window)
+    dialog.passphrase.setText(DEMO_PASSPHRASE)
+    dialog.make_key()
+    dialog.show()
+    QTimer.singleShot(400, lambda: app.exit(0))  # not settle(): quit() would close it, and the key with it
+    app.exec()
+    dialog.grab().save(str(out / "recovery_key.png"))
+    print(f"wrote {out / 'recovery_key.png'}")
+    dialog.stored.setChecked(True)
+    dialog.accept()
+
+
+def first_run_pages(app: QApplication, out: Path) -> None:
+    """Every page of the first-run set-up (first_run_1.png ...), filled in as a new IRO would."""
+    from iro_desktop.gui.first_run.wizard import FirstRunWizard
+    from iro_desktop.store.keys import TEST_KDF
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        wizard = FirstRunWizard(folder / "iro-desktop.db", TODAY, kdf=TEST_KDF, demo_db=folder / "demo.db")
+        wizard.resize(720, 560)
+        wizard.show()
+        typing = {
+            "aboutYouPage": lambda: (wizard.iro_name.setText("Sam Fictional"),
+                                     wizard.council.setText("Northshire County Council")),
+            "passphrasePage": lambda: (wizard.passphrase_fields.first.setText("Northshire"),),
+            "hoursPage": lambda: wizard.hours.setValue(30),
+            "receiverPage": lambda: wizard.receiver.setText("https://receiver.northshire.example"),
+            "recoveryPage": lambda: wizard.stored_check.setChecked(True),
+        }  # fmt: skip
+        for number in range(1, 8):
+            page = wizard.currentPage().objectName()
+            typing.get(page, lambda: None)()
+            QTimer.singleShot(400, lambda: app.exit(0))  # not settle(): quit() would cancel the wizard
+            app.exec()
+            wizard.grab().save(str(out / f"first_run_{number}.png"))
+            if page == "passphrasePage":  # shown weak first, with the reason; then a strong one
+                for field in (wizard.passphrase_fields.first, wizard.passphrase_fields.second):
+                    field.setText("tangerine-otter-lighthouse-42")
+            wizard.next()
+        wizard.store.close()
+        wizard.close()
+
+
+THEMES = {"dark": {"IRO_DESKTOP_COLOR_SCHEME": "dark"}, "scale150": {"QT_SCALE_FACTOR": "1.5"},
+          "scale200": {"QT_SCALE_FACTOR": "2"}}  # fmt: skip
+
+
+def themed_screens(mode: str, out: Path) -> None:
+    """The main screens dark, or at 150 % or 200 % scale, into <out>/<mode>/ (`make screenshots-themes`).
+
+    The environment is set before Qt starts, as the system would set it for a real IRO.
+    """
+    os.environ.update(THEMES[mode])
+    from iro_desktop.gui.appearance import apply_appearance
+    from iro_desktop.gui.main_window import MainWindow
+    from iro_desktop.services.caseload import load_caseload
+    from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
+    from iro_desktop.store import create_store
+    from iro_desktop.store.keys import TEST_KDF
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    apply_appearance(app)
+    out = out / mode
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["IRO_DESKTOP_SETTINGS_DIR"] = tmp  # no window or columns remembered from other runs
+        store = create_store(Path(tmp) / "demo.db", DEMO_PASSPHRASE, kdf=TEST_KDF, is_demo=True)
+        populate_demo(store, TODAY)
+        window = MainWindow(store, TODAY)
+        window.resize(1360, 860)
+        save(app, window, out, "caseload")
+        rows = load_caseload(store, TODAY)
+        busiest = max(rows, key=lambda r: (r.decisions_open + r.challenges_open, r.age))
+        window.open_child(busiest.id)
+        save(app, window, out, "child")
+        minute_a_review(app, window, busiest.id, out)
+        window.show_challenges()
+        save(app, window, out, "challenges")
+        window.show_sync()
+        save(app, window, out, "sync")
+        window.close()
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else resources_dir() / "screenshots")
+    if len(sys.argv) > 1 and sys.argv[1] in THEMES:  # python -m tests.screenshots dark [OUTDIR]
+        folder = Path(sys.argv[2]) if len(sys.argv) > 2 else resources_dir() / "screenshots"
+        themed_screens(sys.argv[1], folder)
+    else:
+        main(Path(sys.argv[1]) if len(sys.argv) > 1 else resources_dir() / "screenshots")

@@ -1,4 +1,4 @@
-"""Start the desktop app: find the store (or make the demo), unlock it, show the caseload."""
+"""Start the desktop app: find the store (or set one up on first run), unlock it, show the caseload."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
+from iro_desktop.gui.appearance import apply_appearance
 from iro_desktop.paths import resources_dir
 from iro_desktop.store import default_demo_path, default_store_path
+
+if TYPE_CHECKING:
+    from iro_desktop.store import Store
 
 
 def choose_store(db: Path | None, demo_if_new: bool, today: date) -> Path | None:
@@ -62,26 +67,41 @@ def warm_up_in_background() -> threading.Thread:
 
 def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
     from iro_desktop.gui.main_window import MainWindow
-    from iro_desktop.gui.unlock import UnlockDialog
 
     today = as_of or date.today()
     app = QApplication.instance() or QApplication(sys.argv)
+    apply_appearance(app)  # Fusion, light or dark as the system is
     app.setApplicationName("iro-desktop")
     app.setOrganizationName("iro-desktop")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "iro-desktop.svg")))
     path = choose_store(db, demo_if_new, today)
-    if not path.exists():
-        QMessageBox.information(
-            None,
-            "iro-desktop",
-            f"There is no store at {path} yet.\n\n"
-            "Create one with 'iro-desktop init', or try 'make run' for a demo caseload.",
-        )
-        return 1
+    store, import_now = unlock(path) if path.exists() else set_up(path, today)
+    if store is None:
+        return 0
+    window = MainWindow(store, today)
+    window.show()
+    if import_now:
+        QTimer.singleShot(0, window.import_903)  # over the caseload it fills, once the window is up
+    return app.exec()
+
+
+def unlock(path: Path) -> tuple[Store | None, bool]:
+    from iro_desktop.gui.unlock import UnlockDialog
+
     dialog = UnlockDialog(path)
     warm_up_in_background()
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.store is None:
-        return 0
-    window = MainWindow(dialog.store, today)
-    window.show()
-    return app.exec()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None, False
+    return dialog.store, False
+
+
+def set_up(path: Path, today: date) -> tuple[Store | None, bool]:
+    """No store yet: the first-run set-up makes one, and says whether to import 903 data at once."""
+    from iro_desktop.gui.first_run.wizard import FirstRunWizard
+    from iro_desktop.services.first_run import IMPORT_903
+
+    wizard = FirstRunWizard(path, today)
+    warm_up_in_background()
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        return None, False
+    return wizard.store, wizard.start == IMPORT_903

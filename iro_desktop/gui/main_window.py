@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
+from iro_desktop.gui import window_state
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.clipboard import ClipboardGuard
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
         QGuiApplication.instance().applicationStateChanged.connect(self._on_application_state)
+        window_state.restore_window(self)  # where the IRO left it last time
         self._open(store, Place(as_of=today))
 
     # --- opening and locking ---------------------------------------------------------------------
@@ -204,6 +206,9 @@ class MainWindow(QMainWindow):
         self._action("actionRetention").triggered.connect(self.retention)
         self._action("actionGuide").triggered.connect(self.guide)
         self._action("actionReportProblem").triggered.connect(self.report_problem)
+        self._action("actionSettings").triggered.connect(
+            lambda: self._dialog("settings_dialog", "SettingsDialog")
+        )
 
     def _dialog(self, module: str, name: str) -> None:
         """Open one of the dialogs that needs only the store, importing its module on first use."""
@@ -383,6 +388,10 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        window_state.save_window(self)
+        if self.caseload is not None:
+            self.caseload.save_column_choices()
+        window_state.sync()
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
             self._stop_syncing()

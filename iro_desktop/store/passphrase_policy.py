@@ -29,6 +29,7 @@ def passphrase_problem(passphrase: str, known_words: tuple[str, ...] = ()) -> st
         return None
     feedback = result["feedback"]
     advice = " ".join(filter(None, [feedback.get("warning"), *feedback.get("suggestions", [])]))
+    advice = advice.replace("Capitalization", "Capitalisation")  # zxcvbn's only US spelling
     return ("That passphrase would be too easy to guess. " + advice).strip()
 
 

@@ -24,6 +24,11 @@ def test_weak_passphrases_are_refused_with_a_plain_reason(weak, words):
     assert words in (passphrase_problem(weak, ("Example Borough", "Alex Example")) or "")
 
 
+def test_the_advice_is_in_uk_english():
+    advice = passphrase_problem("Sunflower1") or ""
+    assert "Capitalisation" in advice and "Capitalization" not in advice
+
+
 @pytest.mark.parametrize("strong", [PASSPHRASE, "lemon kettle orbit farmhouse", "Ffenestr las ar y bryn 7"])
 def test_a_phrase_of_ordinary_words_is_strong_enough(strong):
     assert passphrase_problem(strong) is None

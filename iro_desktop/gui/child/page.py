@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
+from iro_desktop.gui.appearance import text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.child.dialogs import (
     AdjournReviewDialog,
@@ -61,8 +62,8 @@ def _day(d: date | None) -> str:
 def _cell(text: str, tip: str = "", fg: str | None = None, bg: str | None = None, bold: bool = False):
     item = QTableWidgetItem(text)
     item.setToolTip(tip or (text if len(text) > 40 else ""))
-    if fg:
-        item.setForeground(QBrush(QColor(fg)))
+    if fg:  # on the table's own background (no bg), lightened when the palette is dark
+        item.setForeground(QBrush(QColor(fg if bg else text_colour(fg))))
     if bg:
         item.setBackground(QBrush(QColor(bg)))
     if bold:
@@ -144,6 +145,7 @@ class ChildPage(QWidget):
         self._button("earlyReviewButton").clicked.connect(self.request_early_review)
         self._button("cancelEarlyButton").clicked.connect(self.cancel_early_review)
         self._button("adjournButton").clicked.connect(self.adjourn_review)
+        self._button("handoverButton").clicked.connect(self.hand_over)
         raise_concern = self._button("raiseConcernButton")
         raise_concern.clicked.connect(lambda: self.raise_concern_requested.emit(self.child_id))
         table = find(self, QTableWidget, "decisionsTable")
@@ -208,6 +210,15 @@ class ChildPage(QWidget):
         n = self.record.next_review
         if n.open_review_id is not None:
             self._show_dialog(AdjournReviewDialog(self._store, n.open_review_id, n.booked, self.today, self))
+
+    def hand_over(self) -> None:
+        from iro_desktop.gui.retention.handover import HandoverDialog
+
+        dialog = HandoverDialog(self._store, self.child_id, self)
+        dialog.removed.connect(self.child_removed)  # the window drops this page and reloads the caseload
+        self.dialog = dialog
+        dialog.finished.connect(lambda *_: dialog.deleteLater())
+        dialog.open()
 
     # --- keys -------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -35,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.documents.agenda import render_agenda
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.appearance import set_tone, text_colour
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.saving import save_file
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.services import review_prep
 from iro_desktop.services.problems import FieldProblem
@@ -49,7 +52,7 @@ from iro_desktop.services.review_prep import (
 from iro_desktop.store import Store
 
 NOT_SET = QDate(1900, 1, 1)  # a date edit at its minimum stands for "not set" (see widgets.autosave)
-_LATE_STYLE = "color: #a4141c; font-weight: bold;"
+_LATE = "#a4141c"  # chosen for a light background; text_colour() lightens it on a dark one
 # Which error label shows a refusal, by the field the service names.
 _CONVERSATION_ERRORS = {
     "on": "talkDateError",
@@ -63,8 +66,9 @@ def _qdate(d: date | None) -> QDate:
     return QDate(d.year, d.month, d.day) if d else NOT_SET
 
 
-def _date_edit(accessible: str, special: str = "") -> QDateEdit:
+def _date_edit(accessible: str, special: str = "", description: str = "") -> QDateEdit:
     edit = QDateEdit()
+    edit.setAccessibleDescription(description)
     edit.setDisplayFormat("d MMM yyyy")
     edit.setCalendarPopup(True)
     edit.setMinimumDate(NOT_SET)
@@ -82,7 +86,7 @@ def _cell(text: str, bold: bool = False, colour: str | None = None) -> QTableWid
         font.setBold(True)
         item.setFont(font)
     if colour:
-        item.setForeground(QBrush(QColor(colour)))
+        item.setForeground(QBrush(QColor(text_colour(colour))))
     return item
 
 
@@ -127,15 +131,17 @@ class PreparePage(QWidget):
         self._show_wishes()
         self._show_conversation()
 
-    def save_agenda(self, path: str | Path) -> Path:
-        """Write the one-page agenda PDF to `path`, and nowhere else."""
+    def save_agenda(self, path: str | Path) -> Path | None:
+        """Write the one-page agenda PDF to `path`, and nowhere else; None (and a message) if it failed."""
         self.flush()
         pack = review_prep.review_pack(self._store, self.review_id, self.today)
         profile = self._store.profile()
         pdf = render_agenda(pack, profile.council_name, profile.iro_name, self.today)
-        path = Path(path)
-        path.write_bytes(pdf)
-        return path
+        problem = save_file(Path(path), pdf)
+        if problem:
+            QMessageBox.warning(self, "Agenda not saved", problem)
+            return None
+        return Path(path)
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -227,7 +233,7 @@ class PreparePage(QWidget):
             )
         else:
             label.setText(f"Due by {format_date(p.due)}.")
-        label.setStyleSheet(_LATE_STYLE if p.late else "")
+        set_tone(label, "problem" if p.late else None)
 
     def _rebuild_tables(self) -> None:
         """Cell widgets are made afresh, so their autosave is too (the old one has nothing pending)."""
@@ -247,6 +253,9 @@ class PreparePage(QWidget):
             table.setItem(row, 1, _cell(person.role))
             combo = QComboBox()
             combo.setAccessibleName(f"How {person.name} will contribute")
+            combo.setAccessibleDescription(
+                "In person, in writing, by phone or video, or via the social worker"
+            )
             for key, label in CONTRIBUTIONS.items():
                 combo.addItem(label, key)
             if person.contribution in CONTRIBUTIONS:
@@ -269,7 +278,7 @@ class PreparePage(QWidget):
             received = QCheckBox("Received")
             received.setChecked(report.received_on is not None)
             received.setAccessibleName(f"{report.label} received")
-            on = _date_edit(f"Date the {report.label.lower()} arrived", "not yet")
+            on = _date_edit(f"Date the {report.label.lower()} arrived", "not yet", "Empty until it comes")
             on.setDate(_qdate(report.received_on))
             on.setEnabled(report.received_on is not None)
             received.toggled.connect(lambda checked, e=on: self._received_toggled(e, checked))
@@ -300,7 +309,7 @@ class PreparePage(QWidget):
                 _cell(d.action),
                 _cell(d.person or ""),
                 _cell(due),
-                _cell(d.status, bold=d.overdue, colour="#a4141c" if d.overdue else None),
+                _cell(d.status, bold=d.overdue, colour=_LATE if d.overdue else None),
             ]
             for col, item in enumerate(cells):
                 table.setItem(row, col, item)
@@ -311,7 +320,7 @@ class PreparePage(QWidget):
         lines = []
         for c in self.pack.challenges:
             due = f", reply due {format_date(c.response_due)}" if c.response_due else ""
-            late = " <b style='color:#a4141c'>reply overdue</b>" if c.overdue else ""
+            late = f" <b style='color:{text_colour(_LATE)}'>reply overdue</b>" if c.overdue else ""
             lines.append(
                 f"{escape(c.issue)}: {escape(c.stage.lower())}, raised {format_date(c.raised_on)}{due}{late}"
             )

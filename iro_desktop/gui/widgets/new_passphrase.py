@@ -31,6 +31,11 @@ class NewPassphraseFields(QWidget):
     def passphrase(self) -> str:
         return self.first.text()
 
+    def set_known_words(self, known_words: tuple[str, ...]) -> None:
+        """Names typed elsewhere (as in the first-run set-up) change what counts as easy to guess."""
+        self.known_words = known_words
+        self._update()
+
     def problem(self) -> str | None:
         """Why the passphrase cannot be used yet, or None when it is strong and typed twice alike."""
         if not self.first.text():
