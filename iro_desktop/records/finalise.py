@@ -29,6 +29,7 @@ from iro_desktop.records.signing import (
     sha256_hex,
     sign,
 )
+from iro_desktop.services import audit
 from iro_desktop.services.documents import challenge_content, review_content
 from iro_desktop.services.minutes import minutes
 from iro_desktop.store import Store
@@ -209,7 +210,9 @@ def finalise_review(
             raise FinaliseRefused(("This review is already finalised.",))
         row = save_signed(s, bundle, review.child_id, review_id, reason)
         review.status = "finalised"
-    return FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+    return _audited(
+        store, FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+    )
 
 
 def open_correction(store: Store, review_id: int) -> None:
@@ -244,7 +247,17 @@ def finalise_challenge(
     with store.session() as s:
         child_id = s.get(Challenge, challenge_id).child_id
         row = save_signed(s, bundle, child_id, None, reason)
-    return FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+    return _audited(
+        store, FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
+    )
+
+
+def _audited(store: Store, done: FinalisedRecord) -> FinalisedRecord:
+    """Note the signing in the audit trail: ids only, since a correction's reason may name people."""
+    audit.record(
+        store, "finalise", subject=printed_id(done.record_id, done.version), detail=f"version {done.version}"
+    )
+    return done
 
 
 def _with_record_id(content: ChallengeContent, printed: str) -> ChallengeContent:

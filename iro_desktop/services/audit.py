@@ -31,6 +31,11 @@ ACTIONS = {
     "backup_failed": "A backup failed",
     "auto_backup_changed": "Changed the daily backup setting",
     "settings_changed": "Changed settings",
+    "create_store": "Created the store",
+    "failed_unlocks": "Wrong passphrases before unlocking",
+    "child_removed": "Removed a child from this store",
+    "handover_sent": "Handed a child over to another IRO",
+    "handover_received": "Received a child from another IRO",
 }
 
 

@@ -28,6 +28,7 @@ from iro_desktop.records.signing import (
     unb64,
     verify,
 )
+from iro_desktop.services import audit
 from iro_desktop.store import Store
 from iro_desktop.sync import outbox
 from iro_desktop.sync.protocol import record_path, signed_headers
@@ -63,6 +64,11 @@ class SyncReport:
     retried: list[tuple[str, str]] = field(default_factory=list)  # (record id, why)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early, if it did
+
+    def summary(self) -> str:
+        """Counts only: the audit trail names no record's content."""
+        words = f"{len(self.delivered)} delivered, {len(self.retried)} to retry, {len(self.rejected)} refused"
+        return words + (" (stopped early)" if self.stopped else "")
 
     def lines(self) -> list[str]:
         out = [f"Delivered: {len(self.delivered)}", f"To retry: {len(self.retried)}"]
@@ -301,6 +307,8 @@ def _deliver(store, sender: _Sender, now, on_progress, limit) -> SyncReport:
             outbox.recover_interrupted(store)  # the rest of a stopped batch waits in the queue
         if report.stopped:
             break
+    if waiting:  # a background run with nothing to send leaves no trace
+        audit.record(store, "sync", detail=report.summary())
     return report
 
 

@@ -12,10 +12,12 @@ from iro_desktop.records.finalise import (
     finalise_demo_reviews,
     finalise_review,
     open_correction,
+    printed_id,
     render_record_pdf,
 )
 from iro_desktop.records.keys import PRIVATE_KEY_SETTING, device_fingerprint, device_public_key
 from iro_desktop.records.signing import canonical, record_statement, sha256_hex, verify
+from iro_desktop.services import audit
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
 from iro_desktop.services.minutes import minutes, save_section
 from iro_desktop.store.models import OutboxItem, Review, SignedRecord
@@ -39,6 +41,8 @@ def test_finalising_signs_both_hashes_queues_the_record_and_freezes_the_review(d
     with demo_store.session() as s:
         item = s.scalars(select(OutboxItem).where(OutboxItem.signed_record_id == done.signed_record_id)).one()
         assert item.state == "queued"
+    (entry,) = [e for e in audit.entries(demo_store) if e.action == "finalise"][:1]
+    assert entry.subject == printed_id(done.record_id, 1) and entry.detail == "version 1"
 
 
 def test_the_record_id_is_printed_in_the_pdf(demo_store, ready_review):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import delete, update
 
 from iro_desktop.services import audit
@@ -38,3 +41,12 @@ def test_imports_are_recorded_without_personal_data(store):
     import_903(store, fake_903("d2i_fake_tiny"))
     (entry,) = audit.entries(store)
     assert entry.action == "import" and entry.detail.startswith("d2i_fake_tiny: 8 children created")
+
+
+def test_every_action_the_app_records_has_a_plain_label():
+    """The audit view shows ACTIONS' words: an action recorded anywhere without one would show as code."""
+    package = Path(audit.__file__).parents[1]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
+    recorded = set(re.findall(r"audit\.record\(\s*(?:self\.)?_?store,\s*\"([a-z_0-9]+)\"", source))
+    assert {"unlock", "lock", "view_child", "finalise", "sync", "backup", "handover_sent"} <= recorded
+    assert recorded <= set(audit.ACTIONS)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from iro_desktop.records.finalise import finalise_demo_reviews, finalise_review, open_correction
 from iro_desktop.records.keys import device_fingerprint
+from iro_desktop.services import audit
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
 from iro_desktop.services.minutes import save_section
 from iro_desktop.store.models import OutboxItem, SignedRecord
@@ -66,6 +67,8 @@ def test_finalised_reviews_are_delivered_once_with_verified_receipts_kept(demo_s
     assert {r["receipt"]["content_hash"] for r in receipts} == {d.content_hash for d in done}
     again = sync_once(demo_store)
     assert not again.delivered and receiver.count() == DEMO_SIGNED_REVIEWS + 1
+    synced = [e.detail for e in audit.entries(demo_store) if e.action == "sync"]
+    assert synced == [f"{DEMO_SIGNED_REVIEWS + 1} delivered, 0 to retry, 0 refused"]  # the idle run left none
 
 
 def test_a_correction_reaches_the_receiver_as_a_second_version(demo_store, receiver):

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.retention.confirm import confirm_removal
 from iro_desktop.services import retention
 from iro_desktop.store import Store
-
-_ERROR_STYLE = "color: #a4262c; font-weight: bold;"
 
 
 def _fill(table: QTableWidget, lines: list[retention.RetentionLine], empty: str) -> None:
@@ -80,7 +79,7 @@ class RetentionDialog(QDialog):
         self.remove_button.setEnabled(self.selected() is not None)
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet(_ERROR_STYLE if problem else "")
+        set_tone(self.message, "problem" if problem else None)
         self.message.setText(text)
 
     def remove_selected(self) -> None:

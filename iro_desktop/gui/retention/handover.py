@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.retention.confirm import confirm_removal
 from iro_desktop.records.keys import fingerprint_groups
@@ -24,7 +25,6 @@ from iro_desktop.services import handover, retention
 from iro_desktop.store import Store
 from iro_desktop.store.keys import KdfParams
 
-_ERROR_STYLE = "color: #a4262c; font-weight: bold;"
 _FILTER = "Handover files (*.iro-handover)"
 
 
@@ -47,7 +47,7 @@ class _FileDialog(QDialog):
         find(self, QDialogButtonBox, "buttons").rejected.connect(self.reject)
 
     def say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet(_ERROR_STYLE if problem else "")
+        set_tone(self.message, "problem" if problem else None)
         self.message.setText(text)
 
     def path(self) -> Path | None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.store.passphrase_policy import LOST_PASSPHRASE, passphrase_problem
-
-_PROBLEM_STYLE = "color: #a4262c;"
 
 
 class NewPassphraseFields(QWidget):
@@ -49,7 +48,7 @@ class NewPassphraseFields(QWidget):
 
     def _update(self) -> None:
         problem = self.problem()
-        self.strength.setStyleSheet(_PROBLEM_STYLE if problem and self.first.text() else "")
+        set_tone(self.strength, "problem" if problem and self.first.text() else None)
         self.strength.setText(problem or "Strong enough. Keep it somewhere only you can reach.")
         self.changed.emit()
 
