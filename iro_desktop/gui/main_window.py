@@ -342,7 +342,10 @@ class MainWindow(QMainWindow):
         self.caseload.setFocus()
 
     def refresh(self) -> None:
+        """Reload what is shown from the store (F5; also after settings change the dates)."""
         self.caseload.refresh()
+        if self.child_page is not None:
+            self.child_page.refresh()
 
     def import_wizard(self):
         from iro_desktop.gui.import903.wizard import Import903Wizard

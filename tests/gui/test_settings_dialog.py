@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMenu, QPushButton
 
 from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.main_window import MainWindow
@@ -53,6 +53,20 @@ def test_a_shorter_review_cycle_moves_due_dates_on_the_caseload_at_once(qtbot, d
     assert any(after[i] < before[i] for i in before if before[i] and after[i])
     assert service.timescale_settings(demo_store).subsequent_review_months == 4
     assert audit.entries(demo_store, limit=1)[0].detail == "changed: timescales.subsequent_review_months"
+
+
+def test_an_open_childs_page_shows_the_new_due_date_after_ok(qtbot, demo_store):
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    row = next(r for r in window.caseload.model.rows() if r.last_review)  # on the six-month cycle or not
+    window.open_child(row.id)
+    shown = window.child_page.findChild(QLabel, "nextReviewStatus").parent().findChildren(QLabel)
+    before = " ".join(label.text() for label in shown)
+    dialog = _dialog(qtbot, demo_store, window)
+    _type_into(qtbot, dialog.spins["subsequent_review_months"], 2)
+    _type_into(qtbot, dialog.spins["second_review_months"], 1)
+    _ok(qtbot, dialog)
+    assert " ".join(label.text() for label in shown) != before  # the page was reloaded, not left stale
 
 
 def test_the_idle_lock_follows_the_new_minutes_at_once(qtbot, store):
