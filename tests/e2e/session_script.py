@@ -1,7 +1,8 @@
 """A whole working session in a process of its own, for the no-plaintext test.
 
 `python -m tests.e2e.session_script STORE EXPORT_DIR MARKER` prints one JSON line: the personal strings
-the session handled."""
+the session handled. Besides the exports it writes, outside the export folder, what the app writes on its
+own: a daily backup, a handover file, a problem report, the window settings file."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from iro_desktop.gui.main_window import MainWindow
-from iro_desktop.services import documents
+from iro_desktop.services import diagnostics, documents
+from iro_desktop.services.auto_backup import run_daily_backup
 from iro_desktop.services.demo import populate_demo
+from iro_desktop.services.handover import send
 from iro_desktop.services.review_prep import record_private_conversation
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
@@ -52,6 +55,11 @@ def main(store_path: Path, export_dir: Path, marker: str) -> None:
         documents.preview_pngs(pdf)  # the preview the documents dialog shows
     names = sorted({r.name for r in window.caseload.model.rows()})
     window.back_up_to(export_dir / "backup.iro-backup")
+    elsewhere = store_path.parent
+    (elsewhere / "daily-backups").mkdir()  # the folder the IRO chose for daily backups
+    run_daily_backup(store, elsewhere / "daily-backups", TODAY)
+    send(store, window.caseload.model.rows()[1].id, elsewhere / "handover.iro-handover", kdf=TEST_KDF)
+    (elsewhere / "problem-report.txt").write_text(diagnostics.report(store_path), encoding="utf-8")
     window.lock()
     window.close()
     app.processEvents()

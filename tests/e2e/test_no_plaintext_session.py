@@ -1,5 +1,6 @@
-"""After a whole session (demo, prepare, minute, signed records, PDFs, preview, backup, lock) no file the app
-wrote outside the folder the IRO chose for exports holds any personal data in plain text."""
+"""After a whole session (demo, prepare, minute, signed records, PDFs, preview, backups, a handover file, a
+problem report, lock) no file the app wrote outside the folder the IRO chose for exports holds any personal
+data in plain text."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def test_no_personal_data_in_any_file_written_outside_the_export_folder(tmp_path
         "XDG_RUNTIME_DIR": str(tmp),
         "QT_QPA_PLATFORM": "offscreen",
     }
+    env.pop("IRO_DESKTOP_SETTINGS_DIR", None)  # the window settings file goes where the app puts it: searched
     done = subprocess.run(
         [sys.executable, "-m", "tests.e2e.session_script", str(data / "caseload.db"), str(export), MARKER],
         capture_output=True,
@@ -38,7 +40,9 @@ def test_no_personal_data_in_any_file_written_outside_the_export_folder(tmp_path
     handled = json.loads(done.stdout.strip().splitlines()[-1])
     personal = [MARKER, handled["child"], *(n for n in handled["names"] if len(n) >= 8)]
     written = [p for p in tmp_path.rglob("*") if p.is_file() and export not in p.parents]
-    assert any(p.name == "caseload.db" for p in written)  # the store itself is among the files searched
+    names_written = {p.name for p in written}  # the store and everything else the app wrote are searched
+    assert {"caseload.db", "handover.iro-handover", "problem-report.txt", "window.ini"} <= names_written
+    assert any(name.endswith(".iro-backup") for name in names_written)
     found = [
         (str(p.relative_to(tmp_path)), word)
         for p in written
