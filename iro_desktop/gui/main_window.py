@@ -116,9 +116,13 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():  # open dialogs hold personal data too
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
-        self._stop_syncing()
-        self._stop_auto_backup()
         self.clipboard_guard.clear()  # copied personal text goes with the lock
+        self.pages.setCurrentWidget(self.lock_screen)  # nothing personal is shown from here on
+        self.statusBar().showMessage("Locked")
+        self.idle.stop()
+        self._enable_actions(False)
+        syncing = self._stop_syncing()
+        self._stop_auto_backup()
         for page in (self.review, self.child_page, self.sync_page, self.challenges_page, self.caseload):
             if page is not None:
                 self.pages.removeWidget(page)
@@ -126,21 +130,43 @@ class MainWindow(QMainWindow):
         self.review = self.child_page = self.sync_page = self.challenges_page = self.caseload = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
         audit.record(self.store, "lock")
-        self.store.close()
-        self.store = None  # the engine, and with it the data key, is dropped
-        self.pages.setCurrentWidget(self.lock_screen)
-        self.statusBar().showMessage("Locked")
-        self.idle.stop()
-        self._enable_actions(False)
+        self._close_when_idle(self.store, syncing)
+        self.store = None
 
-    def _stop_syncing(self) -> None:
-        """Let a sync that is under way finish its batch before the store closes."""
+    def _stop_syncing(self) -> list:
+        """Ask any sync under way to stop after the record it is sending; returns the runners still busy.
+
+        They move to the window, so deleting their page does not end their thread mid-record.
+        """
+        runners = [holder.runner for holder in (self.background_sync, self.sync_page) if holder is not None]
+        for runner in runners:
+            runner.stop_requested.set()
+            runner.setParent(self)
         if self.background_sync is not None:
-            self.background_sync.stop()
+            self.background_sync.timer.stop()
             self.background_sync.deleteLater()
             self.background_sync = None
-        if self.sync_page is not None:
-            self.sync_page.runner.wait()
+        return [runner for runner in runners if runner.busy]
+
+    def _close_when_idle(self, store: Store, busy: list) -> None:
+        """Close the store, dropping its data key, now or as soon as the last sync thread has ended.
+
+        A sync waiting on a silent network must not hold the lock up: the screen is locked at once, and
+        the key goes when the one request in flight times out.
+        """
+        closed = []
+
+        def close_if_idle() -> None:
+            if closed or any(runner.busy for runner in busy):
+                return
+            closed.append(True)
+            store.close()
+            for runner in busy:
+                runner.deleteLater()
+
+        for runner in busy:
+            runner.idle.connect(close_if_idle)
+        close_if_idle()
 
     def _stop_auto_backup(self) -> None:
         if self.auto_backup is not None:
@@ -397,7 +423,9 @@ class MainWindow(QMainWindow):
         window_state.sync()
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
-            self._stop_syncing()
+            self.hide()  # while a sync under way finishes the record it is sending
+            for runner in self._stop_syncing():
+                runner.wait()
             self._stop_auto_backup()
             self.store.close()
         super().closeEvent(event)

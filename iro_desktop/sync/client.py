@@ -44,6 +44,8 @@ RETRY_STATUSES = {401, 408, 429}
 MAX_ANSWER_BYTES = 1 << 20  # a receipt is under 1 KiB: an answer this long is not one
 ANSWER_SECONDS = 60.0  # the whole answer, however it trickles in (httpx's timeout is per read)
 REASON_CHARS = 200  # a receiver's words kept as a reason are cut to this
+SILENCES_BEFORE_GIVING_UP = 3  # no answer this many times running: the network is down, try later
+NO_ANSWER = "No answer from the receiver"
 _sync_lock = threading.Lock()  # one sync at a time in this process: "sending" found at start is stale
 
 
@@ -204,7 +206,7 @@ class _Sender:
             with self.http.stream("PUT", path, content=body, headers=headers) as response:
                 status, content = response.status_code, _read_answer(response)
         except httpx.TransportError as exc:
-            return "retry", f"No answer from the receiver ({exc.__class__.__name__}).", None
+            return "retry", f"{NO_ANSWER} ({exc.__class__.__name__}).", None
         except _BadAnswer as exc:
             return "retry", str(exc), None
         if status in (200, 201):
@@ -265,8 +267,12 @@ def sync_once(
     now: datetime | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     limit: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SyncReport:
-    """Send every queued record whose time has come; returns what was delivered, retried and refused."""
+    """Send every queued record whose time has come; returns what was delivered, retried and refused.
+
+    `should_stop` is asked before each record (the app is locking or closing): the rest stay queued.
+    """
     server = server or store.get_setting(SERVER_SETTING)
     if not server:
         raise SyncError("No receiver is set: enrol with `iro-desktop enrol --server URL` first.")
@@ -279,27 +285,32 @@ def sync_once(
                 sender = _sender(store, http)
             except SyncError as exc:
                 return SyncReport(stopped=str(exc))
-            return _deliver(store, sender, now or _now(), on_progress, limit)
+            return _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
     finally:
         _sync_lock.release()
 
 
-def _deliver(store, sender: _Sender, now, on_progress, limit) -> SyncReport:
+def _deliver(store, sender: _Sender, now, on_progress, limit, should_stop) -> SyncReport:
     report = SyncReport()
     waiting = outbox.due(store, now, limit)
-    done = 0
+    done = silences = 0
     for start in range(0, len(waiting), BATCH):
         batch = waiting[start : start + BATCH]
         outbox.mark_sending(store, [item_id for item_id, _ in batch])
         outcomes: list[outbox.Outcome] = []
         try:
             for item_id, row in batch:
+                if should_stop and should_stop():
+                    raise SyncError("Stopped as the app locked or closed: the rest wait for the next sync.")
                 state, why, receipt = sender.send(bundle_of(store, row, sender.public_key))
                 outcomes.append(outbox.Outcome(item_id, state, why, receipt))
                 _tally(report, row.record_id, state, why)
                 done += 1
                 if on_progress:
                     on_progress(done, len(waiting))
+                silences = silences + 1 if why and why.startswith(NO_ANSWER) else 0
+                if silences >= SILENCES_BEFORE_GIVING_UP:  # each silence costs a full timeout
+                    raise SyncError(f"{NO_ANSWER} {silences} times running: the rest wait for the next sync.")
         except SyncError as exc:
             report.stopped = str(exc)
         finally:

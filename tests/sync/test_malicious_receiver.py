@@ -58,7 +58,11 @@ class HostileReceiver(FaultyProxy):
         return True
 
     def _fault(self, request: bytes) -> str | None:
-        return self.attack if request.startswith(self.target) else None
+        if not request.startswith(self.target):
+            return None
+        with self._lock:
+            self.injected[self.attack] += 1  # how many requests met the attack
+        return self.attack
 
     def _one(self, client_sock: socket.socket, request: bytes, fault: str | None) -> bool:
         if fault is None:
@@ -66,6 +70,8 @@ class HostileReceiver(FaultyProxy):
         try:
             if fault == "drip":
                 self._drip(client_sock, request)
+            elif fault == "silent":  # a network that swallows the request: wait until the client gives up
+                client_sock.recv(1)
             else:
                 client_sock.sendall(getattr(self, f"_{fault}")(request))
         except OSError:  # the client gave up on us: that is the point
@@ -253,3 +259,20 @@ def test_enrolling_with_a_hostile_server_fails_plainly_and_pins_nothing(store, r
     assert (
         store.get_setting(SERVER_SETTING) is None and store.get_setting(client.RECEIVER_KEY_SETTING) is None
     )
+
+
+def test_a_silent_network_ends_the_run_after_three_silences_not_one_timeout_per_record(
+    store, receiver, monkeypatch
+):
+    monkeypatch.setattr(client, "TIMEOUT_SECONDS", 0.3)
+    silent = HostileReceiver(receiver, "silent")
+    try:
+        enrolled(store, receiver, silent.url)
+        queue_signed_records(store, 6)
+        report = sync_once(store, silent.url, now=LATER)
+    finally:
+        silent.close()
+    assert report.stopped.startswith("No answer from the receiver 3 times running")
+    assert silent.injected["silent"] == 3 and len(report.retried) == 3 and not report.delivered
+    with store.session() as s:
+        assert sorted(s.scalars(select(OutboxItem.state))) == ["queued"] * 6  # all wait for the next sync

@@ -100,7 +100,10 @@ class SyncView(QWidget):
         self.requeue_button.setEnabled(0 <= row < len(self._lines) and self._lines[row].state == "rejected")
 
     def sync_now(self) -> None:
-        if self.runner.start(lambda progress: sync_service.sync_once(self._store, on_progress=progress)):
+        stop = self.runner.stop_requested.is_set  # set when the app locks or closes
+        if self.runner.start(
+            lambda progress: sync_service.sync_once(self._store, on_progress=progress, should_stop=stop)
+        ):
             self.sync_button.setEnabled(False)
             self.progress.setRange(0, 0)  # busy until the first record is counted
             self.progress.show()

@@ -6,6 +6,7 @@ connection); widgets are only touched back on the GUI thread, through signals.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -38,11 +39,13 @@ class Runner(QObject):
     progress = Signal(int, int)
     done = Signal(object)
     failed = Signal(str)
+    idle = Signal()  # the thread has ended, after done or failed
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._thread: QThread | None = None
         self._job: _Job | None = None
+        self.stop_requested = threading.Event()  # the job asks it between steps (sync: between records)
 
     @property
     def busy(self) -> bool:
@@ -51,6 +54,7 @@ class Runner(QObject):
     def start(self, work: Callable) -> bool:
         if self.busy:
             return False
+        self.stop_requested.clear()
         self._thread, self._job = QThread(self), _Job(work)
         self._job.moveToThread(self._thread)
         self._thread.started.connect(self._job.run)
@@ -70,10 +74,12 @@ class Runner(QObject):
     def _finish(self, result) -> None:
         self._stop_thread()
         self.done.emit(result)
+        self.idle.emit()
 
     def _fail(self, message: str) -> None:
         self._stop_thread()
         self.failed.emit(message)
+        self.idle.emit()
 
     def wait(self) -> None:
         """Before the store closes (locking, quitting): let a running sync finish its batch."""
@@ -101,7 +107,8 @@ class BackgroundSync(QObject):
     def run_now(self) -> bool:
         if not sync_service.sync_settings(self._store).configured:
             return False
-        return self.runner.start(lambda progress: sync_service.sync_once(self._store))
+        stop = self.runner.stop_requested.is_set
+        return self.runner.start(lambda progress: sync_service.sync_once(self._store, should_stop=stop))
 
     def stop(self) -> None:
         self.timer.stop()
