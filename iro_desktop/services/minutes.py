@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
@@ -29,6 +29,7 @@ from iro_desktop.store.models import (
     Review,
     ReviewPart,
     ReviewSection,
+    Setting,
     WishEntry,
 )
 
@@ -69,6 +70,8 @@ HOW_OBTAINED = {
 ATTENDANCE = {"present": "Present", "sent_views": "Sent views", "absent": "Absent", "invited": "Invited"}
 PHRASES_KEY = "phrases"
 PERSONAL_DICTIONARY_KEY = "spelling.personal"
+DRAFT_FIELDS = ("wish", "decision", "part")  # the add-forms whose typing is kept across a lock
+OUTCOME_PLAIN = {"done": "done", "not_done": "not done", "changed": "changed"}
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,7 @@ def _rules(store: Store) -> tuple:
 def minutes(store: Store, review_id: int, today: date) -> Minutes:
     """Everything the minute screen shows for one review, as plain values."""
     rules = _rules(store)
+    typed_not_added = _draft_problems(store, review_id)  # its own session: read before this one opens
     with store.session() as s:
         review = s.scalars(
             select(Review)
@@ -381,8 +385,17 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
             next_review_date=review.next_review_date,
             statutory_due=statutory,
             next_review_warning=_next_review_warning(review.next_review_date, statutory, basis),
-            problems=_finalising_problems(review, child, decisions),
+            problems=_finalising_problems(review, child, decisions) + typed_not_added,
         )
+
+
+DRAFT_NAMES = {"wish": "the child's words", "decision": "a new decision", "part": "a new part of the review"}
+
+
+def _draft_problems(store: Store, review_id: int) -> tuple[str, ...]:
+    """Words typed in an add-form but never added would be lost by finalising: say so first."""
+    typed = [DRAFT_NAMES[f] for f, text in drafts(store, review_id).items() if text.strip()]
+    return tuple(f"You typed {what} but did not add it: add it, or clear the field." for what in typed)
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -681,6 +694,91 @@ def set_next_review_date(store: Store, review_id: int, day: date | None) -> str 
         review.next_review_date = day
         statutory, basis = statutory_due_after(s, review, rules)
         return _next_review_warning(day, statutory, basis)
+
+
+# --- removing an item entered by mistake --------------------------------------------------------
+
+
+def _renumber(s: Session, review_id: int) -> None:
+    """Number the decisions 1..n again; only unfinalised (so unsigned) reviews ever get here."""
+    rows = s.scalars(
+        select(Decision).where(Decision.review_id == review_id).order_by(Decision.number, Decision.id)
+    ).all()
+    for number, decision in enumerate(rows, start=1):
+        if decision.number != number:
+            decision.number = number
+
+
+def remove_decision(store: Store, review_id: int, decision_id: int) -> None:
+    """A decision entered by mistake; one whose outcome is already recorded is history and stays."""
+    with store.session() as s:
+        _editable(s, review_id)
+        decision = s.get(Decision, decision_id)
+        if decision is None or decision.review_id != review_id:
+            raise ValueError("That decision is not one of this review's.")
+        if decision.status in OUTCOME_PLAIN:
+            raise ValueError(
+                f"Decision {decision.number} is already recorded as {OUTCOME_PLAIN[decision.status]}, "
+                "so it stays in the record. Record it as changed if it no longer applies."
+            )
+        s.delete(decision)
+        s.flush()
+        _renumber(s, review_id)
+
+
+def remove_wish(store: Store, review_id: int, wish_id: int) -> None:
+    """The child's words entered by mistake; a decision that answered them stays, without the link."""
+    with store.session() as s:
+        _editable(s, review_id)
+        wish = s.get(WishEntry, wish_id)
+        if wish is None or wish.review_id != review_id:
+            raise ValueError("Those words are not recorded at this review.")
+        s.delete(wish)
+
+
+def remove_part(store: Store, review_id: int, part_id: int) -> None:
+    """A part entered by mistake, with the attendance recorded for it (it means nothing without the part)."""
+    with store.session() as s:
+        _editable(s, review_id)
+        part = s.get(ReviewPart, part_id)
+        if part is None or part.review_id != review_id:
+            raise ValueError("That part does not belong to this review.")
+        s.execute(delete(Attendance).where(Attendance.part_id == part_id))
+        s.delete(part)
+
+
+def remove_attendance(store: Store, review_id: int, attendance_id: int) -> None:
+    """Someone added to the attendance by mistake."""
+    with store.session() as s:
+        _editable(s, review_id)
+        row = s.get(Attendance, attendance_id)
+        if row is None or row.review_id != review_id:
+            raise ValueError("That person is not in this review's attendance.")
+        s.delete(row)
+
+
+# --- drafts in the add-forms --------------------------------------------------------------------
+
+
+def draft_key(review_id: int) -> str:
+    return f"minutes.draft.review.{review_id}"
+
+
+def drafts(store: Store, review_id: int) -> dict[str, str]:
+    """What was typed in the add-forms but not yet added, kept (encrypted) across a lock or a close."""
+    saved = store.get_setting(draft_key(review_id))
+    saved = saved if isinstance(saved, dict) else {}
+    return {f: str(saved.get(f) or "") for f in DRAFT_FIELDS}
+
+
+def save_drafts(store: Store, review_id: int, texts: dict[str, str]) -> None:
+    """Keep the non-empty drafts; with none left the setting goes, so no stale child text lingers."""
+    kept = {f: texts[f] for f in DRAFT_FIELDS if (texts.get(f) or "").strip()}
+    if kept:
+        store.set_setting(draft_key(review_id), kept)
+    else:
+        with store.session() as s:
+            s.execute(delete(Setting).where(Setting.key == draft_key(review_id)))
 
 
 # --- phrases and the personal dictionary --------------------------------------------------------

@@ -105,6 +105,7 @@ def _setting_keys(child_id: int, s) -> list[str]:
     challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
     keys = [f"documents.letter.review.{r}" for r in reviews]
     keys += [f"documents.withheld.review.{r}" for r in reviews]
+    keys += [f"minutes.draft.review.{r}" for r in reviews]  # words typed but not yet added to a minute
     letters = [Setting.key.like(f"challenges.letter.{c}.%") for c in challenges]
     if letters:
         keys += s.scalars(select(Setting.key).where(or_(*letters))).all()

@@ -23,6 +23,7 @@ from iro_desktop.store.models import Child, Person
 from tests.conftest import PASSPHRASE, TODAY
 
 TYPED = "Zuzanna asked whether she could visit her grandmother in Gdansk at Easter"
+WISH = "I want my bike back from Uncle Tomasz"  # typed in the new-wish field, not yet added
 
 
 def _model_texts(model, parent=None):
@@ -56,7 +57,7 @@ def every_text_shown():
 def personal_words(store) -> set[str]:
     with store.session() as s:
         names = set(s.scalars(select(Child.last_name))) | set(s.scalars(select(Person.name)))
-    return {n for n in names if len(n) > 3} | {TYPED}
+    return {n for n in names if len(n) > 3} | {TYPED, WISH}
 
 
 def test_locked_mid_minuting_nothing_personal_is_shown_and_unlocking_returns_there(qtbot, demo_store):
@@ -70,6 +71,7 @@ def test_locked_mid_minuting_nothing_personal_is_shown_and_unlocking_returns_the
     window.review.tabs.setCurrentWidget(window.review.minute)
     editor = window.review.minute.section_stack.currentWidget()
     qtbot.keyClicks(editor, TYPED)
+    qtbot.keyClicks(window.review.minute.findChild(QPlainTextEdit, "wishWords"), WISH)
     assert any(TYPED in text for text in every_text_shown())  # the scan does see what is on screen
 
     window.findChild(QAction, "actionLock").trigger()  # Ctrl+L, mid-sentence: no pause for the autosave
@@ -84,6 +86,7 @@ def test_locked_mid_minuting_nothing_personal_is_shown_and_unlocking_returns_the
     assert window.review.tabs.currentWidget() is window.review.minute
     sections = window.review.minute.section_stack
     assert any(TYPED in sections.widget(i).toPlainText() for i in range(sections.count()))
+    assert window.review.minute.findChild(QPlainTextEdit, "wishWords").toPlainText() == WISH
 
 
 def test_the_idle_timer_locks_by_itself(qtbot, demo_store):

@@ -6,8 +6,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 from sqlalchemy import select
 
 from iro_desktop.domain.codes import age_on
@@ -17,7 +27,7 @@ from iro_desktop.gui.widgets.spelling import SpellingHighlighter, spelling_menu
 from iro_desktop.services import minutes as svc
 from iro_desktop.services.spelling import remember_word
 from iro_desktop.store import open_store
-from iro_desktop.store.models import Child, Review
+from iro_desktop.store.models import Child, Decision, Review
 from tests.conftest import PASSPHRASE, TODAY
 
 
@@ -185,3 +195,115 @@ def test_right_click_offers_suggestions_and_add_to_dictionary(qtbot, demo_store,
     )
     add.trigger()
     assert "Brackenholt" in svc.personal_dictionary(demo_store) and page.checker.is_correct("Brackenholt")
+
+
+LATER = date(2027, 12, 1)  # after any demo review's planned date
+
+
+def _answer(button: QMessageBox.StandardButton) -> list[str]:
+    """Answer the next confirmation with `button`; returns what it asked, and whether No was the default."""
+    asked: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        asked.append(box.text())
+        asked.append("No by default" if box.defaultButton() is box.button(box.StandardButton.No) else "")
+        box.button(button).click()
+
+    QTimer.singleShot(0, answer)
+    return asked
+
+
+def _column(table, column: int) -> list[str]:
+    return [table.item(r, column).text() for r in range(table.rowCount())]
+
+
+def test_a_mistaken_decision_is_removed_only_after_saying_yes(qtbot, demo_store, review_id):
+    due = LATER
+    for action in ("Book the annual health assessment with the school nurse", "Arrange xylophone lessons"):
+        svc.add_decision(demo_store, review_id, action, "Hannah Osei", due)
+    page = _page(qtbot, demo_store, review_id)
+    table, button = page.decisions_table, find(page, QPushButton, "removeDecisionButton")
+    assert not button.isEnabled()  # nothing chosen yet
+    page.tabs.setCurrentWidget(find(page, QWidget, "decisionsTab"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # the Delete key reaches only the active window
+    table.setFocus()
+    table.selectRow(0)
+    assert button.isEnabled()
+
+    asked = _answer(QMessageBox.StandardButton.No)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert asked == [
+        "Remove decision 1: Book the annual health assessment with the school nurse?",
+        "No by default",
+    ]
+    assert table.rowCount() == 2
+
+    asked = _answer(QMessageBox.StandardButton.Yes)
+    button.click()
+    assert asked[0].startswith("Remove decision 1:")
+    assert (_column(table, 0), _column(table, 1)) == (["1"], ["Arrange xylophone lessons"])  # numbered again
+
+
+def test_a_decision_with_an_outcome_is_not_removed_and_says_why(qtbot, demo_store, review_id):
+    decision = svc.add_decision(demo_store, review_id, "Book a dental check", "Hannah Osei", LATER)
+    with demo_store.session() as s:
+        s.get(Decision, decision).status = "not_done"
+    page = _page(qtbot, demo_store, review_id)
+    page.decisions_table.selectRow(0)
+    _answer(QMessageBox.StandardButton.Yes)
+    page.remove_decision()
+    assert "already recorded as not done, so it stays" in find(page, QLabel, "decisionMessage").text()
+    assert page.decisions_table.rowCount() == 1
+
+
+def test_mistaken_words_parts_and_people_are_removed(qtbot, demo_store, review_id):
+    svc.add_wish(demo_store, review_id, "I want a trampoline in the garden.", "app", True)
+    part = svc.add_part(demo_store, review_id, "With the carers", None, None, today=TODAY)
+    svc.set_attendance(demo_store, review_id, part, "Lena Brook", "other", "present")
+    svc.set_attendance(demo_store, review_id, None, "Sam Petrov", "other", "present")
+    page = _page(qtbot, demo_store, review_id)
+
+    page.wishes_table.selectRow(0)
+    asked = _answer(QMessageBox.StandardButton.Yes)
+    find(page, QPushButton, "removeWishButton").click()
+    assert asked[0] == "Remove these words: \u201cI want a trampoline in the garden.\u201d?"
+    assert page.wishes_table.rowCount() == 0
+
+    people = page.attendance_table
+    people.selectRow(0)  # one of the child's own people: they stay in the list
+    assert not find(page, QPushButton, "removeAttendeeButton").isEnabled()
+    people.selectRow(_column(people, 0).index("Sam Petrov"))
+    asked = _answer(QMessageBox.StandardButton.Yes)
+    find(page, QPushButton, "removeAttendeeButton").click()
+    assert asked[0] == "Remove Sam Petrov from the attendance?" and "Sam Petrov" not in _column(people, 0)
+
+    page.parts_table.selectRow(0)
+    asked = _answer(QMessageBox.StandardButton.Yes)
+    find(page, QPushButton, "removePartButton").click()
+    assert asked[0] == (
+        "Remove the part \u201cWith the carers\u201d?\n\n"
+        "The attendance recorded for it (1 person) goes with it."
+    )
+    m = svc.minutes(demo_store, review_id, TODAY)
+    assert (m.parts, m.wishes, m.attendance) == ((), (), ())
+    assert page.attendance_part.count() == 1  # only "The whole review" is left to choose
+
+
+def test_words_typed_in_the_add_forms_survive_closing_until_added(qtbot, demo_store, review_id):
+    page = _page(qtbot, demo_store, review_id)
+    find(page, QPlainTextEdit, "wishWords").setPlainText("I miss my cat Biscuit.")
+    find(page, QLineEdit, "decisionAction").setText("Ask the carers about a cat")
+    find(page, QLineEdit, "partLabelEdit").setText("With the carers")
+    page.flush()
+    page.close()
+
+    again = _page(qtbot, demo_store, review_id)
+    words = find(again, QPlainTextEdit, "wishWords")
+    assert words.toPlainText() == "I miss my cat Biscuit."
+    assert find(again, QLineEdit, "decisionAction").text() == "Ask the carers about a cat"
+    assert find(again, QLineEdit, "partLabelEdit").text() == "With the carers"
+    find(again, QPushButton, "addWishButton").click()
+    assert words.toPlainText() == "" and svc.drafts(demo_store, review_id)["wish"] == ""
+    assert svc.drafts(demo_store, review_id)["decision"] == "Ask the carers about a cat"

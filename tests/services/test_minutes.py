@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from iro_desktop.services import minutes as svc
+from iro_desktop.services.search import search
 from iro_desktop.services.spelling import SpellChecker, checker_for
 from iro_desktop.store.models import (
     Child,
@@ -275,3 +276,78 @@ def test_nothing_is_half_written_when_a_decision_is_refused(store, review_id):
         svc.add_decision(store, review_id, "Book dentist", "Hannah Osei", None)
     with store.session() as s:
         assert s.scalars(select(Decision)).all() == []
+
+
+def _numbered(store, review_id):
+    return [(d.number, d.action) for d in svc.minutes(store, review_id, TODAY).decisions]
+
+
+def test_a_mistaken_decision_is_removed_and_the_rest_numbered_again(store, review_id):
+    due = svc.due_in_working_days(store, TODAY, 10)
+    first = svc.add_decision(store, review_id, "Book a dental check", "Hannah Osei", due)
+    mistake = svc.add_decision(store, review_id, "Arrange xylophone lessons", "Hannah Osei", due)
+    svc.add_decision(store, review_id, "Update the life-story book", "Agnieszka Kowalczyk", due)
+    assert [hit.source for hit in search(store, "xylophone")] == ["Decision"]
+
+    svc.remove_decision(store, review_id, mistake)
+
+    assert _numbered(store, review_id) == [(1, "Book a dental check"), (2, "Update the life-story book")]
+    assert search(store, "xylophone") == []  # the search index keeps nothing of it
+    with store.session() as s:
+        s.get(Decision, first).status = "done"
+    with pytest.raises(ValueError, match="Decision 1 is already recorded as done, so it stays"):
+        svc.remove_decision(store, review_id, first)
+    assert len(_numbered(store, review_id)) == 2
+
+
+def test_removing_is_refused_once_the_review_is_finalised(store, review_id):
+    due = svc.due_in_working_days(store, TODAY, 10)
+    decision = svc.add_decision(store, review_id, "Book a dental check", "Hannah Osei", due)
+    wish = svc.add_wish(store, review_id, "I want a bigger bedroom.", "private_conversation", True)
+    part = svc.add_part(store, review_id, "With the carers", TODAY, None, today=TODAY)
+    with store.session() as s:
+        s.get(Review, review_id).status = "finalised"
+    for remove, item in (
+        (svc.remove_decision, decision),
+        (svc.remove_wish, wish),
+        (svc.remove_part, part),
+    ):
+        with pytest.raises(ValueError, match="finalised, so its record cannot change"):
+            remove(store, review_id, item)
+    m = svc.minutes(store, review_id, TODAY)
+    assert (len(m.decisions), len(m.wishes), len(m.parts)) == (1, 1, 1)
+
+
+def test_a_removed_wish_leaves_its_decision_without_the_link(store, review_id):
+    due = svc.due_in_working_days(store, TODAY, 10)
+    wish = svc.add_wish(store, review_id, "I want to see Kacper more.", "private_conversation", True)
+    svc.add_decision(store, review_id, "Review sibling contact", "Hannah Osei", due, "contact", wish)
+    svc.remove_wish(store, review_id, wish)
+    m = svc.minutes(store, review_id, TODAY)
+    assert m.wishes == ()
+    assert [(d.action, d.wish_id) for d in m.decisions] == [("Review sibling contact", None)]
+    with pytest.raises(ValueError, match="not recorded at this review"):
+        svc.remove_wish(store, review_id, wish)
+
+
+def test_a_removed_part_takes_its_attendance_with_it(store, review_id):
+    part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), None, today=TODAY)
+    svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "present")
+    whole = svc.set_attendance(store, review_id, None, "Marek Nowak", "other", "present")
+    svc.set_attendance(store, review_id, None, "Hannah Osei", "social_worker", "absent")
+    svc.remove_part(store, review_id, part)
+    svc.remove_attendance(store, review_id, whole)
+    m = svc.minutes(store, review_id, TODAY)
+    assert m.parts == () and [(a.part_id, a.name) for a in m.attendance] == [(None, "Hannah Osei")]
+
+
+def test_drafts_in_the_add_forms_are_kept_until_cleared(store, review_id):
+    assert svc.drafts(store, review_id) == {"wish": "", "decision": "", "part": ""}
+    typed = {"wish": "I want to stay here", "decision": "  ", "part": "With Maja"}
+    svc.save_drafts(store, review_id, typed)
+    assert svc.drafts(store, review_id) == {**typed, "decision": ""}
+    problems = svc.minutes(store, review_id, TODAY).problems  # finalising would lose them: it waits
+    assert "You typed the child's words but did not add it: add it, or clear the field." in problems
+    assert not any("new decision" in p for p in problems) and any("new part" in p for p in problems)
+    svc.save_drafts(store, review_id, {"wish": "", "decision": "", "part": ""})
+    assert store.get_setting(svc.draft_key(review_id)) is None  # no child's words left behind

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.review.minute_removal import RemovalMixin, short
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.gui.widgets.phrases import PhrasesDialog
 from iro_desktop.gui.widgets.spelling import attach_spelling
@@ -68,11 +69,7 @@ def _parse_day(text: str) -> date | None:
     raise ValueError("Write the date like 14 Jan 2027.")
 
 
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-class MinutePage(QWidget):
+class MinutePage(QWidget, RemovalMixin):
     def __init__(self, store, review_id: int, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         load_into(self, "review_minute.ui")
@@ -89,9 +86,11 @@ class MinutePage(QWidget):
         self._build_attendance()
         self._build_wishes()
         self._build_decisions()
+        self._build_removal()
         self._shortcuts()
         find(self, QSplitter, "mainSplitter").setSizes([520, 300])  # the writing gets most of the height
         self._refresh()
+        self._restore_drafts()
 
     def _find_widgets(self) -> None:
         f = self
@@ -306,24 +305,28 @@ class MinutePage(QWidget):
         find(self, QLabel, "partMessage").clear()
         label_edit.clear()
         place_edit.clear()
+        self._save_drafts()
         self._refresh()
 
-    def _attendance_for_part(self) -> list[tuple[str, str, str, int | None]]:
-        """(name, role key, attendance, person id): the people around the child, then anyone added."""
+    def _attendance_for_part(self) -> list[tuple[str, str, str, int | None, int | None]]:
+        """(name, role key, attendance, person id, attendance id): the child's people, then anyone added.
+
+        The name cell of someone added by hand carries their attendance row's id, so it can be removed.
+        """
         part_id = self.attendance_part.currentData()
         recorded = [a for a in self.model.attendance if a.part_id == part_id]
         by_person = {a.person_id: a.attendance for a in recorded if a.person_id}
-        rows = [(p.name, p.role, by_person.get(p.id, NOT_RECORDED), p.id) for p in self.model.people]
+        rows = [(p.name, p.role, by_person.get(p.id, NOT_RECORDED), p.id, None) for p in self.model.people]
         known = {p.id for p in self.model.people}
-        rows += [(a.name, a.role, a.attendance, None) for a in recorded if a.person_id not in known]
+        rows += [(a.name, a.role, a.attendance, None, a.id) for a in recorded if a.person_id not in known]
         return rows
 
     def _fill_attendance(self) -> None:
         table = self.attendance_table
         rows = self._attendance_for_part()
         table.setRowCount(len(rows))
-        for r, (name, role, attendance, person_id) in enumerate(rows):
-            table.setItem(r, 0, _item(name))
+        for r, (name, role, attendance, person_id, attendance_id) in enumerate(rows):
+            table.setItem(r, 0, _item(name, attendance_id))
             table.setItem(r, 1, _item(PERSON_ROLES.get(role, role)))
             combo = QComboBox()
             combo.setAccessibleName(f"Attendance of {name}")
@@ -396,6 +399,7 @@ class MinutePage(QWidget):
             return
         find(self, QLabel, "wishMessage").clear()
         words.clear()
+        self._save_drafts()
         self._refresh()
 
     # --- decisions -------------------------------------------------------------------------------
@@ -449,6 +453,7 @@ class MinutePage(QWidget):
         person.setCurrentIndex(-1)
         person.setEditText("")
         _set_date(due, None)
+        self._save_drafts()
         self._refresh()
 
     def _fill_decisions(self) -> None:
@@ -462,7 +467,7 @@ class MinutePage(QWidget):
             table.setItem(r, 2, _item(d.person or "", editable=True))
             table.setItem(r, 3, _item(format_date(d.due) if d.due else "", editable=True))
             table.setItem(r, 4, _item(svc.SECTION_LABELS.get(d.section_key or "", "")))
-            table.setItem(r, 5, _item(_short(wishes.get(d.wish_id, ""), 40)))
+            table.setItem(r, 5, _item(short(wishes.get(d.wish_id, ""), 40)))
             problem = _item(" ".join(d.problems))
             problem.setForeground(Qt.GlobalColor.darkRed)
             table.setItem(r, 6, problem)
@@ -471,7 +476,7 @@ class MinutePage(QWidget):
         wish_combo.clear()
         wish_combo.addItem("Does not answer a particular wish", None)
         for w in m.wishes:
-            wish_combo.addItem(f"\u201c{_short(w.words)}\u201d", w.id)
+            wish_combo.addItem(f"\u201c{short(w.words)}\u201d", w.id)
 
     def _decision_edited(self, item: QTableWidgetItem) -> None:
         """Editing a decision in the table: saved at once; a refusal shows in the row, the text stays."""
@@ -541,6 +546,7 @@ class MinutePage(QWidget):
         self._fill_decisions()
         self._fill_checks()
         self._show_next_review_check(self.model.next_review_warning)
+        self._enable_removal()
 
     # --- autosave feedback -----------------------------------------------------------------------
 
@@ -574,3 +580,32 @@ class MinutePage(QWidget):
     def flush(self) -> None:
         """Save whatever is still waiting: call before closing, locking or leaving the page."""
         self.autosaver.flush()
+        self._save_drafts()
+
+    # --- drafts: words typed in the add-forms but not yet added ----------------------------------
+
+    def _draft_fields(self) -> dict[str, QWidget]:
+        return {
+            "wish": find(self, QPlainTextEdit, "wishWords"),
+            "decision": find(self, QLineEdit, "decisionAction"),
+            "part": find(self, QLineEdit, "partLabelEdit"),
+        }
+
+    def _restore_drafts(self) -> None:
+        self._saved_drafts = svc.drafts(self.store, self.review_id)
+        for key, field in self._draft_fields().items():
+            if isinstance(field, QPlainTextEdit):
+                field.setPlainText(self._saved_drafts[key])
+            else:
+                field.setText(self._saved_drafts[key])
+
+    def _save_drafts(self) -> None:
+        """Into the encrypted store, so a lock or a close mid-sentence loses nothing; only when changed."""
+        texts = {
+            key: field.toPlainText() if isinstance(field, QPlainTextEdit) else field.text()
+            for key, field in self._draft_fields().items()
+        }
+        texts = {key: text if text.strip() else "" for key, text in texts.items()}
+        if texts != self._saved_drafts:
+            svc.save_drafts(self.store, self.review_id, texts)
+            self._saved_drafts = texts
