@@ -709,13 +709,19 @@ def _renumber(s: Session, review_id: int) -> None:
             decision.number = number
 
 
+def _own_row(s: Session, model: type, row_id: int, review_id: int, missing: str):
+    """The row to remove, checked to belong to this review, which must still be editable."""
+    _editable(s, review_id)
+    row = s.get(model, row_id)
+    if row is None or row.review_id != review_id:
+        raise ValueError(missing)
+    return row
+
+
 def remove_decision(store: Store, review_id: int, decision_id: int) -> None:
     """A decision entered by mistake; one whose outcome is already recorded is history and stays."""
     with store.session() as s:
-        _editable(s, review_id)
-        decision = s.get(Decision, decision_id)
-        if decision is None or decision.review_id != review_id:
-            raise ValueError("That decision is not one of this review's.")
+        decision = _own_row(s, Decision, decision_id, review_id, "That decision is not one of this review's.")
         if decision.status in OUTCOME_PLAIN:
             raise ValueError(
                 f"Decision {decision.number} is already recorded as {OUTCOME_PLAIN[decision.status]}, "
@@ -729,20 +735,13 @@ def remove_decision(store: Store, review_id: int, decision_id: int) -> None:
 def remove_wish(store: Store, review_id: int, wish_id: int) -> None:
     """The child's words entered by mistake; a decision that answered them stays, without the link."""
     with store.session() as s:
-        _editable(s, review_id)
-        wish = s.get(WishEntry, wish_id)
-        if wish is None or wish.review_id != review_id:
-            raise ValueError("Those words are not recorded at this review.")
-        s.delete(wish)
+        s.delete(_own_row(s, WishEntry, wish_id, review_id, "Those words are not recorded at this review."))
 
 
 def remove_part(store: Store, review_id: int, part_id: int) -> None:
     """A part entered by mistake, with the attendance recorded for it (it means nothing without the part)."""
     with store.session() as s:
-        _editable(s, review_id)
-        part = s.get(ReviewPart, part_id)
-        if part is None or part.review_id != review_id:
-            raise ValueError("That part does not belong to this review.")
+        part = _own_row(s, ReviewPart, part_id, review_id, "That part does not belong to this review.")
         s.execute(delete(Attendance).where(Attendance.part_id == part_id))
         s.delete(part)
 
@@ -750,11 +749,8 @@ def remove_part(store: Store, review_id: int, part_id: int) -> None:
 def remove_attendance(store: Store, review_id: int, attendance_id: int) -> None:
     """Someone added to the attendance by mistake."""
     with store.session() as s:
-        _editable(s, review_id)
-        row = s.get(Attendance, attendance_id)
-        if row is None or row.review_id != review_id:
-            raise ValueError("That person is not in this review's attendance.")
-        s.delete(row)
+        missing = "That person is not in this review's attendance."
+        s.delete(_own_row(s, Attendance, attendance_id, review_id, missing))
 
 
 # --- drafts in the add-forms --------------------------------------------------------------------
