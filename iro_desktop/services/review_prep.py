@@ -253,8 +253,16 @@ def _planned(child: Child) -> Review | None:
     return min(planned, key=lambda r: (r.planned_date or date.max, r.id)) if planned else None
 
 
+def _agreed_date(child: Child, today: date) -> date | None:
+    """The next review date set at the last review held, if it is still ahead."""
+    held = [r for r in child.reviews if r.held_date is not None]
+    agreed = max(held, key=lambda r: r.held_date).next_review_date if held else None
+    return agreed if agreed and agreed >= today else None
+
+
 def next_review_for(store: Store, child_id: int, today: date) -> int:
-    """The id of the child's next review: the one already planned, or a new one booked for its due date."""
+    """The id of the child's next review: the one already planned, or a new one booked for the date agreed
+    at the last review (else its due date)."""
     due = load_child(store, child_id, today).next_review
     with store.session() as s:
         child = _child(s, child_id)
@@ -269,7 +277,8 @@ def next_review_for(store: Store, child_id: int, today: date) -> int:
                 number=due.number,
                 status="planned",
                 kind=_KIND_OF_CYCLE.get(Cycle(child.review_cycle or "standard"), "standard"),
-                planned_date=max(due.due, today),  # an overdue review cannot be booked in the past
+                # an overdue review cannot be booked in the past
+                planned_date=_agreed_date(child, today) or max(due.due, today),
             )
             child.reviews.append(review)
         _fill_defaults(review, child)

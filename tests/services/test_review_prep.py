@@ -134,6 +134,14 @@ def test_the_next_review_is_booked_once_for_its_due_date(store, child_id):
         assert s.scalar(select(func.count()).select_from(Attendance)) == 6  # the child and five people
 
 
+def test_the_date_agreed_at_the_last_review_is_the_one_booked(store, child_id):
+    with store.session() as s:
+        last = s.scalars(select(Review).where(Review.held_date == D("2026-09-30"))).one()
+        last.next_review_date = D("2027-03-02")  # set at the meeting, before the statutory date
+    assert load_child(store, child_id, TODAY).next_review.due != D("2027-03-02")
+    assert _review(store, prep.next_review_for(store, child_id, TODAY)).planned_date == D("2027-03-02")
+
+
 def test_invitees_start_with_the_child_then_carers_and_parents_each_with_a_contribution(store, child_id):
     pack = prep.review_pack(store, prep.next_review_for(store, child_id, TODAY), TODAY)
     assert [(i.name, i.role, i.contribution_label) for i in pack.invitees] == [
