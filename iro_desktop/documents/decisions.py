@@ -30,7 +30,4 @@ def render(
     wording: Wording | None = None,
 ) -> bytes:
     wording = wording or load_wording()
-    title = wording.say("titles", "decisions", child=content.child_name)
-    return layout.build_pdf(
-        content.head, wording, title, content.review_label, _story(content, wording, withheld), recipient
-    )
+    return review_record.build(content, "decisions", _story(content, wording, withheld), wording, recipient)

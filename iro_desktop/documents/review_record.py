@@ -123,7 +123,12 @@ def render(
 ) -> bytes:
     """The record as PDF bytes; passages whose keys are in `withheld` are left out of this copy."""
     wording = wording or load_wording()
-    title = wording.say("titles", "review_record", child=content.child_name)
-    return layout.build_pdf(
-        content.head, wording, title, content.review_label, _story(content, wording, withheld), recipient
-    )
+    return build(content, "review_record", _story(content, wording, withheld), wording, recipient)
+
+
+def build(
+    content: ReviewContent, title_key: str, story: list, wording: Wording, recipient: str | None
+) -> bytes:
+    """A review's document (the record, or its decisions alone) under its title, as PDF bytes."""
+    title = wording.say("titles", title_key, child=content.child_name)
+    return layout.build_pdf(content.head, wording, title, content.review_label, story, recipient)

@@ -20,7 +20,7 @@ from iro_desktop.documents.content import Passage, StageLine
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import drp_final_due, drp_response_due, is_response_overdue
 from iro_desktop.services.documents import challenge_content
-from iro_desktop.services.problems import FieldProblem
+from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, Child
@@ -360,14 +360,7 @@ def raise_concern(
             "expected_by",
         )
     with store.session() as s:
-        child = s.get(Child, child_id)
-        if child is None:
-            raise FieldProblem("That child is no longer in the caseload.")
-        if raised_on < child.dob:
-            raise FieldProblem(
-                f"The date cannot be before {child.display_name} was born ({format_date(child.dob)}).",
-                "raised_on",
-            )
+        not_before_birth(existing_child(s, child_id), raised_on, "raised_on")
         c = Challenge(child_id=child_id, issue=issue, details=details, raised_on=raised_on, stage="informal")
         c.history = [
             {
@@ -568,10 +561,9 @@ def consider_cafcass(store: Store, challenge_id: int, on: date | None, reasoning
     _check_day(on, "cafcass_on", today, "you considered a referral")
     if not _text(reasoning):
         raise FieldProblem("Write your reasoning: why you would or would not refer.", "reasoning")
-    with store.session() as s:
-        c = _open_row(s, challenge_id)
-        _not_before_raised(c, on, "cafcass_on")
-        _append(c, {"on": on.isoformat(), "event": "cafcass_considered", "reasoning": _text(reasoning)})
+    _add_event(
+        store, challenge_id, on, "cafcass_on", {"event": "cafcass_considered", "reasoning": _text(reasoning)}
+    )
 
 
 def refer_to_cafcass(store: Store, challenge_id: int, on: date | None, summary: str, today: date) -> None:
@@ -579,18 +571,8 @@ def refer_to_cafcass(store: Store, challenge_id: int, on: date | None, summary: 
     _check_day(on, "cafcass_on", today, "of the referral")
     if not _text(summary):
         raise FieldProblem("Say what summary was sent to Cafcass.", "summary")
-    with store.session() as s:
-        c = _open_row(s, challenge_id)
-        _not_before_raised(c, on, "cafcass_on")
-        _append(
-            c,
-            {
-                "on": on.isoformat(),
-                "event": "cafcass_referred",
-                "stage": "cafcass",
-                "summary": _text(summary),
-            },
-        )
+    event = {"event": "cafcass_referred", "stage": "cafcass", "summary": _text(summary)}
+    _add_event(store, challenge_id, on, "cafcass_on", event)
 
 
 def record_child_told(
@@ -609,20 +591,16 @@ def record_child_told(
         raise FieldProblem("Tick that the child was told about the concern first.", "told")
     if not told and not _text(note):
         raise FieldProblem("Say why the child was not told.", "told_note")
+    event = {"event": "child_told", "concern": told, "advocacy": advocacy, "complaints": complaints}
+    _add_event(store, challenge_id, on, "told_on", {**event, "note": _text(note)})
+
+
+def _add_event(store: Store, challenge_id: int, on: date, field: str, event: dict) -> None:
+    """Add a dated event to a concern's history; refused at `field` if dated before it was raised."""
     with store.session() as s:
         c = _open_row(s, challenge_id)
-        _not_before_raised(c, on, "told_on")
-        _append(
-            c,
-            {
-                "on": on.isoformat(),
-                "event": "child_told",
-                "concern": told,
-                "advocacy": advocacy,
-                "complaints": complaints,
-                "note": _text(note),
-            },
-        )
+        _not_before_raised(c, on, field)
+        _append(c, {"on": on.isoformat(), **event})
 
 
 def _not_before_raised(c: Challenge, on: date, field: str) -> None:

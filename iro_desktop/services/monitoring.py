@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.services.problems import FieldProblem
+from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.store import Store
-from iro_desktop.store.models import Child, MonitoringNote
+from iro_desktop.store.models import MonitoringNote
 
 KINDS = {
     "contact": "Contact with the social worker or carers",
@@ -39,14 +39,7 @@ def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text
     if not text:
         raise FieldProblem("Write what happened: the note is empty.", "text")
     with store.session() as s:
-        child = s.get(Child, child_id)
-        if child is None:
-            raise FieldProblem("That child is no longer in the caseload.")
-        if noted_on < child.dob:
-            raise FieldProblem(
-                f"The date cannot be before {child.display_name} was born ({format_date(child.dob)}).",
-                "noted_on",
-            )
+        not_before_birth(existing_child(s, child_id), noted_on, "noted_on")
         note = MonitoringNote(child_id=child_id, noted_on=noted_on, kind=kind, text=text)
         s.add(note)
         s.flush()

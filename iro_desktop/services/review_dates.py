@@ -10,7 +10,7 @@ from datetime import date
 
 from iro_desktop.domain.calendar import WorkingCalendar, format_date
 from iro_desktop.domain.timescales import TimescaleSettings
-from iro_desktop.services.problems import FieldProblem
+from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Review
@@ -44,14 +44,14 @@ def request_early_review(
     if reason == "other" and not (detail or "").strip():
         raise FieldProblem("Say why an early review is needed.", "detail")
     with store.session() as s:
-        child = _child(s, child_id)
+        child = existing_child(s, child_id)
         child.early_review_by, child.early_review_requested_on = by, today
         child.early_review_reason = early_reason_text(reason, detail)
 
 
 def cancel_early_review(store: Store, child_id: int) -> None:
     with store.session() as s:
-        child = _child(s, child_id)
+        child = existing_child(s, child_id)
         child.early_review_by = child.early_review_reason = child.early_review_requested_on = None
 
 
@@ -88,13 +88,6 @@ def latest_adjourned_to(store: Store, on: date) -> date:
     return working_calendar(store).add_working_days(on, timescale_settings(store).adjournment_max_wd)
 
 
-def _child(s, child_id: int) -> Child:
-    child = s.get(Child, child_id)
-    if child is None:
-        raise FieldProblem("That child is no longer in the caseload.")
-    return child
-
-
 def _check_can_adjourn(review: Review) -> None:
     if review.held_date is not None:
         raise FieldProblem("This review has already been held, so it cannot be adjourned.")
@@ -110,10 +103,7 @@ def _check_adjourned_on(child: Child, on: date | None, today: date) -> None:
         raise FieldProblem("Enter the date the review was adjourned.", "on")
     if on > today:
         raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
-    if on < child.dob:
-        raise FieldProblem(
-            f"The date cannot be before {child.display_name} was born ({format_date(child.dob)}).", "on"
-        )
+    not_before_birth(child, on, "on")
 
 
 def _check_adjourned_to(on: date, to: date | None, cal: WorkingCalendar, settings: TimescaleSettings) -> None:
