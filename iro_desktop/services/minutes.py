@@ -295,8 +295,8 @@ def _rules(store: Store) -> tuple:
 def minutes(store: Store, review_id: int, today: date) -> Minutes:
     """Everything the minute screen shows for one review, as plain values."""
     rules = _rules(store)
-    typed_not_added = _draft_problems(store, review_id)  # its own session: read before this one opens
     with store.session() as s:
+        saved_drafts = s.get(Setting, draft_key(review_id))
         review = s.scalars(
             select(Review)
             .where(Review.id == review_id)
@@ -385,16 +385,17 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
             next_review_date=review.next_review_date,
             statutory_due=statutory,
             next_review_warning=_next_review_warning(review.next_review_date, statutory, basis),
-            problems=_finalising_problems(review, child, decisions) + typed_not_added,
+            problems=_finalising_problems(review, child, decisions)
+            + _draft_problems(_draft_texts(saved_drafts.value if saved_drafts else None)),
         )
 
 
 DRAFT_NAMES = {"wish": "the child's words", "decision": "a new decision", "part": "a new part of the review"}
 
 
-def _draft_problems(store: Store, review_id: int) -> tuple[str, ...]:
+def _draft_problems(texts: dict[str, str]) -> tuple[str, ...]:
     """Words typed in an add-form but never added would be lost by finalising: say so first."""
-    typed = [DRAFT_NAMES[f] for f, text in drafts(store, review_id).items() if text.strip()]
+    typed = [DRAFT_NAMES[f] for f, text in texts.items() if text.strip()]
     return tuple(f"You typed {what} but did not add it: add it, or clear the field." for what in typed)
 
 
@@ -762,7 +763,10 @@ def draft_key(review_id: int) -> str:
 
 def drafts(store: Store, review_id: int) -> dict[str, str]:
     """What was typed in the add-forms but not yet added, kept (encrypted) across a lock or a close."""
-    saved = store.get_setting(draft_key(review_id))
+    return _draft_texts(store.get_setting(draft_key(review_id)))
+
+
+def _draft_texts(saved) -> dict[str, str]:
     saved = saved if isinstance(saved, dict) else {}
     return {f: str(saved.get(f) or "") for f in DRAFT_FIELDS}
 
