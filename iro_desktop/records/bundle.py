@@ -85,10 +85,14 @@ def from_json(data: bytes) -> Bundle:
         raise BundleError("This file is not an iro-desktop record bundle.")
     if doc.get("version") != BUNDLE_VERSION:
         raise BundleError(f"This bundle is of version {doc.get('version')!r}, which this app does not read.")
+    # A whole number that fits every store the record reaches (PostgreSQL's integer is 32 bits).
+    version = doc.get("record_version")
+    if type(version) is not int or not 1 <= version < 2**31:
+        raise BundleError("This record bundle's version number is not a whole number from 1 to 2147483647.")
     try:
         return Bundle(
             record_id=str(doc["record_id"]),
-            record_version=int(doc["record_version"]),
+            record_version=doc["record_version"],
             kind=str(doc["kind"]),
             canonical_json=unb64(doc["canonical_json"]),
             pdf=unb64(doc["pdf"]) if doc.get("pdf") is not None else None,

@@ -66,6 +66,7 @@ def _encode(column, value):
 
 
 _PLAIN = ((Boolean, bool), (Integer, int), (String, str), (Text, str))
+_SQLITE_INTS = (-(2**63), 2**63 - 1)
 
 
 def _decode(column, value):
@@ -83,6 +84,8 @@ def _decode(column, value):
         if isinstance(kind, sql_type):
             if type(value) is not python_type:
                 raise RowsRefused(f"{column.table.name}.{column.name} holds a {type(value).__name__}")
+            if python_type is int and not _SQLITE_INTS[0] <= value <= _SQLITE_INTS[1]:
+                raise RowsRefused(f"{column.table.name}.{column.name} holds a number too large to store")
             return value
     raise RowsRefused(f"{column.table.name}.{column.name} has a type this version cannot read")
 

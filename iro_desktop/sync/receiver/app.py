@@ -122,7 +122,7 @@ BUNDLE_SCHEMA = {
         "format": {"const": "iro-desktop-record"},
         "version": {"const": 1},
         "record_id": {"type": "string"},
-        "record_version": {"type": "integer"},
+        "record_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
         "kind": {"type": "string"},
         "canonical_json": B64,
         "pdf": {"anyOf": [B64, {"type": "null"}]},
