@@ -119,13 +119,18 @@ def help_dialogs(app: QApplication, window, out: Path) -> None:
 
 
 def settings_dialog(app: QApplication, window, out: Path) -> None:
-    """Tools > Settings on its timescales tab with one figure changed (shown, not saved: cancelled)."""
+    """Tools > Settings: a figure changed, a closure day and a worked bank holiday (shown, then cancelled)."""
     from iro_desktop.gui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.store, window)
     dialog.resize(880, 680)
     dialog.spins["first_review_working_days"].setValue(15)
     save(app, dialog, out, "settings")
+    dialog.tabs.setCurrentIndex(1)
+    dialog.closure_date.setDate(date(2026, 12, 29))
+    dialog.add_closure()
+    dialog.add_worked_holiday()
+    save(app, dialog, out, "settings_days")
     dialog.reject()
 
 

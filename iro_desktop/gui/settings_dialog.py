@@ -1,4 +1,5 @@
-"""Tools > Settings: the review timescales, the council's closure days and the idle lock, in one dialog.
+"""Tools > Settings: the review timescales, the council's closure days and worked bank holidays, and the
+idle lock, in one dialog.
 
 Nothing is saved until OK, and then everything at once (services/settings.save_all); Cancel changes
 nothing. The timescale rows are built from the service's list of fields, so a new timescale gets a row
@@ -12,6 +13,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.calendar import WorkingCalendar, format_date
 from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
@@ -39,7 +41,7 @@ from iro_desktop.services.settings import AllSettings
 from iro_desktop.store import StoreError
 
 DEFAULTS = TimescaleSettings()
-_DAY = Qt.ItemDataRole.UserRole  # a closure day's item holds its date, for saving
+_DAY = Qt.ItemDataRole.UserRole  # a listed day's item holds its date, for saving
 # A heading above the first row of each group of timescales.
 HEADINGS = {
     "first_review_working_days": "Review cycles",
@@ -60,15 +62,77 @@ def _spin_box(field: str, default: float) -> QAbstractSpinBox:
     return spin
 
 
+class _DayList:
+    """A list of dates kept in date order, with the message line under it and the rule that refuses a day."""
+
+    def __init__(self, widget: QListWidget, message: QLabel, problem, describe) -> None:
+        self.widget, self.message, self.problem, self.describe = widget, message, problem, describe
+
+    def days(self) -> tuple[date, ...]:
+        return tuple(self.widget.item(i).data(_DAY) for i in range(self.widget.count()))
+
+    def put(self, day: date) -> None:
+        item = QListWidgetItem(self.describe(day))
+        item.setData(_DAY, day)
+        later = [i for i, d in enumerate(self.days()) if d > day]
+        self.widget.insertItem(later[0] if later else self.widget.count(), item)
+        self.widget.setCurrentItem(item)
+
+    def add(self, day: date) -> None:
+        problem = self.problem(day, self.days())
+        _say(self.message, problem or f"{format_date(day)} added.", problem is not None)
+        if problem is None:
+            self.put(day)
+
+    def remove_chosen(self) -> None:
+        item = self.widget.currentItem()
+        if item is None:
+            _say(self.message, "Choose a day in the list first.", True)
+            return
+        self.widget.takeItem(self.widget.row(item))
+        _say(self.message, f"{format_date(item.data(_DAY))} taken off the list.", False)
+
+
+def _say(label: QLabel, text: str, problem: bool) -> None:
+    label.setText(text)
+    set_tone(label, "problem" if problem else None)
+
+
+def _holiday_choices(combo: QComboBox, today: date) -> None:
+    """The bank holidays a council may work, from last year to two years ahead, the next one chosen."""
+    for year in range(today.year - 1, today.year + 3):
+        for day, name in WorkingCalendar().holidays_in(year):
+            if day.weekday() < 5 and name not in service.ALWAYS_OFF:
+                combo.addItem(f"{format_date(day)} ({name})", day)
+    upcoming = [i for i in range(combo.count()) if combo.itemData(i) >= today]
+    combo.setCurrentIndex(upcoming[0] if upcoming else 0)
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, store, parent=None) -> None:
+    def __init__(self, store, parent=None, today: date | None = None) -> None:
         super().__init__(parent)
+        # The holidays offered start from the caseload's as-of date when a window opened the dialog.
+        today = today or getattr(getattr(parent, "caseload", None), "as_of", None) or date.today()
         load_into(self, "settings_dialog.ui")
         self.store = store
         self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
         self.closure_list: QListWidget = find(self, QListWidget, "closureList")
         self.closure_date: QDateEdit = find(self, QDateEdit, "closureDate")
         self.closure_message: QLabel = find(self, QLabel, "closureMessage")
+        self.closure_days = _DayList(
+            self.closure_list,
+            self.closure_message,
+            service.closure_problem,
+            lambda d: f"{format_date(d)} ({d:%A})",
+        )
+        self.worked_holiday: QComboBox = find(self, QComboBox, "workedHoliday")
+        self.worked_days = _DayList(
+            find(self, QListWidget, "workedList"),
+            find(self, QLabel, "workedMessage"),
+            service.worked_holiday_problem,
+            lambda d: f"{format_date(d)} ({service.bank_holiday_name(d)})",
+        )
+        _holiday_choices(self.worked_holiday, today)
         self.idle_minutes: QSpinBox = find(self, QSpinBox, "idleMinutes")
         self.idle_message: QLabel = find(self, QLabel, "idleMessage")
         self.spins: dict[str, QAbstractSpinBox] = {}
@@ -78,6 +142,8 @@ class SettingsDialog(QDialog):
         find(self, QPushButton, "restoreDefaultsButton").clicked.connect(self.restore_defaults)
         find(self, QPushButton, "addClosureButton").clicked.connect(self.add_closure)
         find(self, QPushButton, "removeClosureButton").clicked.connect(self.remove_closure)
+        find(self, QPushButton, "addWorkedButton").clicked.connect(self.add_worked_holiday)
+        find(self, QPushButton, "removeWorkedButton").clicked.connect(self.worked_days.remove_chosen)
         buttons = find(self, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -117,7 +183,9 @@ class SettingsDialog(QDialog):
             spin.setValue(getattr(current.timescales, field))
             self._mark(field)
         for day in current.closures:
-            self._list_closure(day)
+            self.closure_days.put(day)
+        for day in current.worked_holidays:
+            self.worked_days.put(day)
         self.idle_minutes.setValue(current.idle_lock_minutes)
 
     def _mark(self, field: str) -> None:
@@ -131,43 +199,30 @@ class SettingsDialog(QDialog):
         for field, spin in self.spins.items():
             spin.setValue(getattr(DEFAULTS, field))
 
-    # --- closure days ------------------------------------------------------------------------------
+    # --- closure days and worked bank holidays ----------------------------------------------------
 
     def closures(self) -> tuple[date, ...]:
-        return tuple(self.closure_list.item(i).data(_DAY) for i in range(self.closure_list.count()))
-
-    def _list_closure(self, day: date) -> None:
-        item = QListWidgetItem(f"{format_date(day)} ({day:%A})")
-        item.setData(_DAY, day)
-        later = [i for i, d in enumerate(self.closures()) if d > day]
-        self.closure_list.insertItem(later[0] if later else self.closure_list.count(), item)
-        self.closure_list.setCurrentItem(item)
+        return self.closure_days.days()
 
     def add_closure(self) -> None:
-        day = self.closure_date.date().toPython()
-        problem = service.closure_problem(day, self.closures())
-        self._say(self.closure_message, problem or f"{format_date(day)} added.", problem is not None)
-        if problem is None:
-            self._list_closure(day)
+        self.closure_days.add(self.closure_date.date().toPython())
 
     def remove_closure(self) -> None:
-        item = self.closure_list.currentItem()
-        if item is None:
-            self._say(self.closure_message, "Choose a closure day in the list first.", True)
-            return
-        self.closure_list.takeItem(self.closure_list.row(item))
-        self._say(self.closure_message, f"{format_date(item.data(_DAY))} taken off the list.", False)
+        self.closure_days.remove_chosen()
 
-    @staticmethod
-    def _say(label: QLabel, text: str, problem: bool) -> None:
-        label.setText(text)
-        set_tone(label, "problem" if problem else None)
+    def add_worked_holiday(self) -> None:
+        self.worked_days.add(self.worked_holiday.currentData())
 
     # --- saving ------------------------------------------------------------------------------------
 
     def settings(self) -> AllSettings:
         values = {field: spin.value() for field, spin in self.spins.items()}
-        return AllSettings(TimescaleSettings.from_dict(values), self.closures(), self.idle_minutes.value())
+        return AllSettings(
+            TimescaleSettings.from_dict(values),
+            self.closures(),
+            self.idle_minutes.value(),
+            self.worked_days.days(),
+        )
 
     def accept(self) -> None:
         new = self.settings()
@@ -189,13 +244,16 @@ class SettingsDialog(QDialog):
         for key, message in refused.items():
             field = key.removeprefix("timescales.")
             if field in self.markers:
-                self._say(self.markers[field], message, True)
+                _say(self.markers[field], message, True)
                 places.append((self.spins[field], 0))
             elif key == service.CLOSURES:
-                self._say(self.closure_message, message, True)
+                _say(self.closure_message, message, True)
                 places.append((self.closure_list, 1))
+            elif key == service.WORKED_HOLIDAYS:
+                _say(self.worked_days.message, message, True)
+                places.append((self.worked_days.widget, 1))
             else:
-                self._say(self.idle_message, message, True)
+                _say(self.idle_message, message, True)
                 places.append((self.idle_minutes, 2))
         widget, tab = places[0]
         self.tabs.setCurrentIndex(tab)

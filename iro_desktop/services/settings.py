@@ -1,7 +1,8 @@
 """The IRO's settings that rules depend on, read from the store with the defaults from DOMAIN.md.
 
 Tools > Settings and `iro-desktop settings` change them through `save_all`, which checks every value
-(whole numbers in a sensible range, closure days that change something) before saving any.
+(whole numbers in a sensible range, closure days and worked bank holidays that change something)
+before saving any.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class AllSettings:
     timescales: TimescaleSettings
     closures: tuple[date, ...] = ()
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
+    worked_holidays: tuple[date, ...] = ()  # bank holidays in the table that the council works
 
 
 class SettingsProblem(ValueError):
@@ -112,9 +114,14 @@ class SettingsProblem(ValueError):
 
 
 def all_settings(store: Store) -> AllSettings:
-    closures = tuple(sorted(working_calendar(store).extra_closures))
+    calendar = working_calendar(store)
     idle = int(store.get_setting(IDLE_LOCK_MINUTES_KEY, DEFAULT_IDLE_LOCK_MINUTES))
-    return AllSettings(timescale_settings(store), closures, idle)
+    return AllSettings(
+        timescale_settings(store),
+        tuple(sorted(calendar.extra_closures)),
+        idle,
+        tuple(sorted(calendar.removed)),
+    )
 
 
 def timescale_problem(name: str, value: float) -> str | None:
@@ -127,15 +134,39 @@ def timescale_problem(name: str, value: float) -> str | None:
     return None
 
 
+def bank_holiday_name(day: date) -> str | None:
+    """The day's name in the shipped bank-holiday table, or None when it is not in the table."""
+    return dict(WorkingCalendar().holidays_in(day.year)).get(day)
+
+
 def closure_problem(day: date, already: tuple[date, ...] = ()) -> str | None:
     """Why `day` cannot be added as a council closure day, or None."""
     if not FIRST_CLOSURE <= day <= LAST_CLOSURE:
         return f"Choose a date from {format_date(FIRST_CLOSURE)} to {format_date(LAST_CLOSURE)}."
     if day.weekday() >= 5:
         return f"{format_date(day)} is a {day:%A}: weekends are never working days anyway."
-    holiday = dict(WorkingCalendar().holidays_in(day.year)).get(day)
+    holiday = bank_holiday_name(day)
     if holiday:
         return f"{format_date(day)} is already a bank holiday ({holiday})."
+    if day in already:
+        return f"{format_date(day)} is already in the list."
+    return None
+
+
+# The working-day definition names these two itself (DOMAIN 1.5), so no council can work them away.
+ALWAYS_OFF = ("Christmas Day", "Good Friday")
+
+
+def worked_holiday_problem(day: date, already: tuple[date, ...] = ()) -> str | None:
+    """Why `day` cannot be listed as a bank holiday the council works, or None."""
+    if bank_holiday_name(day) is None:
+        return (
+            f"{format_date(day)} is not a bank holiday in England and Wales: it is a working day already."
+        )
+    if day.weekday() >= 5:
+        return f"{format_date(day)} is a {day:%A}: weekends are never working days."
+    if bank_holiday_name(day) in ALWAYS_OFF:
+        return f"{format_date(day)} is {bank_holiday_name(day)}, which is never a working day in law."
     if day in already:
         return f"{format_date(day)} is already in the list."
     return None
@@ -154,7 +185,11 @@ def problems(new: AllSettings) -> dict[str, str]:
     for i, day in enumerate(new.closures):
         problem = closure_problem(day, new.closures[:i])
         if problem:
-            found.setdefault("calendar.closures", problem)
+            found.setdefault(CLOSURES, problem)
+    for i, day in enumerate(new.worked_holidays):
+        problem = worked_holiday_problem(day, new.worked_holidays[:i])
+        if problem:
+            found.setdefault(WORKED_HOLIDAYS, problem)
     low, high = IDLE_MINUTES
     if not low <= new.idle_lock_minutes <= high:
         found["locking.idle_minutes"] = f"Use a whole number of minutes from {low} to {high}."
@@ -165,10 +200,16 @@ def changed_keys(old: AllSettings, new: AllSettings) -> list[str]:
     names = [f.name for f in fields(TimescaleSettings)]
     keys = [f"timescales.{n}" for n in names if getattr(old.timescales, n) != getattr(new.timescales, n)]
     if set(old.closures) != set(new.closures):
-        keys.append("calendar.closures")
+        keys.append(CLOSURES)
+    if set(old.worked_holidays) != set(new.worked_holidays):
+        keys.append(WORKED_HOLIDAYS)
     if old.idle_lock_minutes != new.idle_lock_minutes:
         keys.append("locking.idle_minutes")
     return keys
+
+
+def _iso(days: tuple[date, ...]) -> list[str]:
+    return sorted({d.isoformat() for d in days})
 
 
 def save_all(store: Store, new: AllSettings) -> list[str]:
@@ -188,6 +229,9 @@ def save_all(store: Store, new: AllSettings) -> list[str]:
     with store.session() as s:
         s.merge(Setting(key=TIMESCALES_KEY, value=differing))
         s.merge(Setting(key=CLOSURES_KEY, value=sorted(d.isoformat() for d in set(new.closures))))
+        s.merge(
+            Setting(key=REMOVED_HOLIDAYS_KEY, value=sorted(d.isoformat() for d in set(new.worked_holidays)))
+        )
         s.merge(Setting(key=IDLE_LOCK_MINUTES_KEY, value=new.idle_lock_minutes))
     audit.record(store, "settings_changed", detail="changed: " + ", ".join(changed))
     return changed
@@ -196,6 +240,7 @@ def save_all(store: Store, new: AllSettings) -> list[str]:
 # --- settings by name, as `iro-desktop settings` lists and sets them ---------------------------------
 
 CLOSURES = "calendar.closures"
+WORKED_HOLIDAYS = "calendar.worked_holidays"
 IDLE_MINUTES_NAME = "locking.idle_minutes"
 
 
@@ -224,9 +269,11 @@ def _timescale_lines(current: TimescaleSettings) -> list[Line]:
 def lines(current: AllSettings) -> list[Line]:
     """Every setting with its value and default, in the order the settings screen shows them."""
     closures = ",".join(d.isoformat() for d in current.closures)
+    worked = ",".join(d.isoformat() for d in current.worked_holidays)
     return [
         *_timescale_lines(current.timescales),
         Line(CLOSURES, closures or "-", "-", "Council closure days (dates, comma-separated)"),
+        Line(WORKED_HOLIDAYS, worked or "-", "-", "Bank holidays the council works (dates, comma-separated)"),
         Line(
             IDLE_MINUTES_NAME,
             str(current.idle_lock_minutes),
@@ -244,11 +291,11 @@ def _number(key: str, text: str, whole: bool) -> float:
         raise SettingsProblem(key, f"{key} must be {kind}, not {text!r}.") from None
 
 
-def _dates(text: str) -> tuple[date, ...]:
+def _dates(key: str, text: str) -> tuple[date, ...]:
     try:
         return tuple(sorted({date.fromisoformat(t.strip()) for t in text.split(",") if t.strip()}))
     except ValueError:
-        raise SettingsProblem(CLOSURES, f"{CLOSURES} takes dates like 2027-01-14, not {text!r}.") from None
+        raise SettingsProblem(key, f"{key} takes dates like 2027-01-14, not {text!r}.") from None
 
 
 def with_value(current: AllSettings, key: str, text: str) -> AllSettings:
@@ -258,7 +305,9 @@ def with_value(current: AllSettings, key: str, text: str) -> AllSettings:
         value = _number(key, text, isinstance(getattr(_DEFAULTS, name), int))
         changed = replace(current, timescales=replace(current.timescales, **{name: value}))
     elif key == CLOSURES:
-        changed = replace(current, closures=_dates(text))
+        changed = replace(current, closures=_dates(key, text))
+    elif key == WORKED_HOLIDAYS:
+        changed = replace(current, worked_holidays=_dates(key, text))
     elif key == IDLE_MINUTES_NAME:
         changed = replace(current, idle_lock_minutes=int(_number(key, text, whole=True)))
     else:

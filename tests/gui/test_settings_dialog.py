@@ -135,6 +135,41 @@ def test_closure_days_are_added_in_date_order_refused_when_pointless_and_removed
     assert not service.working_calendar(store).is_working_day(date(2026, 12, 29))
 
 
+def _choose_holiday(dialog, day: date) -> None:
+    combo = dialog.worked_holiday
+    combo.setCurrentIndex(next(i for i in range(combo.count()) if combo.itemData(i) == day))
+
+
+def test_a_bank_holiday_the_council_works_is_marked_refused_twice_and_unmarked(qtbot, store):
+    dialog = SettingsDialog(store, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.tabs.tabText(1) == "&Closure days and bank holidays"
+    combo = dialog.worked_holiday
+    shown = [combo.itemText(i) for i in range(combo.count())]
+    assert shown[0] == "1 Jan 2025 (New Year's Day)" and shown[-1] == "26 Dec 2028 (Boxing Day)"
+    assert "27 Dec 2027 (Christmas Day (observed))" in shown
+    assert not any("(Christmas Day)" in text or "Good Friday" in text for text in shown)  # never worked
+    assert combo.currentText() == "28 Dec 2026 (Boxing Day (observed))"  # the next after the as-of date
+    for day in (date(2027, 5, 31), date(2026, 12, 28)):
+        _choose_holiday(dialog, day)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "addWorkedButton"), Qt.MouseButton.LeftButton)
+    listed = dialog.worked_days.widget
+    days = [listed.item(i).text().split(" (")[0] for i in range(listed.count())]
+    assert days == ["28 Dec 2026", "31 May 2027"]
+    _choose_holiday(dialog, date(2027, 5, 31))
+    dialog.add_worked_holiday()
+    assert dialog.worked_days.message.text() == "31 May 2027 is already in the list."
+    listed.setCurrentRow(0)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "removeWorkedButton"), Qt.MouseButton.LeftButton)
+    assert dialog.worked_days.message.text() == "28 Dec 2026 taken off the list."
+    _ok(qtbot, dialog)
+    assert service.all_settings(store).worked_holidays == (date(2027, 5, 31),)
+    assert service.working_calendar(store).is_working_day(date(2027, 5, 31))
+    again = _dialog(qtbot, store)
+    assert [again.worked_days.widget.item(0).text()] == ["31 May 2027 (Spring Bank Holiday)"]
+
+
 def test_cancel_changes_nothing(qtbot, store):
     dialog = _dialog(qtbot, store)
     dialog.spins["second_review_months"].setValue(2)

@@ -86,6 +86,34 @@ def test_a_closure_day_that_would_change_nothing_is_refused(day, message):
     assert service.closure_problem(day, (date(2027, 1, 14),)) == message
 
 
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (date(2027, 1, 14), "14 Jan 2027 is not a bank holiday in England and Wales: it is a working day"),
+        (date(2027, 12, 25), "25 Dec 2027 is a Saturday: weekends are never working days."),
+        (date(2027, 5, 31), "31 May 2027 is already in the list."),
+        (date(2026, 12, 25), "25 Dec 2026 is Christmas Day, which is never a working day in law."),
+        (date(2027, 3, 26), "26 Mar 2027 is Good Friday, which is never a working day in law."),
+    ],
+)
+def test_a_worked_bank_holiday_that_would_change_nothing_is_refused(day, message):
+    assert service.worked_holiday_problem(day, (date(2027, 5, 31),)).startswith(message)
+
+
+def test_a_bank_holiday_the_council_works_counts_as_a_working_day_and_moves_deadlines(store):
+    """DOMAIN 1.5: the user may remove a day from the holiday table; deadlines then count it."""
+    friday = date(2027, 5, 28)  # the day before the spring bank holiday, Monday 31 May 2027
+    assert service.working_calendar(store).add_working_days(friday, 1) == date(2027, 6, 1)
+    service.save_all(store, AllSettings(TimescaleSettings(), worked_holidays=(date(2027, 5, 31),)))
+    assert service.working_calendar(store).add_working_days(friday, 1) == date(2027, 5, 31)
+    assert service.all_settings(store).worked_holidays == (date(2027, 5, 31),)
+    assert audit.entries(store)[0].detail == "changed: calendar.worked_holidays"
+    with pytest.raises(SettingsProblem) as refused:
+        service.save_all(store, AllSettings(TimescaleSettings(), worked_holidays=(date(2027, 6, 1),)))
+    assert refused.value.key == "calendar.worked_holidays"
+    assert service.all_settings(store).worked_holidays == (date(2027, 5, 31),)
+
+
 def test_idle_minutes_must_be_1_to_60(store):
     with pytest.raises(SettingsProblem, match="from 1 to 60") as refused:
         service.save_all(store, AllSettings(TimescaleSettings(), (), 0))
@@ -117,6 +145,8 @@ def test_settings_by_name_as_the_command_sets_them():
         ("timescales.due_later_wd", "5", "'due soon' cannot be longer than 'due later'"),
         ("calendar.closures", "14/01/2027", "takes dates like 2027-01-14"),
         ("calendar.closures", "1999-06-01", "Choose a date from 1 Jan 2000"),
+        ("calendar.worked_holidays", "31/05/2027", "takes dates like 2027-01-14"),
+        ("calendar.worked_holidays", "2027-06-01", "1 Jun 2027 is not a bank holiday in England and Wales"),
         ("locking.idle_minutes", "90", "from 1 to 60"),
     ],
 )
@@ -128,10 +158,12 @@ def test_a_setting_by_name_refuses_unknown_keys_and_bad_values(key, text, messag
 def test_the_list_shows_every_setting_with_its_default():
     shown = service.lines(AllSettings(TimescaleSettings(first_review_working_days=15), (date(2027, 1, 14),)))
     by_key = {line.key: line for line in shown}
-    assert len(shown) == len(fields(TimescaleSettings)) + 2
+    assert len(shown) == len(fields(TimescaleSettings)) + 3
     first = by_key["timescales.first_review_working_days"]
     assert (first.value, first.default) == ("15", "20") and "rule T1" in first.what
     assert by_key["calendar.closures"].value == "2027-01-14"
+    worked = by_key["calendar.worked_holidays"]
+    assert (worked.value, worked.default) == ("-", "-")
     assert (by_key["locking.idle_minutes"].value, by_key["locking.idle_minutes"].default) == ("5", "5")
 
 
@@ -151,11 +183,16 @@ def test_the_command_sets_then_lists_the_new_values(monkeypatch, capsys, store, 
     status, out, _ = _settings_command(
         monkeypatch, capsys, store_path,
         "--set", "timescales.first_review_working_days=15", "--set", "calendar.closures=2027-01-14",
+        "--set", "calendar.worked_holidays=2027-05-31",
     )  # fmt: skip
-    assert status == 0 and out == "Changed: timescales.first_review_working_days, calendar.closures.\n"
+    assert status == 0 and out == (
+        "Changed: timescales.first_review_working_days, calendar.closures, calendar.worked_holidays.\n"
+    )
     status, out, _ = _settings_command(monkeypatch, capsys, store_path)
     listed = {line.split()[0]: line.split()[1:4] for line in out.splitlines()}
-    assert status == 0 and len(listed) == len(fields(TimescaleSettings)) + 2
+    assert status == 0 and len(listed) == len(fields(TimescaleSettings)) + 3
+    assert listed["calendar.worked_holidays"][0] == "2027-05-31"
+    assert service.working_calendar(store).is_working_day(date(2027, 5, 31))
     assert listed["timescales.first_review_working_days"] == ["15", "default", "20"]
     assert listed["timescales.second_review_months"] == ["3", "default", "3"]
     assert listed["calendar.closures"][0] == "2027-01-14"
