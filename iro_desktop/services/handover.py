@@ -25,6 +25,7 @@ from iro_desktop.records.keys import device_key
 from iro_desktop.records.signing import b64, canonical, fingerprint, raw_public_key, sign, unb64, verify
 from iro_desktop.services import audit
 from iro_desktop.services.handover_rows import RowsRefused, dump, load
+from iro_desktop.services.handover_texts import dump_texts, load_texts
 from iro_desktop.store import Store
 from iro_desktop.store.keys import KdfParams, write_atomically
 from iro_desktop.store.models import Child, utcnow
@@ -70,7 +71,11 @@ class Handover:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.payload["tables"].items() if rows}
+        found = {name: len(rows) for name, rows in self.payload["tables"].items() if rows}
+        texts = self.payload.get("texts")
+        if isinstance(texts, dict) and texts:
+            found["saved letters, drafts and withholding choices"] = len(texts)
+        return found
 
 
 @dataclass(frozen=True)
@@ -201,13 +206,14 @@ def read_handover(path: Path, code: str) -> Handover:
 def _payload(store: Store, child_id: int) -> dict:
     profile = store.profile()
     with store.session() as s:
-        tables = dump(s, child_id)
+        tables, texts = dump(s, child_id), dump_texts(s, child_id)
     return {
         "format": FORMAT,
         "made": utcnow().isoformat(timespec="seconds") + "Z",
         "from": {"iro_name": profile.iro_name, "council_name": profile.council_name},
         "child_ref": tables["children"][0]["child_ref"],
         "tables": tables,
+        "texts": texts,  # letters, withholding choices and drafts, kept in settings (handover_texts.py)
     }
 
 
@@ -238,9 +244,10 @@ def receive(store: Store, handover: Handover) -> int:
         with store.session() as s:
             if s.scalars(select(Child.id).where(Child.child_ref == ref)).first() is not None:
                 raise HandoverError(f"Child {ref} is already in this store. Nothing was imported.")
-            child = load(s, handover.payload["tables"])
+            child, new_ids = load(s, handover.payload["tables"])
             if child.child_ref != ref:
                 raise RowsRefused("the child's id differs from the file's")
+            load_texts(s, handover.payload.get("texts", {}), new_ids)
             child_id = child.id
     except (RowsRefused, ValueError, TypeError, KeyError, AttributeError, IntegrityError) as exc:
         raise HandoverError(

@@ -136,8 +136,11 @@ def _values(model, row: dict, links: dict, new_ids: dict[str, dict[int, int]]) -
     return values
 
 
-def load(s: Session, tables: dict) -> Child:
-    """Add the rows to the session with new ids; raises RowsRefused (the caller rolls back)."""
+def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]]]:
+    """Add the rows to the session with new ids; raises RowsRefused (the caller rolls back).
+
+    Returns the child and, table by table, each sender's id mapped to the new row's id.
+    """
     if not isinstance(tables, dict) or set(tables) != set(TABLE_NAMES):
         raise RowsRefused("the file does not hold the tables this version writes")
     if not isinstance(tables["children"], list) or len(tables["children"]) != 1:
@@ -153,4 +156,4 @@ def load(s: Session, tables: dict) -> Child:
             s.add(obj)
             s.flush()
             new_ids[model.__tablename__][row.get("id")] = obj.id
-    return s.get(Child, next(iter(new_ids["children"].values())))
+    return s.get(Child, next(iter(new_ids["children"].values()))), new_ids

@@ -14,9 +14,10 @@ from datetime import date
 from sqlalchemy import delete, or_, select, text
 
 from iro_desktop.services import audit
+from iro_desktop.services.handover_texts import setting_keys
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
-from iro_desktop.store.models import Challenge, Child, OutboxItem, Review, Setting, SignedRecord
+from iro_desktop.store.models import Child, OutboxItem, Review, Setting, SignedRecord
 
 YEARS_KEY = "retention.years"
 DEFAULT_YEARS = 75  # DOMAIN.md X2; England's regulation 50 is UNCERTAIN, so the age is a setting
@@ -99,19 +100,6 @@ def unsent_records(store: Store, child_id: int) -> int:
         return len(s.scalars(query).all())
 
 
-def _setting_keys(child_id: int, s) -> list[str]:
-    """Settings that hold text about the child: draft letters keyed by review or challenge."""
-    reviews = s.scalars(select(Review.id).where(Review.child_id == child_id)).all()
-    challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
-    keys = [f"documents.letter.review.{r}" for r in reviews]
-    keys += [f"documents.withheld.review.{r}" for r in reviews]
-    keys += [f"minutes.draft.review.{r}" for r in reviews]  # words typed but not yet added to a minute
-    letters = [Setting.key.like(f"challenges.letter.{c}.%") for c in challenges]
-    if letters:
-        keys += s.scalars(select(Setting.key).where(or_(*letters))).all()
-    return keys
-
-
 def remove_child(store: Store, child_id: int, reason: str) -> str:
     """Delete every row about the child in one transaction and audit it by council id; returns that id.
 
@@ -130,7 +118,7 @@ def remove_child(store: Store, child_id: int, reason: str) -> str:
         if child is None:
             raise RemovalRefused("That child is no longer in this store.")
         child_ref = child.child_ref
-        s.execute(delete(Setting).where(Setting.key.in_(_setting_keys(child_id, s))))
+        s.execute(delete(Setting).where(Setting.key.in_(setting_keys(s, child_id))))
         s.execute(delete(SignedRecord).where(_signed_of(child_id)))  # their outbox rows cascade
         s.execute(delete(Child).where(Child.id == child_id))  # every other table cascades from here
         # FTS5 only marks deleted rows; merging its segments drops the child's words from the index itself.

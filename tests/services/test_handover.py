@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from iro_desktop.documents.distribution import address_key
 from iro_desktop.records.keys import device_fingerprint
-from iro_desktop.services import audit
+from iro_desktop.services import audit, challenges, minutes
+from iro_desktop.services import documents as docs
 from iro_desktop.services.handover import HandoverError, WrongCode, read_handover, receive, send
 from iro_desktop.services.retention import remove_child
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from iro_desktop.store.models import Child, ReviewSection, SignedRecord, WishEntry
-from tests.conftest import PASSPHRASE
+from iro_desktop.store.models import Challenge, Child, ReviewSection, SignedRecord, WishEntry
+from tests.conftest import PASSPHRASE, TODAY
 from tests.services.child_traces import FULL_CHILD, counts, fill_every_table, mark_delivered, tables_holding
 
 
@@ -166,3 +170,99 @@ def test_from_the_command_line(demo_store, tmp_path, monkeypatch, capsys):
 def _ref(store, child_id: int) -> str:
     with store.session() as s:
         return s.get(Child, child_id).child_ref
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _review_with_decisions(store, child_ref: str) -> int:
+    """The child's first review with decisions: one whose record a parent is sent."""
+    with store.session() as s:
+        child = s.scalars(select(Child).where(Child.child_ref == child_ref)).one()
+        return next(r.id for r in sorted(child.reviews, key=lambda r: r.id) if r.decisions)
+
+
+def _parts(store, review_id: int) -> tuple[str, str, str, str]:
+    """The parent's and carer's recipient keys, the carer's address, and one decision's passage key."""
+    found = docs.distribution(store, review_id)
+    parent = next(r for r in found if r.role_label == "Parent")
+    carer = next(r for r in found if r.role_label == "Carer" and r.address)
+    decision = next(
+        p.key for p in docs.passages(docs.review_content(store, review_id, TODAY)) if "decision:" in p.key
+    )
+    return parent.key, carer.key, carer.address, decision
+
+
+def test_letters_drafts_and_what_is_withheld_from_whom_travel_under_the_new_ids(
+    demo_store, other_store, tmp_path
+):
+    """Without the withholding choices, the new IRO's copy for a parent would show the carer's address."""
+    fill_every_table(demo_store, FULL_CHILD)
+    review_id = _review_with_decisions(demo_store, "DEMO0002")
+    parent, carer, address, decision = _parts(demo_store, review_id)
+    docs.set_withheld(demo_store, review_id, parent, [address_key(int(carer.split(":")[1])), decision])
+    docs.save_letter_text(demo_store, review_id, "Dear Zayn, it was good to see your football medals.")
+    minutes.save_drafts(
+        demo_store, review_id, {"wish": "I want to stay at my school", "decision": "", "part": ""}
+    )
+    with demo_store.session() as s:
+        challenge_id = s.scalars(select(Challenge.id).where(Challenge.child_id == FULL_CHILD)).first()
+    challenges.save_letter_text(demo_store, challenge_id, "stage_1", "Dear Colin, the plan is late.")
+
+    sent = send(demo_store, FULL_CHILD, tmp_path / "handover.iro", kdf=TEST_KDF)
+    assert sent.handover.counts["saved letters, drafts and withholding choices"] >= 4
+    receive(other_store, read_handover(sent.path, sent.code))
+
+    new_review = _review_with_decisions(other_store, "DEMO0002")
+    new_parent, new_carer, _, new_decision = _parts(other_store, new_review)
+    assert (new_review, new_parent, new_decision) != (review_id, parent, decision)  # the ids did change
+    parents_copy = _pdf_text(
+        docs.render_review_document(other_store, new_review, "review_record", TODAY, new_parent)
+    )
+    carers_copy = _pdf_text(
+        docs.render_review_document(other_store, new_review, "review_record", TODAY, new_carer)
+    )
+    street = address.split(",")[0]
+    assert street not in parents_copy and "withheld from this copy" in parents_copy
+    assert street in carers_copy
+    assert (
+        docs.letter_text(other_store, new_review, TODAY)
+        == "Dear Zayn, it was good to see your football medals."
+    )
+    assert minutes.drafts(other_store, new_review)["wish"] == "I want to stay at my school"
+    with other_store.session() as s:
+        new_challenge = s.scalars(select(Challenge.id)).one()
+    assert (
+        challenges.letter_draft(other_store, new_challenge, TODAY, "stage_1")
+        == "Dear Colin, the plan is late."
+    )
+
+
+@pytest.mark.parametrize(
+    ("texts", "why"),
+    [
+        (
+            {"profile.iro_name": "Mallory"},
+            "is not one this version writes",
+        ),  # a setting that is not the child's
+        ({"documents.letter.review.999999": "Dear"}, "points at a row of reviews that is not in the file"),
+        (
+            {"documents.withheld.review.{review}": {"person:999999": []}},
+            "row of people that is not in the file",
+        ),
+        ({"documents.withheld.review.{review}": {"child": ["script:1"]}}, "is not one this version writes"),
+        ({"documents.letter.review.{review}": ["not", "text"]}, "a letter is not text"),
+        ({"minutes.draft.review.{review}": {"password": "x"}}, "not in the form this version writes"),
+        ([], "not an object"),
+    ],
+)
+def test_hostile_texts_refuse_the_whole_file(other_store, sent, texts, why):
+    opened = sent.handover
+    review = opened.payload["tables"]["reviews"][0]["id"]
+    if isinstance(texts, dict):
+        texts = {key.format(review=review): value for key, value in texts.items()}
+    bad = type(opened)({**opened.payload, "texts": texts}, opened.fingerprint)
+    with pytest.raises(HandoverError, match=why):
+        receive(other_store, bad)
+    assert _children(other_store) == 0 and other_store.get_setting("profile.iro_name") is None

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from iro_desktop.services.handover import HandoverError, read_handover, receive, send
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from iro_desktop.store.models import Child
+from iro_desktop.store.models import Child, Setting
 from tests.conftest import PASSPHRASE
 from tests.services.child_traces import FULL_CHILD, fill_every_table
 
@@ -57,11 +57,8 @@ def test_a_damaged_file_is_refused_plainly(sent, tmp_path, data):
         assert opened.payload == sent.handover.payload
 
 
-def _receive_altered(opened, table: str, row: dict, column: str, value) -> bool:
-    """Import the file with one value changed; True when it was imported, False when refused whole."""
-    tables = {name: [dict(r) for r in rows] for name, rows in opened.payload["tables"].items()}
-    tables[table][opened.payload["tables"][table].index(row)][column] = value
-    hostile = type(opened)({**opened.payload, "tables": tables}, opened.fingerprint)
+def _imported_whole_or_not_at_all(hostile) -> bool:
+    """Receive into a new store; True when imported, False when refused with nothing of it kept."""
     with tempfile.TemporaryDirectory() as folder:
         store = create_store(Path(folder) / "receiving.db", PASSPHRASE, kdf=TEST_KDF)
         try:
@@ -74,9 +71,19 @@ def _receive_altered(opened, table: str, row: dict, column: str, value) -> bool:
                 imported = True
             with store.session() as s:
                 assert s.scalar(select(func.count(Child.id))) == int(imported)
+                child_texts = select(func.count(Setting.key)).where(Setting.key.like("%.review.%"))
+                assert imported or s.scalar(child_texts) == 0
             return imported
         finally:
             store.close()
+
+
+def _receive_altered(opened, table: str, row: dict, column: str, value) -> bool:
+    """Import the file with one value changed; True when it was imported, False when refused whole."""
+    tables = {name: [dict(r) for r in rows] for name, rows in opened.payload["tables"].items()}
+    tables[table][opened.payload["tables"][table].index(row)][column] = value
+    altered = type(opened)({**opened.payload, "tables": tables}, opened.fingerprint)
+    return _imported_whole_or_not_at_all(altered)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)
@@ -95,3 +102,19 @@ def test_a_number_too_large_for_the_store_is_refused_not_crashed(sent, number):
     """Found by the fuzz run in CI: a whole number past 64 bits reached SQLite and raised OverflowError."""
     row = sent.handover.payload["tables"]["decisions"][0]
     assert not _receive_altered(sent.handover, "decisions", row, "number", number)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURES)
+@given(data=st.data())
+def test_hostile_texts_from_a_trusted_sender_import_whole_or_not_at_all(sent, data):
+    """The letters and withholding choices kept in settings: any key or value, refused whole or kept whole."""
+    opened = sent.handover
+    texts = dict(opened.payload["texts"])
+    review = opened.payload["tables"]["reviews"][0]["id"]
+    key = data.draw(
+        st.sampled_from(sorted(texts))
+        | st.sampled_from([f"documents.withheld.review.{review}", f"minutes.draft.review.{review}"])
+        | st.text(max_size=60)
+    )
+    texts[key] = data.draw(HOSTILE | st.dictionaries(st.text(max_size=20), st.lists(st.text(max_size=20))))
+    _imported_whole_or_not_at_all(type(opened)({**opened.payload, "texts": texts}, opened.fingerprint))

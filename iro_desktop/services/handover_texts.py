@@ -1,0 +1,111 @@
+"""The child's text kept in settings rather than tables, for a handover and for removal.
+
+Four kinds of setting hold text about one child, each keyed by a review or a concern: the edited letter to
+the child, the passages withheld from each recipient's copy, words typed in a minute's add-forms but not yet
+added, and the edited challenge letters. The withholding choices matter most: without them the receiving
+IRO's first copy for a parent could show a carer's address withheld on purpose.
+
+The ids inside the keys (and inside the withholding choices) are the sender's; on receipt each is mapped to
+the new row's id, and anything not in a form this version writes refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from iro_desktop.services.handover_rows import RowsRefused
+from iro_desktop.services.minutes import DRAFT_FIELDS
+from iro_desktop.store.models import Challenge, Review, Setting
+
+_REVIEW_KEY = re.compile(r"(documents\.letter|documents\.withheld|minutes\.draft)\.review\.(\d+)")
+_CHALLENGE_KEY = re.compile(r"challenges\.letter\.(\d+)\.([a-z0-9_]{1,40})")
+# Withholding keys that name a row: recipients ("person:<id>") and passages (an address, a wish, a decision).
+_ROW_IN_CHOICE = re.compile(r"(person|address|wish|decision):(\d+)")
+_PLAIN_CHOICE = re.compile(r"child|venue|iro_view|challenge_details|letter:\d+|section:[a-z_]+:\d+")
+_TABLE_OF = {"person": "people", "address": "people", "wish": "wishes", "decision": "decisions"}
+
+
+def setting_keys(s: Session, child_id: int) -> list[str]:
+    """Every setting that holds text about the child."""
+    reviews = s.scalars(select(Review.id).where(Review.child_id == child_id)).all()
+    challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
+    keys = [f"{kind}.review.{r}" for r in reviews for kind in ("documents.letter", "documents.withheld")]
+    keys += [f"minutes.draft.review.{r}" for r in reviews]
+    letters = [Setting.key.like(f"challenges.letter.{c}.%") for c in challenges]
+    if letters:
+        keys += s.scalars(select(Setting.key).where(or_(*letters))).all()
+    return keys
+
+
+def dump_texts(s: Session, child_id: int) -> dict[str, object]:
+    """The child's settings by key, as stored; keys with nothing saved are left out."""
+    rows = s.scalars(select(Setting).where(Setting.key.in_(setting_keys(s, child_id)))).all()
+    return {row.key: row.value for row in sorted(rows, key=lambda r: r.key)}
+
+
+def load_texts(s: Session, texts: object, new_ids: dict[str, dict[int, int]]) -> None:
+    """Add the sender's settings under the new ids; raises RowsRefused for anything not in a known form."""
+    if not isinstance(texts, dict):
+        raise RowsRefused("the file's texts are not an object")
+    for key, value in texts.items():
+        new_key, checked = _received(key, value, new_ids)
+        s.merge(Setting(key=new_key, value=checked))
+
+
+def _new_id(table: str, old: str, new_ids: dict[str, dict[int, int]]) -> int:
+    new = new_ids[table].get(int(old))
+    if new is None:
+        raise RowsRefused(f"a text points at a row of {table} that is not in the file")
+    return new
+
+
+def _received(key: object, value: object, new_ids: dict[str, dict[int, int]]) -> tuple[str, object]:
+    if not isinstance(key, str):
+        raise RowsRefused("a text's key is not text")
+    if match := _REVIEW_KEY.fullmatch(key):
+        kind, review = match.groups()
+        new_key = f"{kind}.review.{_new_id('reviews', review, new_ids)}"
+        checks = {"documents.letter": _text, "documents.withheld": _withheld, "minutes.draft": _drafts}
+        return new_key, checks[kind](value, new_ids)
+    if match := _CHALLENGE_KEY.fullmatch(key):
+        challenge, stage = match.groups()
+        return f"challenges.letter.{_new_id('challenges', challenge, new_ids)}.{stage}", _text(value, new_ids)
+    raise RowsRefused(f"the text {key[:60]!r} is not one this version writes")
+
+
+def _text(value: object, _new_ids) -> str:
+    if not isinstance(value, str):
+        raise RowsRefused("a letter is not text")
+    return value
+
+
+def _drafts(value: object, _new_ids) -> dict[str, str]:
+    if not isinstance(value, dict) or not set(value) <= set(DRAFT_FIELDS):
+        raise RowsRefused("a minute's drafts are not in the form this version writes")
+    return {field: _text(words, None) for field, words in value.items()}
+
+
+def _withheld(value: object, new_ids: dict[str, dict[int, int]]) -> dict[str, list[str]]:
+    """Recipient -> passages left out of their copy, with every row id mapped to the new store's."""
+    if not isinstance(value, dict):
+        raise RowsRefused("the withholding choices are not an object")
+    choices = {}
+    for recipient, passages in value.items():
+        if not isinstance(passages, list):
+            raise RowsRefused("a recipient's withheld passages are not a list")
+        choices[_choice(recipient, new_ids)] = sorted(_choice(p, new_ids) for p in passages)
+    return choices
+
+
+def _choice(key: object, new_ids: dict[str, dict[int, int]]) -> str:
+    if not isinstance(key, str):
+        raise RowsRefused("a withholding choice is not text")
+    if match := _ROW_IN_CHOICE.fullmatch(key):
+        kind, old = match.groups()
+        return f"{kind}:{_new_id(_TABLE_OF[kind], old, new_ids)}"
+    if _PLAIN_CHOICE.fullmatch(key):
+        return key
+    raise RowsRefused(f"the withholding choice {key[:60]!r} is not one this version writes")
