@@ -89,23 +89,30 @@ def _drafts(value: object, _new_ids) -> dict[str, str]:
 
 
 def _withheld(value: object, new_ids: dict[str, dict[int, int]]) -> dict[str, list[str]]:
-    """Recipient -> passages left out of their copy, with every row id mapped to the new store's."""
+    """Recipient -> passages left out of their copy, with every row id mapped to the new store's.
+
+    A choice naming a row no longer in the file (a decision removed after it was withheld) has nothing
+    left to withhold, so it is dropped rather than refusing the file.
+    """
     if not isinstance(value, dict):
         raise RowsRefused("the withholding choices are not an object")
     choices = {}
     for recipient, passages in value.items():
         if not isinstance(passages, list):
             raise RowsRefused("a recipient's withheld passages are not a list")
-        choices[_choice(recipient, new_ids)] = sorted(_choice(p, new_ids) for p in passages)
+        mapped = [_choice(p, new_ids) for p in passages]
+        if (to := _choice(recipient, new_ids)) is not None:
+            choices[to] = sorted(p for p in mapped if p is not None)
     return choices
 
 
-def _choice(key: object, new_ids: dict[str, dict[int, int]]) -> str:
+def _choice(key: object, new_ids: dict[str, dict[int, int]]) -> str | None:
     if not isinstance(key, str):
         raise RowsRefused("a withholding choice is not text")
     if match := _ROW_IN_CHOICE.fullmatch(key):
         kind, old = match.groups()
-        return f"{kind}:{_new_id(_TABLE_OF[kind], old, new_ids)}"
+        new = new_ids[_TABLE_OF[kind]].get(int(old))
+        return None if new is None else f"{kind}:{new}"
     if _PLAIN_CHOICE.fullmatch(key):
         return key
     raise RowsRefused(f"the withholding choice {key[:60]!r} is not one this version writes")

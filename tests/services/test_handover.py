@@ -17,7 +17,7 @@ from iro_desktop.services.handover import HandoverError, WrongCode, read_handove
 from iro_desktop.services.retention import remove_child
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from iro_desktop.store.models import Challenge, Child, ReviewSection, SignedRecord, WishEntry
+from iro_desktop.store.models import Challenge, Child, Decision, ReviewSection, SignedRecord, WishEntry
 from tests.conftest import PASSPHRASE, TODAY
 from tests.services.child_traces import FULL_CHILD, counts, fill_every_table, mark_delivered, tables_holding
 
@@ -239,18 +239,26 @@ def test_letters_drafts_and_what_is_withheld_from_whom_travel_under_the_new_ids(
     )
 
 
+def test_a_withheld_decision_removed_since_does_not_stop_the_handover(demo_store, other_store, tmp_path):
+    """The IRO withheld a decision, then removed it from the minute: the choice has nothing left to hide."""
+    review_id = _review_with_decisions(demo_store, "DEMO0002")
+    parent, _, _, decision = _parts(demo_store, review_id)
+    docs.set_withheld(demo_store, review_id, parent, [decision, "venue"])
+    docs.set_withheld(demo_store, review_id, "person:999999", ["venue"])  # someone no longer in the record
+    with demo_store.session() as s:
+        s.delete(s.get(Decision, int(decision.split(":")[1])))
+    sent = send(demo_store, FULL_CHILD, tmp_path / "handover.iro", kdf=TEST_KDF)
+    receive(other_store, read_handover(sent.path, sent.code))
+    new_review = _review_with_decisions(other_store, "DEMO0002")
+    new_parent = _parts(other_store, new_review)[0]
+    assert docs.withholding(other_store, new_review) == {new_parent: ["venue"]}
+
+
 @pytest.mark.parametrize(
     ("texts", "why"),
     [
-        (
-            {"profile.iro_name": "Mallory"},
-            "is not one this version writes",
-        ),  # a setting that is not the child's
+        ({"profile.iro_name": "Mallory"}, "is not one this version writes"),  # not a setting about the child
         ({"documents.letter.review.999999": "Dear"}, "points at a row of reviews that is not in the file"),
-        (
-            {"documents.withheld.review.{review}": {"person:999999": []}},
-            "row of people that is not in the file",
-        ),
         ({"documents.withheld.review.{review}": {"child": ["script:1"]}}, "is not one this version writes"),
         ({"documents.letter.review.{review}": ["not", "text"]}, "a letter is not text"),
         ({"minutes.draft.review.{review}": {"password": "x"}}, "not in the form this version writes"),
