@@ -30,7 +30,15 @@ from iro_desktop.records.signing import (
     sign,
 )
 from iro_desktop.services import audit
-from iro_desktop.services.documents import challenge_content, review_content
+from iro_desktop.services.challenges import (
+    LETTER_SIGNED,
+    ORDER,
+    get_challenge,
+    letter_content,
+    note_letter_signed,
+    signed_stages,
+)
+from iro_desktop.services.documents import review_content
 from iro_desktop.services.minutes import minutes
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, Document, OutboxItem, Review, SignedRecord
@@ -224,29 +232,31 @@ def open_correction(store: Store, review_id: int) -> None:
         review.status = "held"
 
 
-def finalise_challenge(
-    store: Store, challenge_id: int, today: date, correction_reason: str | None = None
-) -> FinalisedRecord:
-    """Sign the challenge letter at its current stage; each stage's letter is its own version."""
+def finalise_challenge(store: Store, challenge_id: int, today: date) -> FinalisedRecord:
+    """Sign the concern's letter at its current stage and queue it for the council.
+
+    Each stage's letter is a new version of the concern's one record, superseding the stage before; once
+    signed, that stage's letter can no longer be edited (services.challenges refuses).
+    """
+    view = get_challenge(store, challenge_id, today)
+    if not view.open or view.stage_key not in ORDER:
+        raise FinaliseRefused(("This concern is closed: there is no letter left to send, so none to sign.",))
+    if view.letter_signed:
+        raise FinaliseRefused((LETTER_SIGNED,))
     record_id = record_id_for(store, "challenge_letter", challenge_id)
-    version, supersedes, reason = _version_after(store, record_id, correction_reason or "A later stage.")
+    version, supersedes, reason = _version_after(store, record_id, f"The letter for {view.stage}.")
     key = device_key(store)
-    content = challenge_content(store, challenge_id, today)
-    content = _with_record_id(content, printed_id(record_id, version))
+    content = _with_record_id(letter_content(store, challenge_id, today), printed_id(record_id, version))
     doc = _document(store, "challenge_letter", record_id, version, today, content, supersedes, reason, key)
     canonical_json = canonical(doc)
-    bundle = sign_bundle(
-        key,
-        record_id,
-        version,
-        "challenge_letter",
-        canonical_json,
-        render_record_pdf(json.loads(canonical_json)),
-        supersedes,
-    )
+    pdf = render_record_pdf(json.loads(canonical_json))
+    bundle = sign_bundle(key, record_id, version, "challenge_letter", canonical_json, pdf, supersedes)
     with store.session() as s:
-        child_id = s.get(Challenge, challenge_id).child_id
-        row = save_signed(s, bundle, child_id, None, reason)
+        challenge = s.get(Challenge, challenge_id)
+        if view.stage_key in signed_stages(challenge):  # signed meanwhile, from another window
+            raise FinaliseRefused((LETTER_SIGNED,))
+        row = save_signed(s, bundle, challenge.child_id, None, reason)
+        note_letter_signed(challenge, today, printed_id(record_id, version))
     return _audited(
         store, FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
     )

@@ -148,6 +148,12 @@ class ChallengeView:
     final_due: date | None  # the 20 working days of the whole formal process (D2)
     furthest_stage: str  # the key of the furthest stage reached: "informal", "stage_1" ...
     events: tuple[Event, ...]
+    signed_letters: tuple[str, ...] = ()  # the stages whose letter is signed, so can no longer change
+
+    @property
+    def letter_signed(self) -> bool:
+        """Whether the current stage's letter is signed."""
+        return self.stage_key in self.signed_letters
 
 
 def _day(value) -> date | None:
@@ -156,6 +162,11 @@ def _day(value) -> date | None:
 
 def _events_of(c: Challenge, kind: str) -> list[dict]:
     return [h for h in (c.history or []) if isinstance(h, dict) and h.get("event") == kind]
+
+
+def signed_stages(c: Challenge) -> tuple[str, ...]:
+    """The stages whose letter has been signed."""
+    return tuple(h.get("letter_stage", "") for h in _events_of(c, "letter_signed"))
 
 
 def _describe(h: dict, rungs) -> str:
@@ -187,6 +198,9 @@ def _describe(h: dict, rungs) -> str:
         return f"Referred to Cafcass. Summary sent: {h.get('summary', '')}"
     if kind == "child_told":
         return _told_sentence(h)
+    if kind == "letter_signed":
+        stage = stage_label(rungs, h.get("letter_stage", ""))
+        return f"The {stage} letter was signed as record {h.get('record', '')} and queued for the council."
     return kind.replace("_", " ").capitalize()
 
 
@@ -265,6 +279,7 @@ def _view(c: Challenge, child: Child, today: date, rungs, cal, settings) -> Chal
             for h in (c.history or [])
             if isinstance(h, dict)
         ),
+        signed_letters=signed_stages(c),
     )
 
 
@@ -631,7 +646,9 @@ def letter_draft(store: Store, challenge_id: int, today: date, stage: str | None
     so_far = [
         f"{format_date(e.on)}: {e.text}"
         for e in view.events[1:]
-        if e.on and e.kind != "raised" and not (e.kind == "stage" and e.on == view.sent_on)
+        if e.on
+        and e.kind not in ("raised", "letter_signed")
+        and not (e.kind == "stage" and e.on == view.sent_on)
     ]
     if so_far:
         lines += ["What has happened so far:", "\n".join(so_far)]
@@ -641,23 +658,38 @@ def letter_draft(store: Store, challenge_id: int, today: date, stage: str | None
 def save_letter_text(store: Store, challenge_id: int, stage: str, text: str) -> None:
     if not _text(text):
         raise FieldProblem("The letter needs the concern in it: the text is empty.", "letter")
+    with store.session() as s:
+        if stage in signed_stages(_open_row(s, challenge_id)):
+            raise FieldProblem(LETTER_SIGNED, "letter")
     store.set_setting(letter_key(challenge_id, stage), text.strip())
 
 
-def render_letter(store: Store, challenge_id: int, today: date, stage: str | None = None) -> bytes:
+LETTER_SIGNED = "This stage's letter is signed and on its way to the council: it can no longer be changed."
+
+
+def letter_content(store: Store, challenge_id: int, today: date, stage: str | None = None):
     """The stage letter (or the Cafcass summary, stage="cafcass") with the IRO's wording of the concern."""
     view = get_challenge(store, challenge_id, today)
     stage = stage or (view.stage_key if view.stage_key in ORDER else "informal")
     content = challenge_content(store, challenge_id, today, stage)
-    lines = tuple(StageLine(e.text, e.on) for e in view.events)
-    content = dataclasses.replace(
+    lines = tuple(StageLine(e.text, e.on) for e in view.events if e.kind != "letter_signed")
+    return dataclasses.replace(
         content,
         details=Passage("challenge_details", letter_draft(store, challenge_id, today, stage)),
         history=lines,
         addressee=view.holder or content.addressee,
         issue=view.issue,
     )
-    return challenge_letter.render(content)
+
+
+def render_letter(store: Store, challenge_id: int, today: date, stage: str | None = None) -> bytes:
+    return challenge_letter.render(letter_content(store, challenge_id, today, stage))
+
+
+def note_letter_signed(c: Challenge, on: date, printed_record_id: str) -> None:
+    """Note in the concern's history (in the signing transaction) that its current letter is signed."""
+    event = {"event": "letter_signed", "letter_stage": c.stage, "record": printed_record_id}
+    _append(c, {"on": on.isoformat(), **event})
 
 
 # --- the IRO's notes of positive practice --------------------------------------------------------

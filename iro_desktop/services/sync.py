@@ -12,7 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from iro_desktop.records.finalise import FinalisedRecord, FinaliseRefused, finalise_review, open_correction
+from iro_desktop.records.finalise import (
+    FinalisedRecord,
+    FinaliseRefused,
+    finalise_challenge,
+    finalise_review,
+    open_correction,
+)
 from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
 from iro_desktop.services.minutes import minutes
 from iro_desktop.store import Store
@@ -40,6 +46,7 @@ __all__ = [
     "SyncReport",
     "counts",
     "enrol",
+    "finalise_challenge",
     "finalise_review",
     "open_correction",
     "outbox_items",

@@ -24,6 +24,7 @@ STATE_LABELS = {
     "delivered": "Delivered",
     "rejected": "Refused by the council",
 }
+KIND_LABELS = {"review": "Review record", "challenge_letter": "Concern letter"}
 FIRST_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 3600.0
 
@@ -48,6 +49,10 @@ class OutboxLine:
     @property
     def state_label(self) -> str:
         return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
     def to_json(self) -> dict:
         return {

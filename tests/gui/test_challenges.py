@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
 from iro_desktop.gui.challenges import ChallengeDialog, ChallengeSummary, ChallengesView, DrpLadderDialog
 from iro_desktop.gui.challenges.chart import BarChart
 from iro_desktop.gui.child import ChildPage
+from iro_desktop.gui.sync.view import SyncView
 from iro_desktop.services import challenge_report as report
 from iro_desktop.services import challenges as ch
+from iro_desktop.services import sync as sync_service
 from iro_desktop.services.caseload import load_caseload
 from tests.conftest import TODAY
 
@@ -230,3 +233,47 @@ def test_the_ladder_dialog_sets_stages_once(qtbot, demo_store):
         ("Team manager", 5),
         ("Director", 10),
     ]
+
+
+def test_sign_the_letter_then_it_is_read_only_and_waits_for_the_council(
+    qtbot, demo_store, child_id, monkeypatch
+):
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
+    dialog = _new_concern(qtbot, demo_store, child_id)
+    _choose(dialog, "stageCombo", "stage_1")
+    _date(dialog, "sentOnEdit", MON)
+    _click(qtbot, dialog, "escalateButton")
+    _type(dialog, "letterEdit", "Please name Tomasz's social worker by Friday.")
+    _click(qtbot, dialog, "signLetterButton")
+
+    assert "can no longer be changed" in asked[0]
+    letter = dialog.findChild(QPlainTextEdit, "letterEdit")
+    assert letter.isReadOnly() and letter.toPlainText() == "Please name Tomasz's social worker by Friday."
+    assert not dialog.findChild(QPushButton, "saveLetterButton").isEnabled()
+    assert not dialog.findChild(QPushButton, "signLetterButton").isEnabled()
+    assert "signed and queued for the council" in dialog.findChild(QLabel, "letterLabel").text()
+    (line,) = [o for o in sync_service.outbox_items(demo_store) if o.kind == "challenge_letter"]
+    assert line.state == "queued" and line.child_id == child_id
+    sync = SyncView(demo_store)
+    qtbot.addWidget(sync)
+    shown = [sync.table.item(row, 1).text() for row in range(sync.table.rowCount())]
+    assert f"Concern letter {line.record_id[:8]} v1" in shown
+
+    _choose(dialog, "stageCombo", "stage_2")
+    _date(dialog, "sentOnEdit", date(2026, 11, 24))
+    _click(qtbot, dialog, "escalateButton")  # the next stage's letter is open to edit again
+    assert not letter.isReadOnly() and dialog.findChild(QPushButton, "signLetterButton").isEnabled()
+
+
+def test_saying_no_to_signing_signs_nothing(qtbot, demo_store, child_id, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog = _new_concern(qtbot, demo_store, child_id)
+    _choose(dialog, "stageCombo", "stage_1")
+    _date(dialog, "sentOnEdit", MON)
+    _click(qtbot, dialog, "escalateButton")
+    _click(qtbot, dialog, "signLetterButton")
+    assert not dialog.findChild(QPlainTextEdit, "letterEdit").isReadOnly()
+    assert [o for o in sync_service.outbox_items(demo_store) if o.kind == "challenge_letter"] == []

@@ -33,6 +33,8 @@ def test_the_outbox_shows_each_record_and_the_fingerprint_in_groups(qtbot, demo_
     qtbot.addWidget(view)
     waiting = len(outbox.outbox_items(demo_store))
     assert waiting and _states(view) == ["Waiting to send"] * waiting
+    records = [view.table.item(row, 1).text() for row in range(view.table.rowCount())]
+    assert all(text.startswith("Review record ") and text.endswith(" v1") for text in records)
     shown = view.findChild(QLabel, "deviceFingerprint").text()
     assert shown.split() == device_fingerprint(demo_store).split("-")
     assert "Not enrolled" in view.findChild(QLabel, "enrolmentState").text()

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from iro_desktop.records.finalise import finalise_demo_reviews, finalise_review, open_correction
+from iro_desktop.records.finalise import (
+    finalise_challenge,
+    finalise_demo_reviews,
+    finalise_review,
+    open_correction,
+)
 from iro_desktop.records.keys import device_fingerprint
 from iro_desktop.services import audit
+from iro_desktop.services import challenges as ch
+from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
 from iro_desktop.services.minutes import save_section
 from iro_desktop.store.models import OutboxItem, SignedRecord
@@ -24,6 +32,8 @@ from iro_desktop.sync.client import (
 )
 from tests.conftest import TODAY
 from tests.sync.live import LiveReceiver, enrolled, queue_signed_records
+
+MON = date(2026, 11, 16)  # a Monday before the demo's today, when a concern is raised
 
 
 @pytest.fixture
@@ -87,6 +97,26 @@ def test_a_correction_reaches_the_receiver_as_a_second_version(demo_store, recei
         (r.record_version, r.supersedes_hash) for r in receiver.held() if r.record_id == first.record_id
     ]
     assert versions == [(1, None), (2, first.content_hash)]
+    assert second.supersedes_hash == first.content_hash
+
+
+def test_signed_concern_letters_reach_the_receiver_each_stage_a_new_version(demo_store, receiver):
+    enrolled(demo_store, receiver)
+    sync_once(demo_store)  # the demo's signed reviews first
+    child_id = load_caseload(demo_store, TODAY)[0].id
+    concern = {"issue": "no_social_worker", "details": "No social worker.", "raised_on": MON}
+    cid = ch.raise_concern(demo_store, child_id, today=TODAY, **concern)
+    ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    first = finalise_challenge(demo_store, cid, TODAY)
+    ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24), TODAY)
+    second = finalise_challenge(demo_store, cid, TODAY)
+    assert sync_once(demo_store).delivered == [first.record_id, first.record_id]  # both versions
+    held = sorted(
+        (r.record_version, r.supersedes_hash, r.kind)
+        for r in receiver.held()
+        if r.record_id == first.record_id
+    )
+    assert held == [(1, None, "challenge_letter"), (2, first.content_hash, "challenge_letter")]
     assert second.supersedes_hash == first.content_hash
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -31,6 +32,8 @@ from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.saving import save_file
 from iro_desktop.services import challenges as ch
+from iro_desktop.services import sync as sync_service
+from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 # Tabs that need a concern to exist first.
@@ -103,6 +106,7 @@ class ChallengeDialog(QDialog):
             "escalateButton": self.escalate,
             "saveLetterButton": self.save_letter,
             "letterPdfButton": lambda: self.save_letter_pdf(),
+            "signLetterButton": self.sign_letter,
             "recordResponseButton": self.record_response,
             "considerButton": self.consider_cafcass,
             "referButton": self.refer_to_cafcass,
@@ -143,11 +147,26 @@ class ChallengeDialog(QDialog):
         self.w(QPlainTextEdit, "letterEdit").setPlainText(
             ch.letter_draft(self._store, v.id, self.today) if v.stage_key in ch.ORDER else ""
         )
+        self._show_letter_signed(v)
         self.w(QTextBrowser, "historyText").setHtml(
             "".join(f"<p><b>{format_date(e.on) if e.on else ''}</b> {escape(e.text)}</p>" for e in v.events)
         )
         for name in ("escalateButton", "recordResponseButton", "recordInformalButton"):
             self.w(QPushButton, name).setEnabled(v.open)
+
+    def _show_letter_signed(self, v: ch.ChallengeView) -> None:
+        """A signed letter is shown read-only, with nothing left to save or sign at this stage."""
+        signed = v.letter_signed
+        self.w(QPlainTextEdit, "letterEdit").setReadOnly(signed)
+        self.w(QPushButton, "saveLetterButton").setEnabled(not signed)
+        self.w(QPushButton, "signLetterButton").setEnabled(v.open and v.stage_key in ch.ORDER and not signed)
+        self.w(QLabel, "letterLabel").setText(
+            f"The {v.stage} letter is signed and queued for the council (see View > Sync); it can no longer "
+            "be changed. Escalating starts a new letter, signed as a new version."
+            if signed
+            else "The letter for the current stage: edit the wording of the concern, then save it as a PDF "
+            "to send, and sign it so the council holds the letter as sent."
+        )
 
     def _status_html(self, v: ch.ChallengeView) -> str:
         parts = [
@@ -286,6 +305,26 @@ class ChallengeDialog(QDialog):
                 self._store, self.challenge_id, self.view.stage_key, self._text("letterEdit")
             )
         )
+
+    def sign_letter(self) -> bool:
+        """Save the wording, confirm, then sign this stage's letter and queue it for the council."""
+        if not self.save_letter():
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Sign the letter",
+            f"Sign the {self.view.stage} letter and queue it for the council?\n\nOnce signed it can no "
+            "longer be changed. A later stage's letter is signed as a new version.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self._attempt(self._sign)
+
+    def _sign(self) -> None:
+        try:
+            sync_service.finalise_challenge(self._store, self.challenge_id, self.today)
+        except sync_service.FinaliseRefused as refused:
+            raise FieldProblem(str(refused), "letter") from refused
 
     def save_letter_pdf(self, path: str | Path | None = None) -> Path | None:
         if not self.save_letter():

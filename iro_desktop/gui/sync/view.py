@@ -75,7 +75,7 @@ class SyncView(QWidget):
         for row, line in enumerate(lines):
             cells = (
                 line.child_name or "-",
-                f"{line.record_id[:8]} v{line.version}",
+                f"{line.kind_label} {line.record_id[:8]} v{line.version}",
                 format_date(line.finalised_at.date()),
                 line.state_label,
                 str(line.attempts),
