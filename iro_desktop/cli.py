@@ -461,17 +461,20 @@ def cmd_receive_handover(args) -> int:
 
 
 def cmd_retention(args) -> int:
-    from iro_desktop.domain.calendar import format_date
     from iro_desktop.services import retention
 
     refused = 0
     with _open(args) as store:
         due = retention.children_past_retention(store, _as_of(args))
         years = retention.retention_years(store)
-        print(f"Your working copy of a child's records is kept until they are {years}.")
+        after_death = retention.years_after_death(store)
+        print(
+            f"Your working copy of a child's records is kept until they are {years}, or for {after_death} "
+            "years after the death of a child who died before 18."
+        )
         print(f"{len(due)} {'child has' if len(due) == 1 else 'children have'} reached that date.")
         for line in due:
-            print(f"  {line.child_ref:<10} {line.name[:28]:<28} kept until {format_date(line.until)}")
+            print(f"  {line.child_ref:<10} {line.name[:28]:<28} kept until {line.until_text}")
             if args.remove_due:
                 try:
                     retention.remove_child(store, line.child_id, "retention date reached")

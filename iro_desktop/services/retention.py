@@ -1,7 +1,9 @@
 """How long the IRO's working copy of a child's records is kept, and removing a child from the store.
 
-The council keeps its own case records (DOMAIN.md X2: until the child's 75th birthday); this store is the
-IRO's working copy, kept to the same date unless the council's policy sets another age (a setting).
+The council keeps its own case records (DOMAIN.md X2: until the child's 75th birthday, or 15 years after
+their death if they died before 18); this store is the IRO's working copy, kept to the same date unless the
+council's policy sets other figures (both are settings, since X2 is UNCERTAIN for England). A death is known
+from the 903 record: an episode that ended with reason E2, "died".
 Removal deletes every row about the child in one transaction; SQLCipher's secure_delete overwrites the
 freed pages, and the search index follows through its triggers.
 """
@@ -13,15 +15,20 @@ from datetime import date
 
 from sqlalchemy import delete, or_, select, text
 
+from iro_desktop.domain.calendar import format_date
 from iro_desktop.services import audit
 from iro_desktop.services.handover_texts import setting_keys
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
-from iro_desktop.store.models import Child, OutboxItem, Review, Setting, SignedRecord
+from iro_desktop.store.models import Child, Episode, OutboxItem, PeriodOfCare, Review, Setting, SignedRecord
 
 YEARS_KEY = "retention.years"
 DEFAULT_YEARS = 75  # DOMAIN.md X2; England's regulation 50 is UNCERTAIN, so the age is a setting
 MIN_YEARS, MAX_YEARS = 18, 120
+AFTER_DEATH_KEY = "retention.years_after_death"
+DEFAULT_AFTER_DEATH = 15  # DOMAIN.md X2, for a child who died before 18
+MIN_AFTER_DEATH, MAX_AFTER_DEATH = 1, 100
+DIED = "E2"  # 903 REC: the episode ended because the child died
 
 
 def retention_years(store: Store) -> int:
@@ -32,6 +39,16 @@ def set_retention_years(store: Store, years: int) -> None:
     if not MIN_YEARS <= years <= MAX_YEARS:
         raise FieldProblem(f"Choose an age between {MIN_YEARS} and {MAX_YEARS}.", "years")
     store.set_setting(YEARS_KEY, years)
+
+
+def years_after_death(store: Store) -> int:
+    return int(store.get_setting(AFTER_DEATH_KEY, DEFAULT_AFTER_DEATH))
+
+
+def set_years_after_death(store: Store, years: int) -> None:
+    if not MIN_AFTER_DEATH <= years <= MAX_AFTER_DEATH:
+        raise FieldProblem(f"Choose from {MIN_AFTER_DEATH} to {MAX_AFTER_DEATH} years.", "after_death")
+    store.set_setting(AFTER_DEATH_KEY, years)
 
 
 def retention_until(dob: date, years: int = DEFAULT_YEARS) -> date:
@@ -50,24 +67,60 @@ class RetentionLine:
     first_name: str
     dob: date
     until: date
+    died_on: date | None = None  # set only when the death before 18 decides the date
+
+    @property
+    def until_text(self) -> str:
+        """The date as the screen and the command show it, saying when a death decided it."""
+        if self.died_on:
+            return f"{format_date(self.until)} (died {format_date(self.died_on)})"
+        return format_date(self.until)
 
 
-def _line(c: Child, years: int) -> RetentionLine:
-    until = retention_until(c.dob, years)
-    return RetentionLine(c.id, c.child_ref, c.display_name, c.preferred_name or c.first_name, c.dob, until)
+@dataclass(frozen=True)
+class _Rule:
+    years: int
+    after_death: int
+
+
+def _rule(store: Store) -> _Rule:
+    return _Rule(retention_years(store), years_after_death(store))
+
+
+def _deaths(s, child_ids=None) -> dict[int, date]:
+    """Each child's date of death, from an episode that ended with reason E2."""
+    query = (
+        select(PeriodOfCare.child_id, Episode.end_date)
+        .join(Episode, Episode.period_id == PeriodOfCare.id)
+        .where(Episode.end_reason == DIED, Episode.end_date.is_not(None))
+    )
+    if child_ids is not None:
+        query = query.where(PeriodOfCare.child_id.in_(child_ids))
+    return dict(s.execute(query).all())
+
+
+def _line(c: Child, rule: _Rule, died_on: date | None) -> RetentionLine:
+    if died_on and died_on < retention_until(c.dob, 18):
+        until = retention_until(died_on, rule.after_death)
+    else:
+        until, died_on = retention_until(c.dob, rule.years), None
+    return RetentionLine(
+        c.id, c.child_ref, c.display_name, c.preferred_name or c.first_name, c.dob, until, died_on
+    )
 
 
 def _lines(store: Store) -> list[RetentionLine]:
-    years = retention_years(store)
+    rule = _rule(store)
     with store.session() as s:
-        lines = [_line(c, years) for c in s.scalars(select(Child))]
+        deaths = _deaths(s)
+        lines = [_line(c, rule, deaths.get(c.id)) for c in s.scalars(select(Child))]
     return sorted(lines, key=lambda line: (line.until, line.child_ref))
 
 
 def child_line(store: Store, child_id: int) -> RetentionLine:
-    years = retention_years(store)
+    rule = _rule(store)
     with store.session() as s:
-        return _line(s.get(Child, child_id), years)
+        return _line(s.get(Child, child_id), rule, _deaths(s, [child_id]).get(child_id))
 
 
 def children_past_retention(store: Store, as_of: date) -> list[RetentionLine]:

@@ -18,7 +18,7 @@ from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.store.models import Child
 from tests.conftest import PASSPHRASE
-from tests.services.child_traces import FULL_CHILD, mark_delivered, tables_holding
+from tests.services.child_traces import FULL_CHILD, died, mark_delivered, tables_holding
 
 TODAY = date(2026, 11, 25)
 
@@ -162,3 +162,19 @@ def test_the_retention_age_is_a_saved_setting(qtbot, store):
     assert dialog.years.value() == 75 and len(dialog.due) == 1
     dialog.years.setValue(80)
     assert dialog.due == [] and RetentionDialog(store, TODAY).years.value() == 80
+
+
+def test_a_child_who_died_young_is_listed_by_the_years_after_death_which_are_a_setting(qtbot, store):
+    with store.session() as s:
+        child = Child(child_ref="C-2005", first_name="Ottoline", last_name="Marsh", dob=date(2005, 4, 2))
+        s.add(child)
+        s.flush()
+        child_id = child.id
+    died(store, child_id, date(2011, 11, 24))
+    dialog = RetentionDialog(store, TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.after_death.value() == 15
+    assert dialog.due_table.item(0, 3).text() == "24 Nov 2026 (died 24 Nov 2011)"
+    dialog.after_death.setValue(16)
+    assert dialog.due == [] and dialog.next_table.item(0, 3).text() == "24 Nov 2027 (died 24 Nov 2011)"
+    assert RetentionDialog(store, TODAY).after_death.value() == 16

@@ -11,8 +11,10 @@ from iro_desktop.store.models import (
     Attendance,
     Challenge,
     Child,
+    Episode,
     MonitoringNote,
     OutboxItem,
+    PeriodOfCare,
     Review,
     ReviewPart,
     ReviewReport,
@@ -57,6 +59,25 @@ def fill_every_table(store, child_id: int) -> None:
             ]
         )
     store.set_setting(f"documents.letter.review.{review.id}", "Dear Zephyrine, thank you for coming.")
+
+
+def died(store, child_id: int, on: date) -> None:
+    """The child's care ended because they died: a 903 episode with reason E2."""
+    with store.session() as s:
+        period = PeriodOfCare(child_id=child_id, start_date=date(2020, 1, 6), end_date=on, end_reason="E2")
+        s.add(period)
+        s.flush()
+        s.add(
+            Episode(
+                period_id=period.id,
+                start_date=date(2020, 1, 6),
+                reason_new="S",
+                legal_status="C2",
+                placement_type="U4",
+                end_date=on,
+                end_reason="E2",
+            )
+        )
 
 
 def mark_delivered(store, child_id: int) -> None:

@@ -17,11 +17,15 @@ from iro_desktop.services.retention import (
     retention_until,
     retention_years,
     set_retention_years,
+    set_years_after_death,
+    years_after_death,
 )
 from iro_desktop.store.models import Child
+from tests.conftest import PASSPHRASE
 from tests.services.child_traces import (
     FULL_CHILD,
     child_names,
+    died,
     fill_every_table,
     mark_delivered,
     tables_holding,
@@ -90,3 +94,31 @@ def test_removal_refused_while_signed_records_wait_to_be_sent(demo_store):
     with demo_store.session() as s:
         assert s.get(Child, FULL_CHILD) is not None
     assert "child_removed" not in {e.action for e in audit.entries(demo_store)}
+
+
+def test_a_child_who_died_before_18_is_kept_15_years_after_the_death(store):
+    """DOMAIN.md X2: 15 years after death, if the child dies before 18; the years are a setting."""
+    died(store, _child(store, "C-1", D("2005-04-02")), D("2011-11-24"))  # died aged 6
+    died(store, _child(store, "C-2", D("2000-01-01")), D("2020-06-01"))  # aged 20: the 75th birthday rule
+    _child(store, "C-3", D("2012-03-03"))
+    (due,) = children_past_retention(store, TODAY)  # 15 years after 24 Nov 2011 is yesterday
+    assert (due.child_ref, due.until, due.died_on) == ("C-1", D("2026-11-24"), D("2011-11-24"))
+    assert due.until_text == "24 Nov 2026 (died 24 Nov 2011)"
+    later = {line.child_ref: line for line in next_due(store, TODAY)}
+    assert later["C-2"].until == D("2075-01-01") and later["C-2"].died_on is None
+    set_years_after_death(store, 20)
+    assert children_past_retention(store, TODAY) == [] and years_after_death(store) == 20
+    with pytest.raises(FieldProblem, match="from 1 to 100 years"):
+        set_years_after_death(store, 0)
+    assert years_after_death(store) == 20
+
+
+def test_the_retention_command_says_when_a_death_decided_the_date(store, store_path, monkeypatch, capsys):
+    from iro_desktop.cli import main
+
+    died(store, _child(store, "C-1", D("2005-04-02")), D("2011-11-24"))
+    monkeypatch.setenv("IRO_DESKTOP_PASSPHRASE", PASSPHRASE)
+    assert main(["retention", "--db", str(store_path), "--as-of", "2026-11-25"]) == 0
+    out = capsys.readouterr().out
+    assert "or for 15 years after the death of a child who died before 18" in out
+    assert "kept until 24 Nov 2026 (died 24 Nov 2011)" in out

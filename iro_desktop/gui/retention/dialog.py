@@ -31,7 +31,7 @@ def _fill(table: QTableWidget, lines: list[retention.RetentionLine], empty: str)
         table.setItem(0, 0, QTableWidgetItem(empty))
         table.setSpan(0, 0, 1, table.columnCount())
     for row, line in enumerate(lines):
-        cells = (line.child_ref, line.name, format_date(line.dob), format_date(line.until))
+        cells = (line.child_ref, line.name, format_date(line.dob), line.until_text)
         for col, text in enumerate(cells):
             table.setItem(row, col, QTableWidgetItem(text))
 
@@ -47,6 +47,7 @@ class RetentionDialog(QDialog):
         self.remove_button = find(self, QPushButton, "removeButton")
         self.message = find(self, QLabel, "messageLabel")
         self.years = find(self, QSpinBox, "yearsSpin")
+        self.after_death = find(self, QSpinBox, "afterDeathSpin")
         for table in (self.due_table, self.next_table):
             table.verticalHeader().hide()
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -54,6 +55,8 @@ class RetentionDialog(QDialog):
         self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.years.setValue(retention.retention_years(store))
         self.years.valueChanged.connect(self._years_changed)
+        self.after_death.setValue(retention.years_after_death(store))
+        self.after_death.valueChanged.connect(self._after_death_changed)
         self.due_table.itemSelectionChanged.connect(self._selection_changed)
         self.remove_button.clicked.connect(self.remove_selected)
         find(self, QPushButton, "receiveButton").clicked.connect(self.receive)
@@ -69,6 +72,10 @@ class RetentionDialog(QDialog):
 
     def _years_changed(self, years: int) -> None:
         retention.set_retention_years(self._store, years)  # the spin box keeps it within the allowed ages
+        self.refresh()
+
+    def _after_death_changed(self, years: int) -> None:
+        retention.set_years_after_death(self._store, years)
         self.refresh()
 
     def selected(self) -> retention.RetentionLine | None:
