@@ -9,21 +9,19 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 from io import BytesIO
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from iro_desktop.documents import fonts
+from iro_desktop.documents.layout import para
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.services.review_prep import ReviewPack
 
 MARKING = "OFFICIAL-SENSITIVE"
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 # The Schedule 7 matters (DOMAIN.md 2.3), each with the one line the agenda says about it.
 SCHEDULE_7 = (
@@ -37,24 +35,6 @@ SCHEDULE_7 = (
     ("Leisure", "interests, clubs and activities"),
     ("Leaving care", "plans for when the child stops being looked after"),
 )
-
-
-def _fonts() -> tuple[str, str]:
-    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
-    if not (regular.exists() and bold.exists()):
-        return "Helvetica", "Helvetica-Bold"
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-        # <b> in a paragraph needs the family to know its bold face.
-        pdfmetrics.registerFontFamily(
-            "DejaVuSans",
-            normal="DejaVuSans",
-            bold="DejaVuSans-Bold",
-            italic="DejaVuSans",
-            boldItalic="DejaVuSans-Bold",
-        )
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
@@ -94,7 +74,7 @@ def _details(pack: ReviewPack, st) -> Table:
         ("Child", f"{c.name}, aged {c.age}. {c.legal_status}; {c.placement}."),
     ]
     table = Table(
-        [[Paragraph(f"<b>{k}</b>", st["body"]), Paragraph(escape(v), st["body"])] for k, v in rows],
+        [[Paragraph(f"<b>{k}</b>", st["body"]), para(v, st["body"])] for k, v in rows],
         colWidths=(32 * mm, None),
     )
     table.setStyle(
@@ -114,9 +94,9 @@ def _invitees(pack: ReviewPack, st) -> Table:
     head = [Paragraph(f"<b>{h}</b>", st["small"]) for h in ("Invited", "Role", "How they contribute")]
     rows = [
         [
-            Paragraph(escape(i.name), st["small"]),
-            Paragraph(escape(i.role), st["small"]),
-            Paragraph(escape(i.contribution_label), st["small"]),
+            para(i.name, st["small"]),
+            para(i.role, st["small"]),
+            para(i.contribution_label, st["small"]),
         ]
         for i in pack.invitees
     ]
@@ -138,10 +118,14 @@ def _invitees(pack: ReviewPack, st) -> Table:
 def _reports(pack: ReviewPack, st) -> Paragraph:
     expected = [r for r in pack.reports if r.expected]
     parts = [
-        f"{escape(r.label)} ({'received ' + format_date(r.received_on) if r.received_on else 'not yet'})"
+        f"{fonts.markup(r.label)} ({_received(r.received_on)})"
         for r in expected
     ]
     return Paragraph("<b>Reports:</b> " + ("; ".join(parts) or "none expected") + ".", st["small"])
+
+
+def _received(on: date | None) -> str:
+    return f"received {format_date(on)}" if on else "not yet"
 
 
 def _decision_lines(pack: ReviewPack, st) -> list:
@@ -149,9 +133,11 @@ def _decision_lines(pack: ReviewPack, st) -> list:
         return [Paragraph("No decisions from a previous review.", st["small"])]
     items = []
     for d in pack.decisions:
-        who = f" ({escape(d.person)}" + (f", by {format_date(d.due)})" if d.due else ")") if d.person else ""
+        by = f", by {format_date(d.due)}" if d.due else ""
+        who = f" ({fonts.markup(d.person)}{by})" if d.person else ""
         status = f"<b>{escape(d.status)}</b>" if d.overdue else escape(d.status)
-        items.append(ListItem(Paragraph(f"{escape(d.action)}{who}: {status}", st["small"]), leftIndent=10))
+        action = fonts.markup(d.action)
+        items.append(ListItem(Paragraph(f"{action}{who}: {status}", st["small"]), leftIndent=10))
     return [ListFlowable(items, bulletType="bullet", start="–", leftIndent=10, bulletFontSize=7)]
 
 
@@ -170,7 +156,7 @@ def _agenda(pack: ReviewPack, st) -> list:
     ]
     flow = []
     for number, (title, line) in enumerate(numbered, start=1):
-        text = f"<b>{number}. {escape(title)}</b>" + (f" – {escape(line)}" if line else "")
+        text = f"<b>{number}. {fonts.markup(title)}</b>" + (f" – {fonts.markup(line)}" if line else "")
         flow.append(Paragraph(text, st["item"]))
         if title.startswith("Progress on"):
             flow.extend(_decision_lines(pack, st))
@@ -181,7 +167,8 @@ def _footer(produced_on: date, council_name: str, regular: str):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(regular, 7.5)
-        canvas.drawString(doc.leftMargin, 10 * mm, f"{council_name} · Produced {format_date(produced_on)}")
+        footer = fonts.visual(f"{council_name} · Produced {format_date(produced_on)}")
+        canvas.drawString(doc.leftMargin, 10 * mm, footer)
         canvas.drawRightString(A4[0] - doc.rightMargin, 10 * mm, "Page 1 of 1")
         canvas.drawCentredString(A4[0] / 2, A4[1] - 9 * mm, MARKING)
         canvas.drawCentredString(A4[0] / 2, 6 * mm, MARKING)
@@ -192,7 +179,8 @@ def _footer(produced_on: date, council_name: str, regular: str):
 
 def render_agenda(pack: ReviewPack, council_name: str, iro_name: str, produced_on: date) -> bytes:
     """A one-page A4 agenda for the review meeting, as PDF bytes (identical for identical content)."""
-    regular, bold = _fonts()
+    fonts.register()
+    regular, bold = fonts.REGULAR, fonts.BOLD
     st = _styles(regular, bold)
     out = BytesIO()
     doc = SimpleDocTemplate(
@@ -208,9 +196,9 @@ def render_agenda(pack: ReviewPack, council_name: str, iro_name: str, produced_o
         creator="iro-desktop",
         invariant=1,
     )
-    chair = f"Chaired by {escape(iro_name)}, Independent Reviewing Officer" if iro_name else ""
+    chair = f"Chaired by {fonts.markup(iro_name)}, Independent Reviewing Officer" if iro_name else ""
     story = [
-        Paragraph(f"{escape(pack.child.name)}: {escape(pack.kind.lower())} {pack.number or ''}", st["title"]),
+        para(f"{pack.child.name}: {pack.kind.lower()} {pack.number or ''}", st["title"]),
         Paragraph(f"Agenda for the review meeting. {chair}", st["small"]),
         Spacer(1, 4),
         _details(pack, st),

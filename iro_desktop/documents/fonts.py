@@ -3,7 +3,8 @@
 DejaVu Sans covers the Latin-script languages families use (Welsh ŵ ŷ, Polish, Romanian, Turkish,
 Vietnamese); Noto Naskh Arabic draws Arabic and Urdu. reportlab 5 lays lines out left to right and its own
 bidi support needs rlbidi, which is not published for this platform, so Arabic-script text is joined with
-arabic-reshaper and put in visual order with python-bidi before reportlab sees it.
+arabic-reshaper and put in visual order with python-bidi before reportlab sees it. Visual order has to be
+applied line by line once the lines are known (`break_lines`), or a wrapped passage reads bottom to top.
 """
 
 from __future__ import annotations
@@ -47,6 +48,37 @@ def register() -> None:
     pdfmetrics.registerFontFamily(
         ARABIC, normal=ARABIC, bold=ARABIC_BOLD, italic=ARABIC, boldItalic=ARABIC_BOLD
     )
+
+
+def has_rtl(text: str) -> bool:
+    return bool(_HAS_RTL.search(text))
+
+
+def _width(text: str, font: str, arabic_font: str, size: float) -> float:
+    """How wide the text is drawn: Arabic runs (joined) in the Arabic face, the rest in `font`."""
+    shaped = arabic_reshaper.reshape(text)
+    total, at = 0.0, 0
+    for run in _ARABIC_RUN.finditer(shaped):
+        total += pdfmetrics.stringWidth(shaped[at : run.start()], font, size)
+        total += pdfmetrics.stringWidth(run.group(0), arabic_font, size)
+        at = run.end()
+    return total + pdfmetrics.stringWidth(shaped[at:], font, size)
+
+
+def break_lines(text: str, room: float, font: str, arabic_font: str, size: float) -> list[str]:
+    """The text's lines in reading order, each fitting `room` points (a longer word keeps its own line)."""
+    register()
+    lines = []
+    for given in text.split("\n"):
+        line = ""
+        for word in given.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _width(candidate, font, arabic_font, size) > room:
+                lines.append(line)
+                candidate = word
+            line = candidate
+        lines.append(line)
+    return lines
 
 
 def visual(text: str) -> str:

@@ -58,8 +58,26 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+class _RightToLeftParagraph(Paragraph):
+    """A paragraph holding Arabic or Urdu: broken into lines in reading order when its width is known,
+    then each line put in visual order, so a wrapped passage reads from the top line down."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        self._logical = text
+        super().__init__(fonts.markup(text), style)
+
+    def wrap(self, availWidth, availHeight):
+        style = self.style
+        room = (availWidth - style.leftIndent - style.rightIndent) * 0.97  # leeway for rounding
+        lines = fonts.break_lines(self._logical, room, style.fontName, fonts.ARABIC, style.fontSize)
+        Paragraph.__init__(self, fonts.markup("\n".join(lines)), style)
+        return super().wrap(availWidth, availHeight)
+
+
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped, right-to-left runs made right)."""
+    if fonts.has_rtl(text):
+        return _RightToLeftParagraph(text, style)
     return Paragraph(fonts.markup(text), style)
 
 

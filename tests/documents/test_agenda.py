@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from io import BytesIO
 
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from iro_desktop.documents.agenda import render_agenda
 from iro_desktop.services import review_prep as prep
 from iro_desktop.services.caseload import load_caseload
+from tests.documents import gwenllian as g
 
 TODAY = date(2026, 11, 25)
 HEADINGS = [
@@ -63,3 +65,15 @@ def test_the_same_pack_gives_the_same_bytes(demo_store):
     first = render_agenda(pack, "Example Borough Council", "Alex Example", TODAY)
     assert render_agenda(pack, "Example Borough Council", "Alex Example", TODAY) == first
     assert render_agenda(pack, "Example Borough Council", "Alex Example", date(2026, 11, 26)) != first
+
+
+def test_names_in_any_script_print_in_the_shipped_fonts(store):
+    """The shipped fonts, not the system's: Windows has no /usr/share/fonts; Helvetica has no ŵ, no Urdu."""
+    review_id = g.add_gwenllian(store)
+    pack = prep.review_pack(store, review_id, TODAY)
+    assert g.GRANDMOTHER in [i.name for i in pack.invitees]
+    pdf = PdfReader(BytesIO(render_agenda(pack, "Cyngor Sir Enghraifft", "Alex Example", TODAY)))
+    text = unicodedata.normalize("NFKC", pdf.pages[0].extract_text())
+    assert "Gwenllïan Ŵyn" in text and g.GRANDMOTHER in text
+    fonts = {f["/BaseFont"].split("+")[-1] for f in pdf.pages[0]["/Resources"]["/Font"].values()}
+    assert "DejaVuSans" in fonts and "NotoNaskhArabic-Regular" in fonts

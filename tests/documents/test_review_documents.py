@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from iro_desktop.documents.fonts import visual
 from iro_desktop.services import documents as docs
+from iro_desktop.services.minutes import save_section
 from tests.conftest import TODAY
 from tests.documents import gwenllian as g
 
@@ -130,3 +131,21 @@ def test_demo_store_documents_say_demo_on_every_page(demo_store):
         review_id = s.scalars(select(Review.id).where(Review.status == "held")).first()
     pdf = docs.render_review_document(demo_store, review_id, "review_record", TODAY)
     assert all("DEMO" in page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+# A child's words in Urdu, long enough to wrap over two lines of the record.
+URDU_WORDS = (
+    "میں اپنے اسکول میں رہنا چاہتا ہوں کیونکہ میرے دوست وہاں ہیں اور میری استانی بہت اچھی ہیں مجھے فٹبال"
+    " کھیلنا پسند ہے اور میں ہر ہفتے اپنی نانی سے ملنا چاہتا ہوں"
+).split()
+
+
+def test_a_wrapped_urdu_passage_reads_from_the_top_line_down(store):
+    """Visual order is applied to each line after wrapping; before, the passage's end was drawn first."""
+    review_id = g.add_gwenllian(store)
+    save_section(store, review_id, "identity", " ".join(URDU_WORDS))
+    text = unicodedata.normalize(
+        "NFKC", _text(docs.render_review_document(store, review_id, "review_record", TODAY))
+    )
+    passage = text[text.find(URDU_WORDS[0]) :]
+    assert passage.count("\n") >= 1 and _in_order(passage, *URDU_WORDS)
