@@ -30,6 +30,7 @@ from iro_desktop.domain.timescales import (
     working_days_left,
 )
 from iro_desktop.services.caseload import OUTSTANDING_DECISIONS, ChildFacts, care_history
+from iro_desktop.services.challenges import ISSUES, ORDER, ladder, stage_label
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
 from iro_desktop.services.settings import timescale_settings, working_calendar
@@ -305,11 +306,12 @@ def decision_line(d: Decision, today: date) -> DecisionLine:
     )
 
 
-def _challenge(c: Challenge, today: date) -> ChallengeLine:
+def _challenge(c: Challenge, today: date, rungs) -> ChallengeLine:
+    """A concern as the Challenges view names it: the issue's label and the council's stage title."""
     still_open = c.outcome is None and c.resolved_on is None
     return ChallengeLine(
-        issue=_plain(c.issue),
-        stage=_plain(c.stage),
+        issue=ISSUES.get(c.issue, _plain(c.issue)),
+        stage=stage_label(rungs, c.stage) if c.stage in ORDER else _plain(c.stage),
         raised_on=c.raised_on,
         response_due=c.response_due,
         open=still_open,
@@ -319,7 +321,7 @@ def _challenge(c: Challenge, today: date) -> ChallengeLine:
 
 def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
     """One child's record as the page shows it on `today`."""
-    cal, settings = working_calendar(store), timescale_settings(store)
+    cal, settings, rungs = working_calendar(store), timescale_settings(store), ladder(store)
     records = record_states_for_child(store, child_id)  # before the session: it opens its own
     with store.session() as s:
         child = s.scalars(
@@ -354,6 +356,8 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
                 WishLine(w.recorded_on, _plain(w.how_obtained), w.words, w.agreed_to_share)
                 for w in _newest_first(child.wishes, "recorded_on")
             ),
-            challenges=tuple(_challenge(c, today) for c in _newest_first(child.challenges, "raised_on")),
+            challenges=tuple(
+                _challenge(c, today, rungs) for c in _newest_first(child.challenges, "raised_on")
+            ),
             monitoring=tuple(note_lines(s, child_id)),
         )

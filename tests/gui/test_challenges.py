@@ -82,7 +82,7 @@ def test_raise_a_concern_from_the_childs_page(qtbot, demo_store, child_id):
     assert "Informal" in dialog.findChild(QLabel, "statusLabel").text()
     page.refresh()  # the lead refreshes the page when the dialog saves
     table = page.findChild(QTableWidget, "challengesTable")
-    assert "No social worker" in [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "No allocated social worker" in [table.item(r, 0).text() for r in range(table.rowCount())]
 
 
 def test_an_empty_concern_is_refused_at_the_field_and_kept(qtbot, demo_store, child_id):

@@ -131,8 +131,9 @@ def test_wishes_newest_first_in_their_words(store):
 def test_challenges_open_and_overdue(store):
     challenges = load_child(store, _add_child(store), TODAY).challenges
     assert [(c.issue, c.open, c.overdue) for c in challenges] == [
-        ("No allocated social worker", True, True), ("Contact", False, False),
+        ("No allocated social worker", True, True), ("Contact with family", False, False),
     ]
+    assert challenges[0].stage == "Stage 1: Team manager"  # as the Challenges view names it
 
 
 def test_people_social_worker_first(store):
