@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from iro_desktop.records.bundle import to_json
 from iro_desktop.sync.protocol import MAX_BODY_BYTES, MAX_SKEW_SECONDS, record_path
 from iro_desktop.sync.receiver import cli, create_app
-from iro_desktop.sync.receiver.storage import Nonce, ReceivedRecord
+from iro_desktop.sync.receiver.storage import Nonce, ReceivedRecord, Refusal, RefusalLimits
 from tests.sync.conftest import ServerThread
 from tests.sync.helpers import Device, make_bundle, receipt_verifies, tampered
 
@@ -298,3 +298,25 @@ def test_nonces_are_forgotten_only_once_too_old_to_be_replayed(receiver):
     receiver.store.prune_nonces(timedelta(seconds=2 * MAX_SKEW_SECONDS))
     with receiver.store.session() as s:
         assert [n.nonce != "ab" * 16 for n in s.query(Nonce)] == [True]
+
+
+def test_the_refusals_log_is_bounded_by_count_and_age(db_url, tmp_path):
+    """Anyone can add to the log with a bad request: it keeps the newest, and nothing past its time."""
+    limits = RefusalLimits(keep=timedelta(days=90), max_rows=6, prune_every=4)
+    app = create_app(db_url, tmp_path / "receiver.key", refusal_limits=limits)
+    store = app.state.store
+    with store.session() as s:
+        s.add(
+            Refusal(
+                at=datetime.now(UTC) - timedelta(days=91), method="GET", path="/", status=401, reason="old"
+            )
+        )
+    try:
+        with ServerThread(app) as served, httpx.Client(base_url=f"http://127.0.0.1:{served.port}") as client:
+            for n in range(1, 19):
+                assert client.get(f"/v1/records/attempt-{n}").status_code == 401
+        kept = store.refusals()
+        assert len(kept) <= limits.max_rows + limits.prune_every
+        assert kept[-1].path == "/v1/records/attempt-18" and "old" not in [r.reason for r in kept]
+    finally:
+        store.dispose()

@@ -40,6 +40,7 @@ from iro_desktop.sync.receiver.storage import (
     Device,
     ReceivedRecord,
     ReceiverStore,
+    RefusalLimits,
     utcnow,
 )
 
@@ -151,8 +152,9 @@ def create_app(
     *,
     clock: Callable[[], float] = time.time,
     max_body_bytes: int = MAX_BODY_BYTES,
+    refusal_limits: RefusalLimits | None = None,
 ) -> FastAPI:
-    store = ReceiverStore(db_url)
+    store = ReceiverStore(db_url, refusal_limits)
     signer = ReceiptSigner(load_or_create_key(Path(key_file) if key_file else default_key_file(db_url)))
     app = FastAPI(title="iro-desktop receiver", version="1", description=DESCRIPTION)
     app.state.store, app.state.signer = store, signer

@@ -41,7 +41,14 @@ def cmd_serve(args) -> int:
         raise UsageError("Give both --tls-cert and --tls-key to serve over TLS, or neither.")
     # Refusals are logged under iro_desktop.receiver (ids and reasons only): show them with uvicorn's lines.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(args.db, args.key_file)
+    from datetime import timedelta
+
+    from iro_desktop.sync.receiver.storage import RefusalLimits
+
+    if args.keep_refusals_days < 1:
+        raise UsageError("--keep-refusals-days must be 1 or more.")
+    limits = RefusalLimits(keep=timedelta(days=args.keep_refusals_days))
+    app = create_app(args.db, args.key_file, refusal_limits=limits)
     scheme = "https" if args.tls_cert else "http"
     print(f"Receiver key fingerprint: {app.state.signer.fingerprint}")
     print(f"Serving on {scheme}://{args.host}:{args.port} (database {_safe_url(args.db)})", flush=True)
@@ -143,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS")
     serve.add_argument("--tls-key", help="PEM private key of the certificate")
     serve.add_argument("--key-file", help="the receipt-signing key (default: beside the SQLite database)")
+    serve.add_argument(
+        "--keep-refusals-days",
+        type=int,
+        default=90,
+        help="days the log of refused requests is kept (default 90; at most the newest 100,000 are kept)",
+    )
     for name, handler, text in (
         ("approve", cmd_approve, "Approve a device's key after comparing its fingerprint with the IRO."),
         ("revoke", cmd_revoke, "Revoke a device's key: its requests are refused from now on."),

@@ -6,6 +6,7 @@ default, PostgreSQL by URL for a council's deployment.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    or_,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -96,10 +98,20 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class RefusalLimits:
+    """How much of the refusals log is kept: anyone can add to it by a bad request, so it must not grow."""
+
+    keep: timedelta = timedelta(days=90)
+    max_rows: int = 100_000
+    prune_every: int = 1_000  # refusals between sweeps
+
+
 class ReceiverStore:
     """The receiver's database: an engine and short transactions (`with store.session() as s`)."""
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, refusal_limits: RefusalLimits | None = None):
+        self.refusal_limits = refusal_limits or RefusalLimits()
         self.engine = _engine(db_url)
         ReceiverBase.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -140,17 +152,21 @@ class ReceiverStore:
             return list(s.scalars(query.order_by(ReceivedRecord.id)))
 
     def log_refusal(self, method: str, path: str, fingerprint: str | None, status: int, reason: str) -> None:
+        limits = self.refusal_limits
         with self.session() as s:
-            s.add(
-                Refusal(
-                    at=utcnow(),
-                    method=method[:10],
-                    path=path[:300],
-                    fingerprint=fingerprint[:64] if fingerprint else None,
-                    status=status,
-                    reason=reason[:300],
-                )
+            row = Refusal(
+                at=utcnow(),
+                method=method[:10],
+                path=path[:300],
+                fingerprint=fingerprint[:64] if fingerprint else None,
+                status=status,
+                reason=reason[:300],
             )
+            s.add(row)
+            s.flush()
+            if row.id % limits.prune_every == 0:  # the oldest beyond the count, and any past their time
+                too_old = or_(Refusal.id <= row.id - limits.max_rows, Refusal.at < utcnow() - limits.keep)
+                s.execute(delete(Refusal).where(too_old))
 
     def refusals(self) -> list[Refusal]:
         with self.session() as s:
