@@ -43,6 +43,8 @@ BATCH = 50  # outcomes written to the store together: one disk sync per batch, n
 RETRY_STATUSES = {401, 408, 429}
 MAX_ANSWER_BYTES = 1 << 20  # a receipt is under 1 KiB: an answer this long is not one
 ANSWER_SECONDS = 60.0  # the whole answer, however it trickles in (httpx's timeout is per read)
+EXCHANGE_SECONDS = 90.0  # a whole request and answer, headers too, however they trickle
+STOPPED = "Stopped as the app locked or closed: the rest wait for the next sync."
 REASON_CHARS = 200  # a receiver's words kept as a reason are cut to this
 SILENCES_BEFORE_GIVING_UP = 3  # no answer this many times running: the network is down, try later
 NO_ANSWER = "No answer from the receiver"
@@ -121,6 +123,32 @@ def _read_answer(response: httpx.Response) -> bytes:
     return bytes(data)
 
 
+def _bounded(http: httpx.Client, exchange: Callable[[], object], should_stop: Callable[[], bool] | None):
+    """Run one request in a thread of its own, and stop waiting for it when the app locks or it runs past
+    EXCHANGE_SECONDS: a receiver that sends its headers a byte at a time could otherwise hold the sync,
+    and with it the open store, for as long as it liked. The abandoned request holds no store or key."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = exchange()
+        except Exception as exc:  # handed to the caller below, as if raised there
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="iro-sync-request", daemon=True)
+    worker.start()
+    deadline = time.monotonic() + EXCHANGE_SECONDS
+    while worker.is_alive():
+        worker.join(0.1)
+        stop = should_stop is not None and should_stop()
+        if worker.is_alive() and (stop or time.monotonic() > deadline):
+            http.close()  # no more requests on this client: the run ends here
+            raise SyncError(STOPPED if stop else "The receiver's answer came too slowly: try again later.")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def enrol(store: Store, server: str) -> Enrolment:
     """Ask the receiver to enrol this device, pinning the receiver's key as it is now."""
     try:
@@ -196,6 +224,7 @@ class _Sender:
     receiver_key: bytes
     public_key: bytes
     name: str
+    should_stop: Callable[[], bool] | None = None
 
     def send(self, bundle) -> tuple[str, str | None, bytes | None]:
         """One PUT: ("delivered", None, receipt) | ("retry", why, None) | ("rejected", why, None)."""
@@ -203,8 +232,7 @@ class _Sender:
         body = bundle_api.to_json(bundle)
         headers = signed_headers(self.key, self.device_fp, "PUT", path, body, int(time.time()))
         try:
-            with self.http.stream("PUT", path, content=body, headers=headers) as response:
-                status, content = response.status_code, _read_answer(response)
+            status, content = _bounded(self.http, lambda: self._put(path, body, headers), self.should_stop)
         except httpx.TransportError as exc:
             return "retry", f"{NO_ANSWER} ({exc.__class__.__name__}).", None
         except _BadAnswer as exc:
@@ -216,6 +244,10 @@ class _Sender:
         if 400 <= status < 500 and status not in RETRY_STATUSES:
             return "rejected", _detail(status, content), None
         return "retry", _detail(status, content), None
+
+    def _put(self, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+        with self.http.stream("PUT", path, content=body, headers=headers) as response:
+            return response.status_code, _read_answer(response)
 
     def _check_receipt(self, bundle, content: bytes) -> tuple[str, str | None, bytes | None]:
         try:
@@ -231,10 +263,9 @@ class _Sender:
 
     def approved(self) -> bool:
         """Ask again to enrol (idempotent): 200 means approved; pending or revoked means not."""
+        asked = {"public_key": b64(self.public_key), "name": self.name}
         try:
-            answer = self.http.post(
-                "/v1/devices", json={"public_key": b64(self.public_key), "name": self.name}
-            )
+            answer = _bounded(self.http, lambda: self.http.post("/v1/devices", json=asked), self.should_stop)
         except httpx.TransportError as exc:
             raise SyncError(
                 f"No answer from the receiver ({exc.__class__.__name__}); will try again."
@@ -242,13 +273,19 @@ class _Sender:
         return answer.status_code == 200
 
 
-def _sender(store: Store, http: httpx.Client) -> _Sender:
+def _sender(store: Store, http: httpx.Client, should_stop=None) -> _Sender:
     pinned = store.get_setting(RECEIVER_KEY_SETTING)
     if not pinned:
         raise SyncError("This device is not enrolled with a receiver: run `iro-desktop enrol --server URL`.")
     key = device_key(store)
     sender = _Sender(
-        http, key, device_fingerprint(store), unb64(pinned), raw_public_key(key), device_name(store)
+        http,
+        key,
+        device_fingerprint(store),
+        unb64(pinned),
+        raw_public_key(key),
+        device_name(store),
+        should_stop,
     )
     if not sender.approved():
         store.set_setting(ENROLMENT_SETTING, "pending")
@@ -282,7 +319,7 @@ def sync_once(
         outbox.recover_interrupted(store)
         with _client(store, server) as http:
             try:
-                sender = _sender(store, http)
+                sender = _sender(store, http, should_stop)
             except SyncError as exc:
                 return SyncReport(stopped=str(exc))
             return _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
@@ -301,7 +338,7 @@ def _deliver(store, sender: _Sender, now, on_progress, limit, should_stop) -> Sy
         try:
             for item_id, row in batch:
                 if should_stop and should_stop():
-                    raise SyncError("Stopped as the app locked or closed: the rest wait for the next sync.")
+                    raise SyncError(STOPPED)
                 state, why, receipt = sender.send(bundle_of(store, row, sender.public_key))
                 outcomes.append(outbox.Outcome(item_id, state, why, receipt))
                 _tally(report, row.record_id, state, why)

@@ -70,6 +70,8 @@ class HostileReceiver(FaultyProxy):
         try:
             if fault == "drip":
                 self._drip(client_sock, request)
+            elif fault == "drip_headers":
+                self._drip(client_sock, request, headers_too=True)
             elif fault == "silent":  # a network that swallows the request: wait until the client gives up
                 client_sock.recv(1)
             else:
@@ -152,11 +154,12 @@ class HostileReceiver(FaultyProxy):
         where = f"\r\nlocation: http://127.0.0.1:{self.elsewhere.getsockname()[1]}/v1/steal".encode()
         return _http(b"307 Temporary Redirect", b"", extra=where)
 
-    def _drip(self, client_sock: socket.socket, request: bytes) -> None:
-        """Headers at once, then the genuine body a byte at a time: each read is quick, the whole never is."""
+    def _drip(self, client_sock: socket.socket, request: bytes, headers_too: bool = False) -> None:
+        """The genuine answer a byte at a time (after the headers, or from its first byte): each read is
+        quick, the whole never is."""
         status, answer = self._genuine(request)
         response = _http(status, json.dumps(answer).encode())
-        head_end = response.index(b"\r\n\r\n") + 4
+        head_end = 0 if headers_too else response.index(b"\r\n\r\n") + 4
         client_sock.sendall(response[:head_end])
         for byte in response[head_end:]:
             client_sock.sendall(bytes([byte]))
@@ -276,3 +279,18 @@ def test_a_silent_network_ends_the_run_after_three_silences_not_one_timeout_per_
     assert silent.injected["silent"] == 3 and len(report.retried) == 3 and not report.delivered
     with store.session() as s:
         assert sorted(s.scalars(select(OutboxItem.state))) == ["queued"] * 6  # all wait for the next sync
+
+
+def test_a_receiver_dripping_its_headers_cannot_hold_the_sync(store, receiver, monkeypatch):
+    """Each header byte comes before the per-read timeout, so only a limit on the whole exchange ends it."""
+    monkeypatch.setattr(client, "EXCHANGE_SECONDS", 0.5)  # the drip would take half a minute
+    hostile = HostileReceiver(receiver, "drip_headers")
+    try:
+        enrolled(store, receiver, hostile.url)
+        (record_id,) = queue_signed_records(store, 1)
+        report = sync_once(store, hostile.url, now=LATER)
+    finally:
+        hostile.close()
+    assert report.stopped == "The receiver's answer came too slowly: try again later."
+    assert not report.delivered and [line.state for line in outbox.outbox_items(store)] == ["queued"]
+    assert sync_once(store, receiver.url, now=LATER).delivered == [record_id]
