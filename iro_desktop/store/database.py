@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from iro_desktop.store import keys, migrate
-from iro_desktop.store.engine import PAGE_SIZE, open_engine
+from iro_desktop.store.engine import PAGE_SIZE, forget_key, open_engine
 from iro_desktop.store.errors import (
     DamagedStore,
     DiskFull,
@@ -62,6 +62,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        forget_key(self.engine)  # a later session() is refused instead of reconnecting with the key
         self.data_key = b""  # drop our reference (Python cannot zero the bytes themselves)
 
     def get_setting(self, key: str, default=None):

@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from iro_desktop.store.errors import StoreLocked
+
 PAGE_SIZE = 4096  # SQLCipher 4 default; a store whose size is not a multiple of it was cut short
 
 
@@ -32,17 +34,41 @@ def _connect(path: Path, key: bytes):
     return conn
 
 
+class _HeldKey:
+    """The data key as the engine's connections are opened with it, until the store locks."""
+
+    def __init__(self, key: bytes) -> None:
+        self.value = bytearray(key)
+
+    def forget(self) -> None:
+        self.value[:] = bytes(len(self.value))  # overwrite this copy in place
+        self.value = bytearray()
+
+    def connect(self, path: Path):
+        if not self.value:
+            raise StoreLocked()
+        return _connect(path, bytes(self.value))
+
+
 def open_engine(path: Path, key: bytes) -> Engine:
+    held = _HeldKey(key)
     engine = create_engine(
         f"sqlite:///{path}",
-        creator=lambda: _connect(path, key),
+        creator=lambda: held.connect(path),
         module=sqlcipher,
         pool_size=4,
         max_overflow=4,
     )
-
+    engine.held_key = held  # forget_key() clears it, so a locked store's engine cannot reconnect
     begin_immediate(engine)
     return engine
+
+
+def forget_key(engine: Engine) -> None:
+    """After dispose(): no new connection can be made, and the engine's copy of the key is zeroed."""
+    held = getattr(engine, "held_key", None)
+    if held is not None:
+        held.forget()
 
 
 def begin_immediate(engine: Engine) -> None:

@@ -46,6 +46,13 @@ class WeakPassphrase(StoreError):
     pass
 
 
+class StoreLocked(StoreError):
+    """The store was locked (closed): nothing more can be read or written until it is unlocked again."""
+
+    def __init__(self) -> None:
+        super().__init__("The store is locked: unlock it to go on.")
+
+
 class DiskFull(StoreError):
     """The disk filled during a write: the write was undone or left the old file, so nothing saved is lost."""
 

@@ -88,7 +88,7 @@ def test_informal_resolution_is_recorded_then_closed(demo_store):
     assert any("Agreed: Allocate a social worker" in e.text for e in view.events)
     assert cid not in [c.id for c in ch.open_challenges(demo_store, TODAY)]
     lines = load_child(demo_store, view.child_id, TODAY).challenges
-    assert any(not line.open and line.issue == "No social worker" for line in lines)  # stays on the record
+    assert any(not line.open and line.issue == "No allocated social worker" for line in lines)  # kept
 
 
 def test_escalation_skips_a_stage_and_never_goes_back(demo_store):

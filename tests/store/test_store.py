@@ -14,6 +14,7 @@ from iro_desktop.store.errors import (
     NoStore,
     NotAStore,
     StoreExists,
+    StoreLocked,
     StoreTooNew,
     WrongPassphrase,
 )
@@ -42,6 +43,18 @@ def test_what_is_written_can_be_read_after_unlocking_again(store, store_path):
     with reopened.session() as s:
         assert s.scalars(select(Child.first_name)).all() == ["Maja"]
     reopened.close()
+
+
+def test_a_closed_store_cannot_reconnect_and_its_engine_forgets_the_key(store):
+    """Locking closes the store: anything still holding it (a thread finishing late) is refused."""
+    _add_child(store)
+    held = store.engine.held_key.value
+    assert any(held)
+    store.close()
+    assert not any(held) and store.data_key == b""  # the engine's copy was overwritten in place
+    with pytest.raises(StoreLocked, match="unlock it to go on"):
+        with store.session() as s:
+            s.scalars(select(Child.first_name)).all()
 
 
 def test_wrong_passphrase_is_refused_plainly_and_changes_nothing_on_disk(store, store_path):

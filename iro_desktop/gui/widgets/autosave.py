@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iro_desktop.store.errors import DiskFull
+from iro_desktop.store.errors import DiskFull, StoreLocked
 
 DEBOUNCE_MS = 700  # long enough to batch a burst of typing, short enough to lose at most a second
 
@@ -97,7 +97,7 @@ class Autosaver(QObject):
     def _save(self, widget: QWidget) -> None:
         try:
             self._savers[widget](value_of(widget))
-        except (ValueError, DiskFull) as exc:  # each carries a sentence fit for the IRO
+        except (ValueError, DiskFull, StoreLocked) as exc:  # each carries a sentence fit for the IRO
             self.failed.emit(widget, str(exc))  # the text stays in the field; the next edit tries again
             return
         self.saved.emit(widget)
