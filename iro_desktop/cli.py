@@ -266,6 +266,55 @@ def cmd_finalise(args) -> int:
     return 0
 
 
+def cmd_concerns(args) -> int:
+    from iro_desktop.domain.calendar import format_date
+    from iro_desktop.services import challenges
+
+    with _open(args) as store:
+        load = challenges.all_challenges if args.all else challenges.open_challenges
+        views = load(store, _as_of(args))
+    if args.json:
+        json.dump([_concern_json(v) for v in views], sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{len(views)} {'concern' if len(views) == 1 else 'concerns'}{'' if args.all else ' open'}.")
+    for v in views:
+        due = f", response due {format_date(v.response_due)}" if v.response_due and v.open else ""
+        signed = ", letter signed" if v.letter_signed else ""
+        who = f"{v.child_ref:<10} {v.child_name[:24]:<24}"
+        status = "" if v.status == v.stage else f", {v.status}"
+        print(f"  {v.id:>4}  {who} {v.issue}: {v.stage}{status}{due}{signed}")
+    return 0
+
+
+def _concern_json(v) -> dict:
+    return {
+        "id": v.id,
+        "child_ref": v.child_ref,
+        "child": v.child_name,
+        "issue": v.issue_key,
+        "stage": v.stage_key,
+        "status": v.status,
+        "open": v.open,
+        "response_due": v.response_due.isoformat() if v.response_due else None,
+        "letters_signed": list(v.signed_letters),
+    }
+
+
+def cmd_sign_letter(args) -> int:
+    from iro_desktop.records.finalise import FinaliseRefused, finalise_challenge
+    from iro_desktop.services.problems import FieldProblem
+
+    with _open(args) as store:
+        try:
+            done = finalise_challenge(store, args.concern_id, _as_of(args))
+        except (FinaliseRefused, FieldProblem) as exc:
+            raise UsageError(f"Not signed: {exc}") from exc
+    print(f"Signed and queued for the council: record {done.record_id}, version {done.version}")
+    print(f"Content SHA-256: {done.content_hash}")
+    return 0
+
+
 def cmd_export_record(args) -> int:
     from iro_desktop.records.export import export_record
 
@@ -401,7 +450,8 @@ def cmd_outbox(args) -> int:
         return 0
     for line in lines:
         reason = f"  ({line.last_error})" if line.last_error else ""
-        print(f"{line.record_id} v{line.version}  {line.child_name[:28]:<28} {line.state_label}{reason}")
+        what = f"{line.kind_label} {line.record_id} v{line.version}"
+        print(f"{what}  {line.child_name[:28]:<28} {line.state_label}{reason}")
     return 0
 
 
@@ -569,6 +619,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("finalise", cmd_finalise, "Finalise and sign a held review, and queue it for the council.")
     p.add_argument("review_id", type=int, metavar="REVIEW_ID")
     p.add_argument("--correction-reason", help="when correcting a finalised record: why")
+    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p = add("concerns", cmd_concerns, "List the open concerns (challenges) across the caseload.")
+    p.add_argument("--all", action="store_true", help="closed concerns too")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p = add("sign-letter", cmd_sign_letter, "Sign a concern's letter at its current stage and queue it.")
+    p.add_argument("concern_id", type=int, metavar="CONCERN_ID", help="as `iro-desktop concerns` lists it")
     p.add_argument("--as-of", help=argparse.SUPPRESS)
     p = add("export-record", cmd_export_record, "Write a signed record bundle to a file.")
     p.add_argument("record_id", metavar="RECORD_ID")

@@ -18,7 +18,7 @@ from iro_desktop.services import challenges as ch
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import OutboxItem, SignedRecord
-from tests.conftest import TODAY
+from tests.conftest import PASSPHRASE, TODAY
 
 MON = date(2026, 11, 16)
 WORDING = "Please allocate Tomasz a social worker this week: he has had none for seven weeks."
@@ -92,3 +92,25 @@ def test_a_closed_concern_has_no_letter_to_sign(demo_store):
     ch.record_response(demo_store, cid, date(2026, 11, 20), "Allocated.", TODAY, outcome="resolved")
     with pytest.raises(FinaliseRefused, match="This concern is closed"):
         finalise_challenge(demo_store, cid, TODAY)
+
+
+def test_the_commands_list_concerns_and_sign_a_letter(demo_store, store_path, monkeypatch, capsys):
+    from iro_desktop.cli import main
+
+    cid = _at_stage_1(demo_store)
+    monkeypatch.setenv("IRO_DESKTOP_PASSPHRASE", PASSPHRASE)
+    db = ["--db", str(store_path), "--as-of", "2026-11-25"]
+    assert main(["concerns", *db]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.strip().startswith(str(cid))]
+    assert len(listed) == 1 and "No allocated social worker: Stage 1: Team manager" in listed[0]
+    assert main(["sign-letter", str(cid), *db]) == 0
+    assert capsys.readouterr().out.startswith("Signed and queued for the council: record ")
+    assert main(["sign-letter", str(cid), *db]) == 2
+    assert "Not signed: This stage's letter is signed" in capsys.readouterr().err
+    assert main(["concerns", "--json", *db]) == 0
+    (mine,) = [c for c in json.loads(capsys.readouterr().out) if c["id"] == cid]
+    assert mine["letters_signed"] == ["stage_1"] and mine["stage"] == "stage_1"
+    assert main(["outbox", "--db", str(store_path)]) == 0
+    assert any(line.startswith("Concern letter ") for line in capsys.readouterr().out.splitlines())
+    assert main(["sign-letter", "99999", *db]) == 2
+    assert "no longer in the store" in capsys.readouterr().err
