@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWizard
 from sqlalchemy import func, select
 
@@ -200,3 +203,26 @@ def test_the_app_with_no_store_opens_the_set_up_and_starts_on_the_import(qtbot, 
         assert import_now and store.profile().iro_name == "Sam Fictional"
     finally:
         store.close()
+
+
+def test_the_window_keeps_handling_events_while_the_store_is_made(qtbot, tmp_path, monkeypatch):
+    """The work (the KDF; the demo takes seconds) runs beside the window's event loop, not on it: here the
+    work can only finish if a timer in the window's thread fires while it runs."""
+    wizard = _open(qtbot, tmp_path)
+    _fill_to_start(qtbot, wizard, recovery=False, receiver="")
+    real_create, released, seen = first_run.create, threading.Event(), {}
+    ticks = QTimer(wizard)  # in the window's thread: it fires only while that thread's loop turns
+    ticks.timeout.connect(lambda: released.set() if "waiting" in seen else None)
+    ticks.start(10)
+
+    def create_once_the_window_answers(*args, **kwargs):
+        seen["waiting"] = True
+        seen["window answered"] = released.wait(timeout=10)
+        seen["disabled meanwhile"] = not wizard.isEnabled()
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(first_run, "create", create_once_the_window_answers)
+    wizard.button(FINISH).click()
+    assert seen == {"waiting": True, "window answered": True, "disabled meanwhile": True}
+    assert wizard.store is not None and wizard.isEnabled()
+    wizard.store.close()

@@ -6,11 +6,12 @@ Create on the start page (a commit page: once the store exists there is no going
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -36,6 +37,27 @@ _MAKING = {
     first_run.EMPTY: "Making your encrypted caseload…",
     first_run.DEMO: "Making your encrypted caseload, then the demo caseload of fictional children…",
 }
+
+
+def _while_painting(work: Callable[[], Store]) -> Store:
+    """Run the work (the KDF, and for the demo a few seconds of building) in a thread of its own, handling
+    window events meanwhile, so the window keeps painting and is never reported as not responding."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # raised again below, in the window's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="iro-first-run", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        worker.join(0.02)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 class FirstRunPage(QWizardPage):
@@ -198,16 +220,19 @@ class FirstRunWizard(QWizard):
         setup = self.setup()
         status = self._label("startStatus")
         status.setText(_MAKING[setup.start])
-        status.repaint()  # painted now: the work below holds the event loop for a few seconds
         self._label("startProblem").setText("")
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF, and the demo, take a moment
+        self.setEnabled(False)  # nothing to press while the work runs; the window still paints
         try:
-            self.store = first_run.create(self.db, setup, self.today, kdf=self._kdf, demo_db=self._demo_db)
+            self.store = _while_painting(
+                lambda: first_run.create(self.db, setup, self.today, kdf=self._kdf, demo_db=self._demo_db)
+            )
         except first_run.SetupProblem as exc:
             status.setText("")
             self._label("startProblem").setText(str(exc))
             return False
         finally:
+            self.setEnabled(True)
             QApplication.restoreOverrideCursor()
         self.start, self.recovery_key = setup.start, setup.recovery_key
         self.passphrase_fields.clear()  # not kept in the widget once it has done its work
