@@ -11,7 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -22,9 +22,11 @@ TODAY = date(2026, 11, 25)
 
 
 def settle(app: QApplication, ms: int = 400) -> None:
-    """Let the window map and paint before it is grabbed (a grab too soon is black)."""
-    QTimer.singleShot(ms, app.quit)
-    app.exec()
+    """Let the window map and paint before it is grabbed (a grab too soon is black). A loop of its own:
+    the application's quit() would close every window, and closing the main window closes its store."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
