@@ -155,6 +155,20 @@ class ChallengeView:
         """Whether the current stage's letter is signed."""
         return self.stage_key in self.signed_letters
 
+    def to_json(self) -> dict:
+        """As `iro-desktop concerns --json` prints it: keys, not labels, for councils' scripts."""
+        return {
+            "id": self.id,
+            "child_ref": self.child_ref,
+            "child": self.child_name,
+            "issue": self.issue_key,
+            "stage": self.stage_key,
+            "status": self.status,
+            "open": self.open,
+            "response_due": self.response_due.isoformat() if self.response_due else None,
+            "letters_signed": list(self.signed_letters),
+        }
+
 
 def _day(value) -> date | None:
     return date.fromisoformat(value) if value else None
@@ -225,11 +239,18 @@ def _status(c: Challenge, overdue: bool) -> str:
     return "Informal"
 
 
+def is_open(c: Challenge) -> bool:
+    return c.outcome is None and c.resolved_on is None
+
+
+def response_overdue(c: Challenge, today: date) -> bool:
+    """Open, a response due, none received, and the due date past (D2): the same rule everywhere."""
+    awaited = is_open(c) and c.response_due is not None and not c.response
+    return bool(awaited and is_response_overdue(c.response_due, today))
+
+
 def _view(c: Challenge, child: Child, today: date, rungs, cal, settings) -> ChallengeView:
-    still_open = c.outcome is None and c.resolved_on is None
-    overdue = bool(
-        still_open and c.response_due and not c.response and is_response_overdue(c.response_due, today)
-    )
+    still_open, overdue = is_open(c), response_overdue(c, today)
     raised = (_events_of(c, "raised") or [{}])[-1]
     formal = [h for h in (c.history or []) if isinstance(h, dict) and h.get("stage") in FORMAL_STAGES]
     started = _day(formal[0].get("on")) if formal else None
@@ -338,7 +359,7 @@ def _open_row(s, challenge_id: int) -> Challenge:
 
 
 def _still_open(c: Challenge) -> None:
-    if c.outcome is not None or c.resolved_on is not None:
+    if not is_open(c):
         raise FieldProblem(
             f"This concern was closed on {format_date(c.resolved_on)}; "
             "raise a new concern if it has come back."
@@ -562,11 +583,7 @@ def close(
     with store.session() as s:
         c = _open_row(s, challenge_id)
         _still_open(c)
-        if on < c.raised_on:
-            raise FieldProblem(
-                f"The date cannot be before the concern was raised ({format_date(c.raised_on)}).",
-                "responded_on",
-            )
+        _not_before_raised(c, on, "responded_on")
         _append(c, {"on": on.isoformat(), "event": "closed", "outcome": outcome, "note": _text(note)})
         c.outcome, c.resolved_on = outcome, on
 

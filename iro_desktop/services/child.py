@@ -23,14 +23,13 @@ from iro_desktop.domain.timescales import (
     HeldReview,
     Status,
     early_review_in_effect,
-    is_response_overdue,
     next_review_due,
     review_status,
     review_timeliness,
     working_days_left,
 )
 from iro_desktop.services.caseload import OUTSTANDING_DECISIONS, ChildFacts, care_history
-from iro_desktop.services.challenges import ISSUES, ORDER, ladder, stage_label
+from iro_desktop.services.challenges import ISSUES, ORDER, is_open, ladder, response_overdue, stage_label
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
 from iro_desktop.services.settings import timescale_settings, working_calendar
@@ -306,16 +305,15 @@ def decision_line(d: Decision, today: date) -> DecisionLine:
     )
 
 
-def _challenge(c: Challenge, today: date, rungs) -> ChallengeLine:
+def challenge_line(c: Challenge, today: date, rungs) -> ChallengeLine:
     """A concern as the Challenges view names it: the issue's label and the council's stage title."""
-    still_open = c.outcome is None and c.resolved_on is None
     return ChallengeLine(
         issue=ISSUES.get(c.issue, _plain(c.issue)),
         stage=stage_label(rungs, c.stage) if c.stage in ORDER else _plain(c.stage),
         raised_on=c.raised_on,
         response_due=c.response_due,
-        open=still_open,
-        overdue=still_open and c.response_due is not None and is_response_overdue(c.response_due, today),
+        open=is_open(c),
+        overdue=response_overdue(c, today),
     )
 
 
@@ -357,7 +355,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
                 for w in _newest_first(child.wishes, "recorded_on")
             ),
             challenges=tuple(
-                _challenge(c, today, rungs) for c in _newest_first(child.challenges, "raised_on")
+                challenge_line(c, today, rungs) for c in _newest_first(child.challenges, "raised_on")
             ),
             monitoring=tuple(note_lines(s, child_id)),
         )

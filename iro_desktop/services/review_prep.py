@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE, age_on
-from iro_desktop.domain.timescales import Cycle, is_response_overdue
+from iro_desktop.domain.timescales import Cycle
+from iro_desktop.services.challenges import ladder
 from iro_desktop.services.child import (
     ChallengeLine,
     ChildNotFound,
     DecisionLine,
+    challenge_line,
     decision_line,
     load_child,
 )
@@ -339,25 +341,13 @@ def _invitee_rank(a: Attendance) -> tuple[int, int]:
     return (0 if a.role == CHILD_ROLE else 1, a.id)
 
 
-def _open_challenges(s: Session, child_id: int, today: date) -> tuple[ChallengeLine, ...]:
+def _open_challenges(s: Session, child_id: int, today: date, rungs) -> tuple[ChallengeLine, ...]:
     rows = s.scalars(
         select(Challenge)
         .where(Challenge.child_id == child_id, Challenge.outcome.is_(None), Challenge.resolved_on.is_(None))
         .order_by(Challenge.raised_on)
     )
-    return tuple(
-        ChallengeLine(
-            issue=_plain(c.issue),
-            stage=_plain(c.stage),
-            raised_on=c.raised_on,
-            response_due=c.response_due,
-            open=True,
-            overdue=c.response_due is not None
-            and not c.response
-            and is_response_overdue(c.response_due, today),
-        )
-        for c in rows
-    )
+    return tuple(challenge_line(c, today, rungs) for c in rows)
 
 
 def _wishes_since(
@@ -412,7 +402,7 @@ def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
         review = _review(s, review_id)
         child_id = review.child_id
     due = load_child(store, child_id, today).next_review.due
-    cal = working_calendar(store)
+    cal, rungs = working_calendar(store), ladder(store)
     with store.session() as s:
         review = _review(s, review_id)
         child = _child(s, child_id)
@@ -450,7 +440,7 @@ def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
             ),
             last_review_held=last.held_date if last else None,
             decisions=tuple(decisions),
-            challenges=_open_challenges(s, child_id, today),
+            challenges=_open_challenges(s, child_id, today, rungs),
             wishes=_wishes_since(s, review, last, since),
             conversation=_conversation(s, review),
         )
