@@ -274,7 +274,7 @@ def cmd_concerns(args) -> int:
         load = challenges.all_challenges if args.all else challenges.open_challenges
         views = load(store, _as_of(args))
     if args.json:
-        json.dump([_concern_json(v) for v in views], sys.stdout, indent=2)
+        json.dump([v.to_json() for v in views], sys.stdout, indent=2)
         print()
         return 0
     print(f"{len(views)} {'concern' if len(views) == 1 else 'concerns'}{'' if args.all else ' open'}.")
@@ -285,20 +285,6 @@ def cmd_concerns(args) -> int:
         status = "" if v.status == v.stage else f", {v.status}"
         print(f"  {v.id:>4}  {who} {v.issue}: {v.stage}{status}{due}{signed}")
     return 0
-
-
-def _concern_json(v) -> dict:
-    return {
-        "id": v.id,
-        "child_ref": v.child_ref,
-        "child": v.child_name,
-        "issue": v.issue_key,
-        "stage": v.stage_key,
-        "status": v.status,
-        "open": v.open,
-        "response_due": v.response_due.isoformat() if v.response_due else None,
-        "letters_signed": list(v.signed_letters),
-    }
 
 
 def cmd_sign_letter(args) -> int:

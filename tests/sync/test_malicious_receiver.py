@@ -232,14 +232,20 @@ def test_a_lying_or_misbehaving_receiver_never_gets_a_record_marked_delivered(
     assert again.delivered == [record_id] and outbox.receipt_of(store, line.item_id) is not None
 
 
-def test_a_huge_refusal_is_kept_as_a_short_single_line(store, receiver):
-    hostile = HostileReceiver(receiver, "huge_refusal")
+def _sync_through(store, receiver, attack: str, records: int = 1):
+    """Enrol, queue `records` signed records and sync once through a receiver meeting every PUT with
+    `attack`; returns the report, the record ids and the (closed) hostile receiver."""
+    hostile = HostileReceiver(receiver, attack)
     try:
         enrolled(store, receiver, hostile.url)
-        queue_signed_records(store, 1)
-        report = sync_once(store, hostile.url, now=LATER)
+        record_ids = queue_signed_records(store, records)
+        return sync_once(store, hostile.url, now=LATER), record_ids, hostile
     finally:
         hostile.close()
+
+
+def test_a_huge_refusal_is_kept_as_a_short_single_line(store, receiver):
+    report, _, _ = _sync_through(store, receiver, "huge_refusal")
     ((record_id, why),) = report.rejected
     assert why.startswith("Refused. ") and why.endswith("…") and len(why) == client.REASON_CHARS
     assert "\x1b" not in why and "\n" not in why
@@ -268,13 +274,7 @@ def test_a_silent_network_ends_the_run_after_three_silences_not_one_timeout_per_
     store, receiver, monkeypatch
 ):
     monkeypatch.setattr(client, "TIMEOUT_SECONDS", 0.3)
-    silent = HostileReceiver(receiver, "silent")
-    try:
-        enrolled(store, receiver, silent.url)
-        queue_signed_records(store, 6)
-        report = sync_once(store, silent.url, now=LATER)
-    finally:
-        silent.close()
+    report, _, silent = _sync_through(store, receiver, "silent", records=6)
     assert report.stopped.startswith("No answer from the receiver 3 times running")
     assert silent.injected["silent"] == 3 and len(report.retried) == 3 and not report.delivered
     with store.session() as s:
@@ -284,13 +284,7 @@ def test_a_silent_network_ends_the_run_after_three_silences_not_one_timeout_per_
 def test_a_receiver_dripping_its_headers_cannot_hold_the_sync(store, receiver, monkeypatch):
     """Each header byte comes before the per-read timeout, so only a limit on the whole exchange ends it."""
     monkeypatch.setattr(client, "EXCHANGE_SECONDS", 0.5)  # the drip would take half a minute
-    hostile = HostileReceiver(receiver, "drip_headers")
-    try:
-        enrolled(store, receiver, hostile.url)
-        (record_id,) = queue_signed_records(store, 1)
-        report = sync_once(store, hostile.url, now=LATER)
-    finally:
-        hostile.close()
+    report, (record_id,), _ = _sync_through(store, receiver, "drip_headers")
     assert report.stopped == "The receiver's answer came too slowly: try again later."
     assert not report.delivered and [line.state for line in outbox.outbox_items(store)] == ["queued"]
     assert sync_once(store, receiver.url, now=LATER).delivered == [record_id]
