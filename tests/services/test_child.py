@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from iro_desktop.domain.timescales import Status
 from iro_desktop.services.child import ChildNotFound, load_child
@@ -134,6 +135,16 @@ def test_challenges_open_and_overdue(store):
         ("No allocated social worker", True, True), ("Contact with family", False, False),
     ]
     assert challenges[0].stage == "Stage 1: Team manager"  # as the Challenges view names it
+
+
+def test_an_answered_concern_is_not_shown_overdue_on_the_childs_page(store):
+    """The same rule as the Challenges view and the caseload: a response received, however late, ends it."""
+    child_id = _add_child(store)
+    with store.session() as s:
+        waiting = select(Challenge).where(Challenge.child_id == child_id, Challenge.outcome.is_(None))
+        s.scalars(waiting).one().response = "A social worker will be named on Monday."
+    (still_open,) = [c for c in load_child(store, child_id, TODAY).challenges if c.open]
+    assert not still_open.overdue
 
 
 def test_people_social_worker_first(store):
