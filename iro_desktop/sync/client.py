@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import httpx
 
+from iro_desktop.beside import run_beside
 from iro_desktop.records import bundle as bundle_api
 from iro_desktop.records.export import bundle_of
 from iro_desktop.records.keys import device_fingerprint, device_key, device_name, device_public_key
@@ -48,6 +50,7 @@ STOPPED = "Stopped as the app locked or closed: the rest wait for the next sync.
 REASON_CHARS = 200  # a receiver's words kept as a reason are cut to this
 SILENCES_BEFORE_GIVING_UP = 3  # no answer this many times running: the network is down, try later
 NO_ANSWER = "No answer from the receiver"
+T = TypeVar("T")
 _sync_lock = threading.Lock()  # one sync at a time in this process: "sending" found at start is stale
 
 
@@ -123,30 +126,19 @@ def _read_answer(response: httpx.Response) -> bytes:
     return bytes(data)
 
 
-def _bounded(http: httpx.Client, exchange: Callable[[], object], should_stop: Callable[[], bool] | None):
-    """Run one request in a thread of its own, and stop waiting for it when the app locks or it runs past
-    EXCHANGE_SECONDS: a receiver that sends its headers a byte at a time could otherwise hold the sync,
-    and with it the open store, for as long as it liked. The abandoned request holds no store or key."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = exchange()
-        except Exception as exc:  # handed to the caller below, as if raised there
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="iro-sync-request", daemon=True)
-    worker.start()
+def _bounded(http: httpx.Client, exchange: Callable[[], T], should_stop: Callable[[], bool] | None) -> T:
+    """One request in a thread of its own, given up when the app locks or it runs past EXCHANGE_SECONDS: a
+    receiver that sends its headers a byte at a time could otherwise hold the sync, and with it the open
+    store, for as long as it liked. The abandoned request holds no store or key."""
     deadline = time.monotonic() + EXCHANGE_SECONDS
-    while worker.is_alive():
-        worker.join(0.1)
+
+    def watch() -> None:
         stop = should_stop is not None and should_stop()
-        if worker.is_alive() and (stop or time.monotonic() > deadline):
+        if stop or time.monotonic() > deadline:
             http.close()  # no more requests on this client: the run ends here
             raise SyncError(STOPPED if stop else "The receiver's answer came too slowly: try again later.")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+
+    return run_beside(exchange, watch, "iro-sync-request", poll_s=0.1)
 
 
 def enrol(store: Store, server: str) -> Enrolment:

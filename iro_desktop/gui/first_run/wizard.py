@@ -6,7 +6,6 @@ Create on the start page (a commit page: once the store exists there is no going
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from iro_desktop.beside import run_beside
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.new_passphrase import NewPassphraseFields
 from iro_desktop.services import first_run
@@ -40,24 +40,11 @@ _MAKING = {
 
 
 def _while_painting(work: Callable[[], Store]) -> Store:
-    """Run the work (the KDF, and for the demo a few seconds of building) in a thread of its own, handling
-    window events meanwhile, so the window keeps painting and is never reported as not responding."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # raised again below, in the window's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="iro-first-run", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        worker.join(0.02)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    """Run the work (the KDF, and for the demo a few seconds of building) beside the window's event loop, so
+    the window keeps painting and is never reported as not responding."""
+    return run_beside(
+        work, lambda: QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50), "iro-first-run"
+    )
 
 
 class FirstRunPage(QWizardPage):
