@@ -23,7 +23,7 @@ from iro_desktop.services.documents import challenge_content
 from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
-from iro_desktop.store.models import Challenge, Child
+from iro_desktop.store.models import Challenge, Child, Setting
 
 ISSUES = {
     "drift": "Drift in the plan",
@@ -675,10 +675,10 @@ def letter_draft(store: Store, challenge_id: int, today: date, stage: str | None
 def save_letter_text(store: Store, challenge_id: int, stage: str, text: str) -> None:
     if not _text(text):
         raise FieldProblem("The letter needs the concern in it: the text is empty.", "letter")
-    with store.session() as s:
+    with store.session() as s:  # checked and written together, so a signing cannot slip in between
         if stage in signed_stages(_open_row(s, challenge_id)):
             raise FieldProblem(LETTER_SIGNED, "letter")
-    store.set_setting(letter_key(challenge_id, stage), text.strip())
+        s.merge(Setting(key=letter_key(challenge_id, stage), value=text.strip()))
 
 
 LETTER_SIGNED = "This stage's letter is signed and on its way to the council: it can no longer be changed."

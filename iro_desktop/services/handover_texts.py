@@ -16,8 +16,10 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from iro_desktop.services.challenges import letter_key as challenge_letter_key
+from iro_desktop.services.documents import letter_key, withheld_key
 from iro_desktop.services.handover_rows import RowsRefused
-from iro_desktop.services.minutes import DRAFT_FIELDS
+from iro_desktop.services.minutes import DRAFT_FIELDS, draft_key
 from iro_desktop.store.models import Challenge, Review, Setting
 
 _REVIEW_KEY = re.compile(r"(documents\.letter|documents\.withheld|minutes\.draft)\.review\.(\d+)")
@@ -32,9 +34,8 @@ def setting_keys(s: Session, child_id: int) -> list[str]:
     """Every setting that holds text about the child."""
     reviews = s.scalars(select(Review.id).where(Review.child_id == child_id)).all()
     challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
-    keys = [f"{kind}.review.{r}" for r in reviews for kind in ("documents.letter", "documents.withheld")]
-    keys += [f"minutes.draft.review.{r}" for r in reviews]
-    letters = [Setting.key.like(f"challenges.letter.{c}.%") for c in challenges]
+    keys = [key(r) for r in reviews for key in (letter_key, withheld_key, draft_key)]
+    letters = [Setting.key.like(challenge_letter_key(c, "%")) for c in challenges]
     if letters:
         keys += s.scalars(select(Setting.key).where(or_(*letters))).all()
     return keys
