@@ -69,13 +69,36 @@ def _db(args) -> Path:
     return Path(args.db) if args.db else store_api.default_store_path()
 
 
+def _today() -> date:
+    from iro_desktop.clock import system_clock
+
+    return system_clock().today()
+
+
 def _as_of(args) -> date:
+    """The date to show things as of: --as-of, else today. It never dates what is written."""
+    given = _given_as_of(args)
+    return given if given is not None else _today()
+
+
+def _given_as_of(args) -> date | None:
     if not args.as_of:
-        return date.today()
+        return None
     try:
         return date.fromisoformat(args.as_of)
     except ValueError as exc:
         raise UsageError(f"--as-of must be a date like 2027-01-14, not {args.as_of!r}.") from exc
+
+
+def _overrides(args) -> dict[str, str]:
+    """--override KEY=REASON, once for each finalising warning signed past."""
+    found = {}
+    for given in args.override or []:
+        key, equals, reason = given.partition("=")
+        if not equals or not reason.strip():
+            raise UsageError(f"--override takes KEY=REASON, such as empty_sections='...', not {given!r}.")
+        found[key.strip()] = reason.strip()
+    return found
 
 
 def _strong(secret: str, known: tuple[str, ...] = ()) -> str:
@@ -189,7 +212,7 @@ def _collection_year(args):
     if args.all_years:
         return None
     if args.year is None:
-        return CollectionYear.containing(date.today())
+        return CollectionYear.containing(_today())
     if not FIRST_YEAR <= args.year <= LAST_YEAR:
         raise UsageError(f"--year is the year a collection ends in, such as 2027, not {args.year}.")
     return CollectionYear(args.year)
@@ -211,7 +234,7 @@ def cmd_export_903(args) -> int:
 def cmd_gui(args) -> int:
     from iro_desktop.gui.app import run
 
-    return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_as_of(args))
+    return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_given_as_of(args))
 
 
 def _self_test_failed(why: str) -> int:
@@ -233,7 +256,7 @@ def cmd_self_test(args) -> int:
         new_secret = given or os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
         db = Path(args.db) if args.db else None
         with self_test.store_for(db, lambda: passphrase(args), new_secret, _kdf()) as store:
-            print(self_test.show_caseload(store, date.today()))
+            print(self_test.show_caseload(store, _today()))
         return 0
     except UsageError as exc:
         return _self_test_failed(str(exc))
@@ -252,15 +275,19 @@ def _open(args) -> Iterator:
 
 
 def cmd_finalise(args) -> int:
+    from iro_desktop.clock import ViewDateRefused
     from iro_desktop.records.finalise import FinaliseRefused, finalise_review
 
+    overrides = _overrides(args)
     with _open(args) as store:
         try:
-            done = finalise_review(store, args.review_id, _as_of(args), args.correction_reason)
+            done = finalise_review(
+                store, args.review_id, args.correction_reason, overrides=overrides, as_of=_given_as_of(args)
+            )
         except FinaliseRefused as exc:
             raise UsageError("Not finalised:\n  " + "\n  ".join(exc.problems)) from exc
-        except LookupError as exc:
-            raise UsageError(str(exc)) from exc
+        except (LookupError, ViewDateRefused) as exc:
+            raise UsageError(f"Not finalised: {exc}") from exc
     print(f"Finalised and signed: record {done.record_id}, version {done.version}")
     print(f"Content SHA-256: {done.content_hash}")
     return 0
@@ -293,8 +320,8 @@ def cmd_sign_letter(args) -> int:
 
     with _open(args) as store:
         try:
-            done = finalise_challenge(store, args.concern_id, _as_of(args))
-        except (FinaliseRefused, FieldProblem) as exc:
+            done = finalise_challenge(store, args.concern_id, as_of=_given_as_of(args))
+        except (FinaliseRefused, FieldProblem, ValueError) as exc:
             raise UsageError(f"Not signed: {exc}") from exc
     print(f"Signed and queued for the council: record {done.record_id}, version {done.version}")
     print(f"Content SHA-256: {done.content_hash}")
@@ -357,7 +384,7 @@ def _daily_backup(args) -> int:
 
     with _open(args) as store:
         try:
-            result = auto_backup.run_daily_backup(store, Path(args.daily_folder), date.today())
+            result = auto_backup.run_daily_backup(store, Path(args.daily_folder), store.clock.today())
         except auto_backup.AutoBackupError as exc:
             auto_backup.record_failure(store, exc)
             raise
@@ -497,10 +524,16 @@ def cmd_receive_handover(args) -> int:
 
 
 def cmd_retention(args) -> int:
+    from iro_desktop.clock import ViewDateRefused, real_date
     from iro_desktop.services import retention
 
     refused = 0
     with _open(args) as store:
+        if args.remove_due:
+            try:
+                real_date(store.clock, _given_as_of(args), "Removing children")
+            except ViewDateRefused as exc:
+                raise UsageError(str(exc)) from exc
         due = retention.children_past_retention(store, _as_of(args))
         years = retention.retention_years(store)
         after_death = retention.years_after_death(store)
@@ -513,7 +546,9 @@ def cmd_retention(args) -> int:
             print(f"  {line.child_ref:<10} {line.name[:28]:<28} kept until {line.until_text}")
             if args.remove_due:
                 try:
-                    retention.remove_child(store, line.child_id, "retention date reached")
+                    retention.remove_child(
+                        store, line.child_id, "retention date reached", as_of=_given_as_of(args)
+                    )
                     print("    removed")
                 except retention.RemovalRefused as exc:
                     refused += 1
@@ -605,14 +640,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("finalise", cmd_finalise, "Finalise and sign a held review, and queue it for the council.")
     p.add_argument("review_id", type=int, metavar="REVIEW_ID")
     p.add_argument("--correction-reason", help="when correcting a finalised record: why")
-    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--override",
+        action="append",
+        metavar="KEY=REASON",
+        help="sign past one finalising warning (its key is shown when it stops you), with the reason, "
+        "which travels in the record (may be repeated)",
+    )
+    p.add_argument("--as-of", help="refused unless today: a record is always signed with today's date")
     p = add("concerns", cmd_concerns, "List the open concerns (challenges) across the caseload.")
     p.add_argument("--all", action="store_true", help="closed concerns too")
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-of", help=argparse.SUPPRESS)
     p = add("sign-letter", cmd_sign_letter, "Sign a concern's letter at its current stage and queue it.")
     p.add_argument("concern_id", type=int, metavar="CONCERN_ID", help="as `iro-desktop concerns` lists it")
-    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p.add_argument("--as-of", help="refused unless today: a letter is always signed with today's date")
     p = add("export-record", cmd_export_record, "Write a signed record bundle to a file.")
     p.add_argument("record_id", metavar="RECORD_ID")
     p.add_argument("file", metavar="FILE")
@@ -641,7 +683,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fingerprint", help="the sending device's fingerprint, as the sending IRO read it out")
     p = add("retention", cmd_retention, "List the children whose retention date has come.")
     p.add_argument("--remove-due", action="store_true", help="remove them from this store")
-    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--as-of", help="list as of this date, YYYY-MM-DD; with --remove-due refused unless it is today"
+    )
     p = add("settings", cmd_settings, "List the timescales and other settings, or change them with --set.")
     p.add_argument(
         "--set",
@@ -651,7 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("gui", cmd_gui, "Open the desktop app.")
     p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
-    p.add_argument("--as-of", help=argparse.SUPPRESS)
+    p.add_argument("--as-of", help="show the caseload as of this date; what you save is dated today")
     return parser
 
 

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from iro_desktop.store import create_store  # noqa: E402
-from iro_desktop.store.keys import TEST_KDF  # noqa: E402
+from iro_desktop.clock import TODAY_ENV  # noqa: E402
+from iro_desktop.store import create_store, open_store  # noqa: E402
+from iro_desktop.store.keys import TEST_KDF, key_file_for  # noqa: E402
 
 PASSPHRASE = "tangerine-otter-lighthouse-42"
 TODAY = date(2026, 11, 25)  # the demo is built around this date so tests are repeatable
+# The clock's one test hook (iro_desktop/clock.py): every store, and every process a test starts, lives
+# on TODAY, so what is saved, signed or removed is dated the same on any day the suite runs.
+os.environ[TODAY_ENV] = TODAY.isoformat()
+
+
+def sign_review(store, review_id: int, correction_reason: str | None = None):
+    """Finalise and sign a review, giving a reason for each warning it would otherwise stop at."""
+    from iro_desktop.records.finalise import finalise_review
+    from iro_desktop.services.minutes import minutes
+
+    reasons = {w.key: "Signed in a test." for w in minutes(store, review_id, TODAY).warnings}
+    return finalise_review(store, review_id, correction_reason, overrides=reasons)
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +52,27 @@ def store(store_path):
     s.close()
 
 
-@pytest.fixture
-def demo_store(store_path):
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo caseload, built once a session: each test gets its own copy of the files (a second or
+    two saved per test, most of the suite's time)."""
     from iro_desktop.services.demo import populate_demo
 
-    s = create_store(store_path, PASSPHRASE, kdf=TEST_KDF, is_demo=True)
-    populate_demo(s, TODAY)
+    path = tmp_path_factory.mktemp("demo-template") / "caseload.db"
+    s = create_store(path, PASSPHRASE, kdf=TEST_KDF, is_demo=True)
+    try:
+        populate_demo(s, TODAY)
+    finally:
+        s.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(store_path, demo_template):
+    """A fresh copy of the demo store, opened: the same children, signed records and device key each time."""
+    copies = ((demo_template, store_path), (key_file_for(demo_template), key_file_for(store_path)))
+    for source, target in copies:
+        shutil.copy2(source, target)  # with the store's own permissions
+    s = open_store(store_path, PASSPHRASE)
     yield s
     s.close()

@@ -19,6 +19,7 @@ from iro_desktop.paths import resources_dir
 from tests.documents.gwenllian import render_pictures
 
 TODAY = date(2026, 11, 25)
+os.environ.setdefault("IRO_DESKTOP_TODAY", TODAY.isoformat())  # the clock's test hook: the demo's today
 
 
 def settle(app: QApplication, ms: int = 400) -> None:
@@ -73,6 +74,7 @@ def main(out: Path) -> None:
         window.open_child(busiest.id)
         save(app, window, out, "child")
         minute_a_review(app, window, busiest.id, out)
+        review_life(app, window, out)
         search = SearchDialog(window.store, window)
         search.resize(900, 560)
         search.findChild(QLineEdit).setText("brother")
@@ -102,6 +104,59 @@ def minute_a_review(app: QApplication, window, child_id: int, out: Path) -> None
                         "though two sessions with her brother were cancelled by transport problems.")
     save(app, window, out, "review_minute")
     workspace.flush()
+
+
+def review_life(app: QApplication, window, out: Path) -> None:
+    """A review's life: the caseload's Minutes to finish, a child's reviews in every state, the held date
+    typed, the checklist before signing, a signed review read-only, and the caseload viewed on another day."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QScrollArea, QTableWidget
+    from sqlalchemy import select
+
+    from iro_desktop.domain.timescales import Status
+    from iro_desktop.gui.review.finalise import FinaliseDialog
+    from iro_desktop.store.models import Review
+
+    with window.store.session() as s:
+        held = s.scalars(select(Review).where(Review.status == "held").order_by(Review.id)).first()
+        signed = s.scalars(select(Review).where(Review.status == "finalised").order_by(Review.id)).first()
+    window.show_caseload()
+    window.caseload.set_status_filter(Status.MINUTES_TO_FINISH)
+    save(app, window, out, "minutes_to_finish")
+    window.caseload.set_status_filter(None)
+    window.open_child(held.child_id)
+    table = window.child_page.findChild(QTableWidget, "reviewsTable")
+    table.selectRow(0)
+    window.child_page.findChild(QScrollArea).ensureWidgetVisible(table, 0, 200)
+    save(app, window, out, "child_reviews")
+    window._show_review(held.child_id, held.id, 1)
+    minute = window.review.minute
+    minute.held_date.setFocus()
+    minute.held_date.selectAll()
+    minute.held_date.insert("20/11/26")  # typed as the IRO writes it; saved when they press Enter
+    settle(app)
+    top = minute.held_date.mapTo(window, minute.held_date.rect().topLeft())
+    window.show()
+    settle(app)
+    window.grab(window.rect().adjusted(0, top.y() - 60, 0, -(window.height() - top.y() - 70))).save(
+        str(out / "optional_date.png")
+    )
+    print(f"wrote {out / 'optional_date.png'}")
+    minute.held_date.commit_date(held.held_date)
+    dialog = FinaliseDialog(window.store, held.id, window.caseload.as_of, window)
+    dialog.resize(760, 640)
+    for edit in list(dialog.reasons.values())[:1]:  # one reason given, the others still to come
+        edit.setFocus()
+        edit.insert("Sections minuted on paper at the meeting; to be typed up in a correction.")
+    save(app, dialog, out, "finalise_checklist")
+    dialog.reject()
+    window._show_review(signed.child_id, signed.id, 1)
+    save(app, window, out, "review_signed")
+    window.show_caseload()
+    window.caseload.set_as_of(TODAY + timedelta(days=28))
+    save(app, window, out, "view_date")
+    window.back_to_today()
 
 
 def help_dialogs(app: QApplication, window, out: Path) -> None:
@@ -235,6 +290,7 @@ def themed_screens(mode: str, out: Path) -> None:
         window.open_child(busiest.id)
         save(app, window, out, "child")
         minute_a_review(app, window, busiest.id, out)
+        review_life(app, window, out)
         window.show_challenges()
         save(app, window, out, "challenges")
         window.show_sync()

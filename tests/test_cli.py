@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import PASSPHRASE
 
 CHEAP_KDF = "1,8192,1"  # the real cost is measured by the benchmarks, not paid by every test
-STATUSES = {"overdue", "due_10wd", "due_20wd", "on_track", "not_looked_after"}
+STATUSES = {"overdue", "minutes_to_finish", "due_10wd", "due_20wd", "on_track", "not_looked_after"}
 
 
 def iro(*args, passphrase=PASSPHRASE, env_extra=None, stdin=subprocess.DEVNULL):

@@ -20,6 +20,7 @@ class Letterhead:
     logo_path: str | None = None
     iro_email: str | None = None
     iro_phone: str | None = None
+    draft: bool = False  # not yet signed: DRAFT on every page
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ class ReviewContent:
     iro_view: Passage | None
     next_review: date | None
     distribution: tuple[RecipientLine, ...]
+    planned_on: date | None = None  # shown on a draft until the review is held; never printed as held
+    overrides: tuple[Override, ...] = ()  # finalising checks the IRO signed past, with their reasons
+
+
+@dataclass(frozen=True)
+class Override:
+    """A check the IRO chose to sign past (an empty section, say), and why: it travels in the record."""
+
+    warning: str
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -74,11 +74,65 @@ class _RightToLeftParagraph(Paragraph):
         return super().wrap(availWidth, availHeight)
 
 
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped, right-to-left runs made right)."""
+CHUNK = 3000  # characters: reportlab re-wraps what is left of a paragraph at every page break
+
+
+class _LongParagraph(Paragraph):
+    """A paragraph too long to wrap quickly, carried as pieces that build_pdf lays out one after another.
+
+    Splitting a paragraph across pages costs reportlab the whole remainder each time, so one 25,000-word
+    section would take seconds per copy; pieces of a few thousand characters keep it linear. Each piece
+    starts a line, at a line break where the text has one, else after a sentence.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__(fonts.markup(text), style)  # as it is, should it sit inside another flowable
+        pieces = _pieces(text)
+        last = len(pieces) - 1
+        self.pieces = [
+            _one(
+                piece,
+                ParagraphStyle(
+                    f"{style.name}-{n}",
+                    parent=style,
+                    spaceBefore=style.spaceBefore if n == 0 else 0,
+                    spaceAfter=style.spaceAfter if n == last else 0,
+                ),
+            )
+            for n, piece in enumerate(pieces)
+        ]
+
+
+def _pieces(text: str) -> list[str]:
+    pieces = []
+    for line in text.split("\n"):
+        while len(line) > CHUNK:
+            cut = line.rfind(". ", CHUNK // 2, CHUNK) + 1 or line.rfind(" ", CHUNK // 2, CHUNK) + 1 or CHUNK
+            pieces.append(line[:cut].rstrip(" "))
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    return pieces
+
+
+def _one(text: str, style: ParagraphStyle) -> Paragraph:
     if fonts.has_rtl(text):
         return _RightToLeftParagraph(text, style)
     return Paragraph(fonts.markup(text), style)
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped, right-to-left runs made right)."""
+    if len(text) > CHUNK:
+        return _LongParagraph(text, style)
+    return _one(text, style)
+
+
+def _laid_out(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with each long paragraph replaced by its pieces."""
+    out: list[Flowable] = []
+    for flowable in story:
+        out += flowable.pieces if isinstance(flowable, _LongParagraph) else [flowable]
+    return out
 
 
 def passage(item: Passage, style: ParagraphStyle, withheld: frozenset[str], wording: Wording) -> Paragraph:
@@ -154,19 +208,27 @@ def _furniture(
         canvas.setStrokeColor(colors.HexColor("#cccccc"))
         canvas.line(MARGIN, height - HEADER_DEPTH, width - MARGIN, height - HEADER_DEPTH)
         canvas.line(MARGIN, FOOTER_DEPTH + 2 * mm, width - MARGIN, FOOTER_DEPTH + 2 * mm)
+        if head.draft:
+            canvas.setFont(fonts.BOLD, 9)
+            canvas.setFillColor(colors.HexColor("#b00020"))
+            note = wording.say("common", "draft_note")
+            canvas.drawCentredString(width / 2, height - 10 * mm - 6 * mm, note)
+            _draw_watermark(canvas, wording.say("common", "draft"), width, height, 0.16)
         if head.is_demo:
-            _draw_demo(canvas, wording.say("common", "demo"), width, height)
+            _draw_watermark(canvas, wording.say("common", "demo"), width, height, 0.12)
         canvas.restoreState()
 
     return draw
 
 
-def _draw_demo(canvas: Canvas, word: str, width: float, height: float) -> None:
+def _draw_watermark(canvas: Canvas, word: str, width: float, height: float, alpha: float) -> None:
+    canvas.saveState()
     canvas.setFont(fonts.BOLD, 110)
-    canvas.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.12))
+    canvas.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=alpha))
     canvas.translate(width / 2, height / 2)
     canvas.rotate(40)
     canvas.drawCentredString(0, -40, word)
+    canvas.restoreState()
 
 
 def _numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -219,5 +281,5 @@ def build_pdf(
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(list(story), canvasmaker=_numbered_canvas(_furniture(head, wording, recipient)))
+    doc.build(_laid_out(story), canvasmaker=_numbered_canvas(_furniture(head, wording, recipient)))
     return out.getvalue()

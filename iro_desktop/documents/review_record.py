@@ -14,12 +14,18 @@ def details(content: ReviewContent, wording: Wording, withheld: frozenset[str]) 
     """Who the review was for, which review, when and where: the top of the record and of the decisions."""
     st = layout.styles()
     say = wording.say
-    held = format_date(content.held_on) if content.held_on else say("labels", "not_set")
+    if content.held_on:  # a planned date is never printed as the day the review was held
+        when = f"{say('labels', 'held_on')}: {format_date(content.held_on)}"
+    elif content.planned_on:
+        planned = say("labels", "not_held", date=format_date(content.planned_on))
+        when = f"{say('labels', 'planned_for')}: {planned}"
+    else:
+        when = f"{say('labels', 'held_on')}: {say('labels', 'not_set')}"
     story = [
         layout.para(f"{say('labels', 'child')}: {content.child_name}", st["body"]),
         layout.para(f"{say('labels', 'date_of_birth')}: {format_date(content.dob)}", st["body"]),
         layout.para(f"{say('labels', 'review')}: {content.review_label}", st["body"]),
-        layout.para(f"{say('labels', 'held_on')}: {held}", st["body"]),
+        layout.para(when, st["body"]),
     ]
     if content.venue is not None:
         shown = f"{say('labels', 'venue')}: {content.venue.text}"
@@ -34,6 +40,8 @@ def attendance(content: ReviewContent, wording: Wording) -> list[Flowable]:
     names = {"first_name": content.first_name}
     story = [layout.para(wording.say("headings", "attendance", **names), st["heading"])]
     story += [layout.para(f"{a.name} ({a.role}): {a.attendance}", st["body"]) for a in content.attendance]
+    if not content.attendance:
+        story.append(layout.para(wording.say("labels", "not_recorded"), st["withheld"]))
     return story
 
 
@@ -49,6 +57,19 @@ def decisions(content: ReviewContent, wording: Wording, withheld: frozenset[str]
         due = format_date(d.due) if d.due else wording.say("labels", "not_set")
         story.append(layout.para(f"{d.number}. {d.action}", st["subheading"]))
         story.append(layout.para(wording.say("labels", "decision_by", person=d.person, due=due), st["body"]))
+    return story
+
+
+def overrides(content: ReviewContent, wording: Wording) -> list[Flowable]:
+    """The finalising checks the IRO signed past, each with the reason given."""
+    if not content.overrides:
+        return []
+    st = layout.styles()
+    story = [layout.para(wording.say("labels", "overrides_heading"), st["heading"])]
+    story += [
+        layout.para(wording.say("labels", "override", warning=o.warning, reason=o.reason), st["body"])
+        for o in content.overrides
+    ]
     return story
 
 
@@ -109,7 +130,10 @@ def _story(content: ReviewContent, wording: Wording, withheld: frozenset[str]) -
     story.append(layout.para(say("headings", "iro_view"), st["heading"]))
     if content.iro_view is not None:
         story.append(layout.passage(content.iro_view, st["body"], withheld, wording))
+    else:
+        story.append(layout.para(wording.say("labels", "not_recorded"), st["withheld"]))
     story += next_review(content, wording)
+    story += overrides(content, wording)
     story.append(layout.signature_block(content.head, wording))
     story += distribution(content.distribution, wording, withheld)
     return story

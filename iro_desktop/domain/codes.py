@@ -149,6 +149,10 @@ PARTICIPATION_PLAIN: dict[str, str] = {
     "PN7": "Did not come and their views were not shared",
 }
 
+# Codes that say the child came to the review, and codes that say they did not.
+ATTENDED_CODES = frozenset({"PN1", "PN2", "PN3", "PN4"})
+ABSENT_CODES = frozenset({"PN5", "PN6", "PN7"})
+
 # 903 rule 399: children whose episodes are all short breaks have no REVIEWS rows.
 # 903 header SEX: 1/2 in returns to 2023-24, M/F/U from 2024-25 (DOMAIN.md 3.4).
 SEX: dict[str, str] = {"1": "Male", "2": "Female", "M": "Male", "F": "Female", "U": "Unknown"}

@@ -122,6 +122,7 @@ class HeldReview:
 
 class Status(StrEnum):
     OVERDUE = "overdue"
+    MINUTES_TO_FINISH = "minutes_to_finish"  # a review held whose record is not yet signed
     DUE_10WD = "due_10wd"
     DUE_20WD = "due_20wd"
     ON_TRACK = "on_track"
@@ -134,6 +135,7 @@ class Status(StrEnum):
 
 _STATUS_LABELS = {
     Status.OVERDUE: "Overdue",
+    Status.MINUTES_TO_FINISH: "Minutes to finish",
     Status.DUE_10WD: "Due soon",  # within TimescaleSettings.due_soon_wd (a setting)
     Status.DUE_20WD: "Coming up",  # within due_later_wd
     Status.ON_TRACK: "On track",
@@ -345,6 +347,47 @@ def post_review_deadlines(
         objection_window_ends=after(settings.objection_window_wd),
         care_plan_updated=after(settings.care_plan_update_wd),
     )
+
+
+@dataclass(frozen=True)
+class MinutesDue:
+    """A review held but not yet signed, counted against R1 and R2 from the day it was held."""
+
+    held: date
+    working_days_since: int
+    deadlines: PostReviewDeadlines
+    late: str = ""  # the latest deadline already missed, in words; '' while all are ahead
+    as_of: date | None = None
+
+    def sentence(self) -> str:
+        """When it was held, then each deadline, said as missed once its day has passed."""
+        d, days = self.deadlines, "day" if self.working_days_since == 1 else "days"
+        parts = [
+            self._by("decisions sent", d.decisions_circulated),
+            self._by("record completed", d.record_completed),
+            self._by("record sent", d.record_distributed),
+        ]
+        since = f"{self.working_days_since} working {days} ago"
+        return f"Held {format_date(self.held)}, {since}: {'; '.join(parts)}."
+
+    def _by(self, what: str, when: date) -> str:
+        missed = self.as_of is not None and self.as_of > when
+        return f"{what} by {format_date(when)}" + (" (missed)" if missed else "")
+
+
+def minutes_due(held: date, today: date, cal: WorkingCalendar, settings: TimescaleSettings) -> MinutesDue:
+    """R1, R2: how far the record of a review held on `held` is behind its deadlines, as of `today`."""
+    d = post_review_deadlines(held, cal, settings)
+    late = ""
+    for when, what in (
+        (d.record_distributed, "record not sent"),
+        (d.record_completed, "record not completed"),
+        (d.decisions_circulated, "decisions not sent"),
+    ):
+        if today > when:
+            late = f"{what} by {format_date(when)}"
+            break
+    return MinutesDue(held, max(cal.working_days_between(held, today), 0), d, late, today)
 
 
 def drp_response_due(

@@ -66,9 +66,11 @@ def warm_up_in_background() -> threading.Thread:
 
 
 def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
+    """`as_of` is the day to view the caseload as of; what is saved is always dated today."""
+    from iro_desktop.clock import system_clock
     from iro_desktop.gui.main_window import MainWindow
 
-    today = as_of or date.today()
+    today = system_clock().today()
     app = QApplication.instance() or QApplication(sys.argv)
     apply_appearance(app)  # Fusion, light or dark as the system is
     app.setApplicationName("iro-desktop")
@@ -78,7 +80,7 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     store, import_now = unlock(path) if path.exists() else set_up(path, today)
     if store is None:
         return 0
-    window = MainWindow(store, today)
+    window = MainWindow(store, as_of)
     window.show()
     if import_now:
         QTimer.singleShot(0, window.import_903)  # over the caseload it fills, once the window is up

@@ -2,20 +2,35 @@
 
 It also locks in place (File > Lock, Ctrl+L; after the idle time; when the platform suspends the app): pending
 typing is saved, every page holding personal data is destroyed, the store and its key are closed, and a lock
-screen is shown. Unlocking reopens the store and returns to the same page.
+screen is shown. Unlocking reopens the store and returns to the same page, shown as of today.
+
+Two dates are kept apart: the date the screens are viewed as of (the caseload's "as of", to plan ahead or
+look back) and the real date (store.clock), which dates everything saved, signed, audited or removed. While
+the view date is not today a banner says so.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+)
 
+from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui import window_state
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
@@ -45,10 +60,13 @@ class Place:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, today: date, parent=None) -> None:
+    def __init__(self, store: Store, as_of: date | None = None, parent=None) -> None:
+        """`as_of` is the day to view at first (`gui --as-of`); today's real date when not given."""
         super().__init__(parent)
         load_into(self, "main_window.ui")
         self.pages: QStackedWidget = find(self, QStackedWidget, "pages")
+        self.view_date_banner: QFrame = find(self, QFrame, "viewDateBanner")
+        find(self, QPushButton, "backToTodayButton").clicked.connect(self.back_to_today)
         self.lock_screen = LockScreen()
         self.lock_screen.unlock_requested.connect(self.unlock)
         self.pages.addWidget(self.lock_screen)
@@ -66,7 +84,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         QGuiApplication.instance().applicationStateChanged.connect(self._on_application_state)
         window_state.restore_window(self)  # where the IRO left it last time
-        self._open(store, Place(as_of=today))
+        self._open(store, Place(as_of=as_of or store.clock.today()))
 
     # --- opening and locking ---------------------------------------------------------------------
 
@@ -74,6 +92,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self.caseload = CaseloadView(store, place.as_of)
         self.caseload.child_opened.connect(self.open_child)
+        self.caseload.as_of_changed.connect(self._show_view_date)
+        self._show_view_date(place.as_of)
         self.pages.addWidget(self.caseload)
         self.pages.setCurrentWidget(self.caseload)
         profile = store.profile()
@@ -118,6 +138,7 @@ class MainWindow(QMainWindow):
                 widget.reject()
         self.clipboard_guard.clear()  # copied personal text goes with the lock
         self.pages.setCurrentWidget(self.lock_screen)  # nothing personal is shown from here on
+        self.view_date_banner.hide()  # shown again, for today, on unlocking
         self.statusBar().showMessage("Locked")
         self.idle.stop()
         self._enable_actions(False)
@@ -182,8 +203,30 @@ class MainWindow(QMainWindow):
             self.resume(dialog.store)
 
     def resume(self, store: Store) -> None:
-        """Carry on where the IRO was when the app locked."""
-        self._open(store, self._locked_at)
+        """Carry on where the IRO was when the app locked, shown as of today (a day may have passed)."""
+        self._open(store, replace(self._locked_at, as_of=store.clock.today()))
+
+    # --- the view date ---------------------------------------------------------------------------
+
+    def _show_view_date(self, as_of: date) -> None:
+        """Say so while the screens show another day than today; what is saved is still dated today."""
+        today = self.store.clock.today()
+        self.view_date_banner.setVisible(as_of != today)
+        when = "ahead to" if as_of > today else "back at"
+        find(self, QLabel, "viewDateLabel").setText(
+            f"You are looking {when} {format_date(as_of)}. Everything you save is dated today, "
+            f"{format_date(today)}; signing and removing children wait until you are back to today."
+        )
+
+    def back_to_today(self) -> None:
+        """The caseload (and the page open now) shown as of today again."""
+        today = self.store.clock.today()
+        place = self._place()
+        self.caseload.set_as_of(today)
+        if place.review_id is not None:
+            self._show_review(place.child_id, place.review_id, place.tab)
+        elif place.child_id is not None:
+            self.open_child(place.child_id)
 
     def _on_application_state(self, state) -> None:
         if (
@@ -265,10 +308,16 @@ class MainWindow(QMainWindow):
         self.child_page.back_requested.connect(self.show_caseload)
         self.child_page.child_removed.connect(self._child_removed)
         self.child_page.prepare_review_requested.connect(self.open_review)
+        self.child_page.open_review_requested.connect(lambda rid: self._open_review_of(child_id, rid))
         self.child_page.raise_concern_requested.connect(self.raise_concern)
         self.child_page.concern_about_requested.connect(
             lambda cid, about: self.concern_dialog(cid, about).exec()
         )
+
+    def _open_review_of(self, child_id: int, review_id: int) -> None:
+        """Any review from the child's page, in any state; the review open until now is saved first."""
+        self._flush_review()
+        self._show_review(child_id, review_id)
 
     def _child_removed(self, _child_id: int) -> None:
         """The child was handed over or removed: their page goes and the caseload no longer lists them."""
@@ -299,7 +348,7 @@ class MainWindow(QMainWindow):
     def open_review(self, child_id: int) -> None:
         from iro_desktop.services.review_prep import next_review_for
 
-        self._show_review(child_id, next_review_for(self.store, child_id, self.caseload.as_of))
+        self._show_review(child_id, next_review_for(self.store, child_id))
 
     def _show_review(self, child_id: int, review_id: int, tab: int = 0) -> None:
         from iro_desktop.gui.review.workspace import ReviewWorkspace
@@ -307,6 +356,7 @@ class MainWindow(QMainWindow):
         name = next(r.name for r in self.caseload.model.rows() if r.id == child_id)
         workspace = ReviewWorkspace(self.store, review_id, self.caseload.as_of, f"Review for {name}")
         workspace.tabs.setCurrentIndex(tab)
+        workspace.state_changed.connect(self.caseload.refresh)
         self.review = self._replace_page(self.review, workspace)
         self.review_child_id = child_id
         self.review.back_requested.connect(lambda: self.open_child(child_id))

@@ -62,7 +62,7 @@ def _new_demo_store(path: Path, secret: str, kdf) -> Store:
 
     store = create_store(path, secret, kdf=kdf, is_demo=True)
     try:
-        populate_demo(store, date.today())
+        populate_demo(store, store.clock.today())
     except BaseException:
         store.close()
         raise

@@ -29,6 +29,10 @@ def _hints(cls) -> dict:
     return typing.get_type_hints(cls)
 
 
+def _has_default(f: dataclasses.Field) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
 def from_plain(cls, value):
     """Rebuild a value of type `cls` (a content dataclass, tuple[X, ...], X | None, date or a scalar)."""
     origin = typing.get_origin(cls)
@@ -42,7 +46,13 @@ def from_plain(cls, value):
         return tuple(from_plain(inner, v) for v in value)
     if dataclasses.is_dataclass(cls):
         hints = _hints(cls)
-        return cls(**{f.name: from_plain(hints[f.name], value[f.name]) for f in dataclasses.fields(cls)})
+        return cls(
+            **{
+                f.name: from_plain(hints[f.name], value[f.name])
+                for f in dataclasses.fields(cls)
+                if f.name in value or not _has_default(f)  # records signed before a field was added
+            }
+        )
     if cls is date:
         return date.fromisoformat(value)
     return value

@@ -34,7 +34,7 @@ class VerifyResult:
         return "\n".join(self.sentences)
 
 
-def _pdf_of(store: Store, row: SignedRecord) -> bytes | None:
+def pdf_of(store: Store, row: SignedRecord) -> bytes | None:
     """The signed PDF as kept at finalising; drawn again from the JSON only if it was never kept."""
     if row.pdf_hash is None:
         return None
@@ -56,7 +56,7 @@ def bundle_of(store: Store, row: SignedRecord, public: bytes | None = None) -> B
         record_version=row.version,
         kind=row.kind,
         canonical_json=row.canonical_json,
-        pdf=_pdf_of(store, row),
+        pdf=pdf_of(store, row),
         content_hash=row.content_hash,
         pdf_hash=row.pdf_hash,
         supersedes_hash=row.supersedes_hash,

@@ -2,8 +2,10 @@
 
 The record is one RFC 8785 JSON document built from the minuted content; its PDF is drawn from the content
 rebuilt from that very JSON, with the record id on every page. The device key signs both hashes. A
-finalised review can no longer be edited (services.minutes refuses); a correction reopens it, and
-finalising again makes version n+1, which names the hash it supersedes and says why.
+finalised review can no longer be edited (the store refuses: store/frozen.py); a correction reopens it,
+and finalising again makes version n+1 of the same record, which names the hash it supersedes and why.
+
+Signing always uses the real date (store.clock): asked while a view date is shown, it refuses.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iro_desktop.clock import real_date
 from iro_desktop.documents import challenge_letter, review_record
-from iro_desktop.documents.content import ChallengeContent, ReviewContent
+from iro_desktop.documents.content import ChallengeContent, Override, ReviewContent
+from iro_desktop.domain.review_states import SIGNED, UNFINISHED, ReviewState, refusal, state_of
 from iro_desktop.records.bundle import Bundle
 from iro_desktop.records.content_json import from_plain, to_plain
 from iro_desktop.records.keys import device_key
@@ -29,7 +33,7 @@ from iro_desktop.records.signing import (
     sha256_hex,
     sign,
 )
-from iro_desktop.services import audit
+from iro_desktop.services import audit, review_texts
 from iro_desktop.services.challenges import (
     LETTER_SIGNED,
     ORDER,
@@ -38,8 +42,9 @@ from iro_desktop.services.challenges import (
     note_letter_signed,
     signed_stages,
 )
-from iro_desktop.services.documents import review_content
-from iro_desktop.services.minutes import minutes
+from iro_desktop.services.documents import letter_text, review_content, withholding
+from iro_desktop.services.minutes import Minutes, minutes
+from iro_desktop.services.review_life import latest_signed, move
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, Document, OutboxItem, Review, SignedRecord
 
@@ -69,6 +74,14 @@ class FinalisedRecord:
 def record_id_for(store: Store, kind: str, subject_id: int) -> str:
     """One stable id per review (or letter) per store: every version of its record shares it."""
     return str(uuid.uuid5(_ID_NAMESPACE, f"{store.store_id}:{kind}:{subject_id}"))
+
+
+def review_record_id(store: Store, review_id: int) -> str:
+    """The review's record id: the one its signed versions carry (made in another store, for a child
+    handed over), else this store's own."""
+    with store.session() as s:
+        signed = latest_signed(s, review_id)
+    return signed.record_id if signed is not None else record_id_for(store, "review", review_id)
 
 
 def printed_id(record_id: str, version: int) -> str:
@@ -162,7 +175,9 @@ def _document(
     supersedes: str | None,
     reason: str | None,
     key,
+    texts: dict | None = None,
 ) -> dict:
+    extra = {"texts": texts} if texts is not None else {}
     return {
         "format": DOCUMENT_FORMAT,
         "schema": 1,
@@ -174,6 +189,7 @@ def _document(
         "finalised_on": today.isoformat(),
         "signer": {"name": store.profile().iro_name, "fingerprint": fingerprint(raw_public_key(key))},
         "content": to_plain(content),
+        **extra,
     }
 
 
@@ -188,20 +204,46 @@ def _version_after(store: Store, record_id: str, reason: str | None) -> tuple[in
         return previous.version + 1, previous.content_hash, reason.strip()
 
 
-def finalise_review(
-    store: Store, review_id: int, today: date, correction_reason: str | None = None
-) -> FinalisedRecord:
-    """Freeze a held review into its signed record and queue it for the council."""
-    minuted = minutes(store, review_id, today)
-    if minuted.status == "finalised":
-        raise FinaliseRefused(("This review is already finalised. Open a correction to change it.",))
+def _signable(minuted: Minutes, overrides: dict[str, str]) -> tuple[Override, ...]:
+    """The checks passed, or FinaliseRefused saying what to put right; returns the warnings signed past."""
+    state = state_of(minuted.status)
+    if state in SIGNED:
+        raise FinaliseRefused(("This review is already signed. Use Correct... to make a new version.",))
+    if state not in UNFINISHED and (why := refusal(state)):
+        raise FinaliseRefused((why,))
     if minuted.problems:
         raise FinaliseRefused(minuted.problems)
-    record_id = record_id_for(store, "review", review_id)
+    reasons = {key: (text or "").strip() for key, text in overrides.items()}
+    unexplained = [w for w in minuted.warnings if not reasons.get(w.key)]
+    if unexplained:
+        raise FinaliseRefused(tuple(f"{w.text} Give a reason to sign anyway ({w.key})." for w in unexplained))
+    return tuple(Override(w.text, reasons[w.key]) for w in minuted.warnings)
+
+
+def finalise_review(
+    store: Store,
+    review_id: int,
+    correction_reason: str | None = None,
+    *,
+    overrides: dict[str, str] | None = None,
+    as_of: date | None = None,
+) -> FinalisedRecord:
+    """Freeze a held review into its signed record, dated today, and queue it for the council.
+
+    `overrides` gives a reason for each finalising warning the IRO signs past (by its key); they travel in
+    the record. `as_of` is the date the caller is showing: anything but today refuses.
+    """
+    today = real_date(store.clock, as_of, "Signing")
+    minuted = minutes(store, review_id, today)
+    signed_past = _signable(minuted, overrides or {})
+    record_id = review_record_id(store, review_id)
     version, supersedes, reason = _version_after(store, record_id, correction_reason)
     key = device_key(store)
-    content = review_content(store, review_id, today, record_id=printed_id(record_id, version))
-    doc = _document(store, "review", record_id, version, today, content, supersedes, reason, key)
+    content = review_content(store, review_id, today, record_id=printed_id(record_id, version), draft=False)
+    content = replace(content, overrides=signed_past)
+    letter = letter_text(store, review_id, today)
+    texts = {"letter_to_child": letter, "withheld": withholding(store, review_id)}
+    doc = _document(store, "review", record_id, version, today, content, supersedes, reason, key, texts)
     canonical_json = canonical(doc)
     bundle = sign_bundle(
         key,
@@ -214,30 +256,35 @@ def finalise_review(
     )
     with store.session() as s:
         review = s.get(Review, review_id)
-        if review.status == "finalised":  # finalised meanwhile, from another window
-            raise FinaliseRefused(("This review is already finalised.",))
+        if state_of(review.status) in SIGNED:  # signed meanwhile, from another window
+            raise FinaliseRefused(("This review is already signed.",))
+        review_texts.write(s, review_id, review_texts.LETTER, letter)  # the letter as signed, kept
+        s.flush()  # before the review is frozen: the store refuses its texts after that
         row = save_signed(s, bundle, review.child_id, review_id, reason)
-        review.status = "finalised"
+        move(review, ReviewState.FINALISED)
     return _audited(
         store, FinalisedRecord(row.id, record_id, version, bundle.content_hash, bundle.pdf_hash, supersedes)
     )
 
 
 def open_correction(store: Store, review_id: int) -> None:
-    """Reopen a finalised review for correction; its signed record stays as it was, superseded later."""
+    """Reopen a signed review for correction. Its signed record stays as it was and in force until the
+    corrected version is signed, which supersedes it."""
     with store.session() as s:
         review = s.get(Review, review_id)
-        if review is None or review.status != "finalised":
-            raise ValueError("Only a finalised review can be corrected.")
-        review.status = "held"
+        if review is None or state_of(review.status) is not ReviewState.FINALISED:
+            raise ValueError("Only a signed review can be corrected.")
+        move(review, ReviewState.CORRECTING)
 
 
-def finalise_challenge(store: Store, challenge_id: int, today: date) -> FinalisedRecord:
-    """Sign the concern's letter at its current stage and queue it for the council.
+def finalise_challenge(store: Store, challenge_id: int, as_of: date | None = None) -> FinalisedRecord:
+    """Sign the concern's letter at its current stage, dated today, and queue it for the council.
 
     Each stage's letter is a new version of the concern's one record, superseding the stage before; once
-    signed, that stage's letter can no longer be edited (services.challenges refuses).
+    signed, that stage's letter can no longer be edited (services.challenges refuses). `as_of` is the date
+    the caller is showing: anything but today refuses.
     """
+    today = real_date(store.clock, as_of, "Signing")
     view = get_challenge(store, challenge_id, today)
     if not view.open or view.stage_key not in ORDER:
         raise FinaliseRefused(("This concern is closed: there is no letter left to send, so none to sign.",))
@@ -274,14 +321,21 @@ def _with_record_id(content: ChallengeContent, printed: str) -> ChallengeContent
     return replace(content, head=replace(content.head, record_id=printed))
 
 
+DEMO_REASON = "A fictional demo review, signed to show how records travel."
+
+
 def finalise_demo_reviews(store: Store, today: date, count: int = 5) -> list[FinalisedRecord]:
     """Finalise the first `count` held reviews that have nothing left to put right, so sync can be tried."""
     with store.session() as s:
-        held = s.scalars(select(Review.id).where(Review.status == "held").order_by(Review.id)).all()
+        held = s.scalars(
+            select(Review.id).where(Review.status == ReviewState.HELD.value).order_by(Review.id)
+        ).all()
     done: list[FinalisedRecord] = []
     for review_id in held:
         if len(done) >= count:
             break
-        if not minutes(store, review_id, today).problems:
-            done.append(finalise_review(store, review_id, today))
+        minuted = minutes(store, review_id, today)
+        if not minuted.problems:
+            reasons = {w.key: DEMO_REASON for w in minuted.warnings}
+            done.append(finalise_review(store, review_id, overrides=reasons))
     return done

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from iro_desktop.records.signing import canonical, sha256_hex
 from iro_desktop.store import Store
-from iro_desktop.store.models import AuditEntry, utcnow
+from iro_desktop.store.models import AuditEntry
 
 GENESIS = "0" * 64
 ACTIONS = {
@@ -48,7 +48,7 @@ def record(store: Store, action: str, subject: str | None = None, detail: str | 
     """Append one entry (its own short transaction, so it is written even if what follows fails)."""
     with store.session() as s:
         prev = s.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or GENESIS
-        at = utcnow()
+        at = store.clock.now()
         s.add(
             AuditEntry(
                 at=at,

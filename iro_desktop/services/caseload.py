@@ -14,13 +14,16 @@ from sqlalchemy import case, func, select
 
 from iro_desktop.domain.calendar import WorkingCalendar
 from iro_desktop.domain.codes import SHORT_BREAK_LEGAL_STATUSES, age_on
+from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.domain.timescales import (
     CareHistory,
     Cycle,
+    MinutesDue,
     Status,
     TimescaleSettings,
     caseload_guidance,
     is_response_overdue,
+    minutes_due,
     next_review_due,
     review_status,
     working_days_left,
@@ -34,6 +37,9 @@ OUTSTANDING_DECISIONS = ("open", "changed")
 FLAG_NO_PRIVATE_TALK = "Private conversation not yet recorded"
 FLAG_DECISIONS_OVERDUE = "Decisions overdue"
 FLAG_CHALLENGE_AWAITING = "Challenge awaiting response"
+FLAG_MINUTES = "Minutes to finish"
+FLAG_CORRECTION = "Correction not yet signed"
+APP = "app"  # Review.source of reviews minuted in the app (an imported one has no minutes to finish here)
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,19 @@ class CaseloadRow:
     challenges_open: int
     challenges_overdue: int
     flags: tuple[str, ...]
+    minutes: MinutesDue | None = None  # a review held whose record is not yet signed
 
     def to_json(self) -> dict:
         out = asdict(self)
+        out["minutes"] = (
+            {
+                "held": self.minutes.held.isoformat(),
+                "working_days_since": self.minutes.working_days_since,
+                "late": self.minutes.late,
+            }
+            if self.minutes
+            else None
+        )
         for key, value in out.items():
             if isinstance(value, date):
                 out[key] = value.isoformat()
@@ -96,6 +112,8 @@ class ChildFacts:
     all_short_breaks: bool
     held: tuple[date, ...]
     planned: tuple | None
+    unfinished: date | None = None  # held date of the earliest review minuted here and not yet signed
+    correcting: bool = False  # a signed review reopened for correction (its signed version is in force)
 
 
 def _latest_by(rows, key_index: int) -> dict:
@@ -142,7 +160,7 @@ def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
         ):
             episodes_by_period[row[0]].append(row)
         held = defaultdict(list)
-        planned = {}
+        planned, unfinished, correcting = {}, {}, set()
         for row in s.execute(
             select(
                 Review.child_id,
@@ -152,11 +170,17 @@ def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
                 Review.spoke_alone,
                 Review.adjourned_on,
                 Review.adjourned_to,
+                Review.status,
+                Review.source,
             ).order_by(Review.child_id, Review.held_date, Review.planned_date)
         ):
+            state = state_of(row.status)
             if row.held_date is not None:
                 held[(row.child_id, row.period_id)].append(row.held_date)
-            elif row.planned_date is not None and row.child_id not in planned:
+                if awaits_signing(row.status, row.source):
+                    unfinished.setdefault(row.child_id, row.held_date)
+                correcting.update([row.child_id] if state is ReviewState.CORRECTING else [])
+            elif state in AHEAD and row.planned_date is not None and row.child_id not in planned:
                 planned[row.child_id] = row
         decisions = _decision_counts(s, today)
         challenges = _challenge_counts(s, today)
@@ -172,13 +196,16 @@ def _gather(store: Store, today: date) -> tuple[list[ChildFacts], dict, dict]:
                 all_short_breaks=bool(eps) and all(e.legal_status in SHORT_BREAK_LEGAL_STATUSES for e in eps),
                 held=tuple(held.get((child.id, period.id), ())) if period else (),
                 planned=planned.get(child.id),
+                unfinished=unfinished.get(child.id),
+                correcting=child.id in correcting,
             )
         )
     return facts, decisions, challenges
 
 
 def _decision_counts(s, today: date) -> dict[int, tuple[int, int]]:
-    overdue = func.sum(case((Decision.due_date < today, 1), else_=0))
+    tracked_due = func.coalesce(Decision.revised_due, Decision.due_date)
+    overdue = func.sum(case((tracked_due < today, 1), else_=0))
     rows = s.execute(
         select(Decision.child_id, func.count(), overdue)
         .where(Decision.status.in_(OUTSTANDING_DECISIONS))
@@ -226,12 +253,34 @@ def care_history(facts: ChildFacts) -> CareHistory:
     )
 
 
+def with_minutes(
+    status: Status, held: date | None, today: date, cal: WorkingCalendar, settings: TimescaleSettings
+) -> tuple[Status, MinutesDue | None]:
+    """A review held in the app and not yet signed (held on `held`) is what the IRO must do next, unless
+    a review is overdue: the caseload and the child's page both ask here."""
+    if held is None:
+        return status, None
+    minutes = minutes_due(held, today, cal, settings)
+    return (status if status is Status.OVERDUE else Status.MINUTES_TO_FINISH), minutes
+
+
+def awaits_signing(status: str, source: str) -> bool:
+    """Held and minuted here, never signed (a correction under way has a signed version in force)."""
+    return state_of(status) is ReviewState.HELD and source == APP
+
+
+def unfinished_held(reviews) -> date | None:
+    """The held date of the earliest review minuted in the app and not yet signed."""
+    return min((r.held_date for r in reviews if awaits_signing(r.status, r.source)), default=None)
+
+
 def _row(facts, decisions, challenges, today, cal, settings) -> CaseloadRow:
     child, episode, planned = facts.child, facts.episode, facts.planned
     history = care_history(facts)
     looked_after = history.period_start is not None and history.period_end is None
     due = next_review_due(history, cal, settings)
     status = review_status(due.due, today, cal, settings, looked_after=looked_after)
+    status, minutes = with_minutes(status, facts.unfinished, today, cal, settings)
     d_open, d_overdue = decisions.get(child.id, (0, 0))
     c_open, c_overdue = challenges.get(child.id, (0, 0))
     flags = []
@@ -245,6 +294,10 @@ def _row(facts, decisions, challenges, today, cal, settings) -> CaseloadRow:
         flags.append(FLAG_DECISIONS_OVERDUE)
     if c_overdue:
         flags.append(FLAG_CHALLENGE_AWAITING)
+    if minutes is not None:
+        flags.append(f"{FLAG_MINUTES}: {minutes.late}" if minutes.late else FLAG_MINUTES)
+    if facts.correcting:
+        flags.append(FLAG_CORRECTION)
     return CaseloadRow(
         id=child.id,
         child=child.child_ref,
@@ -267,6 +320,7 @@ def _row(facts, decisions, challenges, today, cal, settings) -> CaseloadRow:
         challenges_open=c_open,
         challenges_overdue=c_overdue,
         flags=tuple(flags),
+        minutes=minutes,
     )
 
 

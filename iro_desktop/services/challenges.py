@@ -19,6 +19,7 @@ from iro_desktop.documents import challenge_letter
 from iro_desktop.documents.content import Passage, StageLine
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import drp_final_due, drp_response_due, is_response_overdue
+from iro_desktop.services import text_limits
 from iro_desktop.services.documents import challenge_content
 from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.services.settings import timescale_settings, working_calendar
@@ -340,10 +341,12 @@ def get_challenge(store: Store, challenge_id: int, today: date) -> ChallengeView
 
 
 def _text(value: str | None) -> str:
-    return (value or "").strip()
+    """Typed text, trimmed; refused whole (never cut) past the most a concern's field holds."""
+    return text_limits.fits((value or "").strip(), text_limits.SECTION, "This text")
 
 
 def _check_day(on: date | None, field: str, today: date, what: str) -> date:
+    """`today` is the real date (store.clock), never a date the screens are viewed as of."""
     if on is None:
         raise FieldProblem(f"Enter the date {what}.", field)
     if on > today:
@@ -376,7 +379,6 @@ def raise_concern(
     issue: str,
     details: str,
     raised_on: date | None,
-    today: date,
     expected: str = "",
     expected_by: date | None = None,
     child_view: str = "",
@@ -388,7 +390,7 @@ def raise_concern(
         raise FieldProblem("Choose what the concern is about.", "issue")
     if not details:
         raise FieldProblem("Describe the concern: it is empty.", "details")
-    _check_day(raised_on, "raised_on", today, "the concern was raised")
+    _check_day(raised_on, "raised_on", store.clock.today(), "the concern was raised")
     if expected_by is not None and expected_by < raised_on:
         raise FieldProblem(
             f"The date it was expected by cannot be before the concern was raised "
@@ -457,10 +459,9 @@ def record_informal(
     conversation: str,
     agreed_action: str,
     action_by: date | None,
-    today: date,
 ) -> None:
     """D1: the conversation with the social worker or team manager, the action agreed and its date."""
-    _check_day(on, "informal_on", today, "of the conversation")
+    _check_day(on, "informal_on", store.clock.today(), "of the conversation")
     if not _text(spoke_with):
         raise FieldProblem("Say who you spoke with, for example the social worker.", "spoke_with")
     if not _text(conversation):
@@ -490,15 +491,13 @@ def record_informal(
         )
 
 
-def escalate(
-    store: Store, challenge_id: int, stage: str, sent_on: date | None, today: date, addressee: str = ""
-) -> date:
+def escalate(store: Store, challenge_id: int, stage: str, sent_on: date | None, addressee: str = "") -> date:
     """D2: the concern goes to a formal stage (skipping allowed, going back not); returns the date due."""
     # Settings first: each is its own short transaction, and one may not open inside another.
     rungs, cal, settings = ladder(store), working_calendar(store), timescale_settings(store)
     if stage not in FORMAL_STAGES[: len(rungs)]:
         raise FieldProblem("Choose a stage of the council's process.", "stage")
-    _check_day(sent_on, "sent_on", today, "the letter was sent")
+    _check_day(sent_on, "sent_on", store.clock.today(), "the letter was sent")
     with store.session() as s:
         c = _open_row(s, challenge_id)
         _still_open(c)
@@ -537,12 +536,11 @@ def record_response(
     challenge_id: int,
     responded_on: date | None,
     response: str,
-    today: date,
     outcome: str | None = None,
     responder: str = "",
 ) -> None:
     """A reply to the current stage and, when the IRO judges it, the outcome, which closes the concern."""
-    _check_day(responded_on, "responded_on", today, "of the response")
+    _check_day(responded_on, "responded_on", store.clock.today(), "of the response")
     if not _text(response):
         raise FieldProblem("Write what the response said: it is empty.", "response")
     if outcome is not None and outcome not in OUTCOMES:
@@ -573,11 +571,9 @@ def record_response(
             c.outcome, c.resolved_on = outcome, responded_on
 
 
-def close(
-    store: Store, challenge_id: int, outcome: str, on: date | None, today: date, note: str = ""
-) -> None:
+def close(store: Store, challenge_id: int, outcome: str, on: date | None, note: str = "") -> None:
     """The outcome without a written reply, e.g. put right after an informal conversation."""
-    _check_day(on, "responded_on", today, "it was settled")
+    _check_day(on, "responded_on", store.clock.today(), "it was settled")
     if outcome not in OUTCOMES:
         raise FieldProblem("Choose resolved, partly resolved or not resolved.", "outcome")
     with store.session() as s:
@@ -588,9 +584,9 @@ def close(
         c.outcome, c.resolved_on = outcome, on
 
 
-def consider_cafcass(store: Store, challenge_id: int, on: date | None, reasoning: str, today: date) -> None:
+def consider_cafcass(store: Store, challenge_id: int, on: date | None, reasoning: str) -> None:
     """D3: the IRO considered a Cafcass referral, with their reasoning (at any point, open or closed)."""
-    _check_day(on, "cafcass_on", today, "you considered a referral")
+    _check_day(on, "cafcass_on", store.clock.today(), "you considered a referral")
     if not _text(reasoning):
         raise FieldProblem("Write your reasoning: why you would or would not refer.", "reasoning")
     _add_event(
@@ -598,9 +594,9 @@ def consider_cafcass(store: Store, challenge_id: int, on: date | None, reasoning
     )
 
 
-def refer_to_cafcass(store: Store, challenge_id: int, on: date | None, summary: str, today: date) -> None:
+def refer_to_cafcass(store: Store, challenge_id: int, on: date | None, summary: str) -> None:
     """D3: the referral was made, alongside the process; the referral summary PDF comes from render_letter."""
-    _check_day(on, "cafcass_on", today, "of the referral")
+    _check_day(on, "cafcass_on", store.clock.today(), "of the referral")
     if not _text(summary):
         raise FieldProblem("Say what summary was sent to Cafcass.", "summary")
     event = {"event": "cafcass_referred", "stage": "cafcass", "summary": _text(summary)}
@@ -614,11 +610,10 @@ def record_child_told(
     told: bool,
     advocacy: bool,
     complaints: bool,
-    today: date,
     note: str = "",
 ) -> None:
     """Whether the child was told about the concern, and about advocacy and how to complain."""
-    _check_day(on, "told_on", today, "the child was told")
+    _check_day(on, "told_on", store.clock.today(), "the child was told")
     if not told and (advocacy or complaints):
         raise FieldProblem("Tick that the child was told about the concern first.", "told")
     if not told and not _text(note):
@@ -673,6 +668,7 @@ def letter_draft(store: Store, challenge_id: int, today: date, stage: str | None
 
 
 def save_letter_text(store: Store, challenge_id: int, stage: str, text: str) -> None:
+    text_limits.fits(text, text_limits.LETTER, "The letter", "letter")
     if not _text(text):
         raise FieldProblem("The letter needs the concern in it: the text is empty.", "letter")
     with store.session() as s:  # checked and written together, so a signing cannot slip in between
@@ -725,9 +721,9 @@ def practice_notes(store: Store) -> list[PracticeNote]:
     ]
 
 
-def add_practice_note(store: Store, on: date | None, text: str, today: date) -> None:
+def add_practice_note(store: Store, on: date | None, text: str) -> None:
     """Positive practice the IRO chose to note, for the annual report."""
-    _check_day(on, "practice_on", today, "of the good practice")
+    _check_day(on, "practice_on", store.clock.today(), "of the good practice")
     if not _text(text):
         raise FieldProblem("Write what went well: the note is empty.", "practice")
     notes = store.get_setting(PRACTICE_KEY, []) or []

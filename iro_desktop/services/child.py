@@ -19,8 +19,10 @@ from iro_desktop.domain.codes import (
     PLACEMENT_TYPE,
     SHORT_BREAK_LEGAL_STATUSES,
 )
+from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.domain.timescales import (
     HeldReview,
+    MinutesDue,
     Status,
     early_review_in_effect,
     next_review_due,
@@ -28,7 +30,13 @@ from iro_desktop.domain.timescales import (
     review_timeliness,
     working_days_left,
 )
-from iro_desktop.services.caseload import OUTSTANDING_DECISIONS, ChildFacts, care_history
+from iro_desktop.services.caseload import (
+    OUTSTANDING_DECISIONS,
+    ChildFacts,
+    care_history,
+    unfinished_held,
+    with_minutes,
+)
 from iro_desktop.services.challenges import ISSUES, ORDER, is_open, ladder, response_overdue, stage_label
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
@@ -95,13 +103,30 @@ class PersonLine:
 
 @dataclass(frozen=True)
 class ReviewLine:
+    """One review in any state: held ones are judged on time or late; the rest say where they stand."""
+
     number: int | None
-    held: date
+    held: date | None  # None until the meeting has happened
     due: date | None
-    on_time: bool | None  # None when the review cannot be judged (its cycle's start date is unknown)
+    on_time: bool | None  # None when not held, or its cycle's start date is unknown
     days_late: int
     participation: str  # "PN1 Came and spoke for themselves", or "" when not recorded
     record: str = ""  # the signed record's state: "Signed; delivered to the council", or "" when not signed
+    id: int = 0
+    state: ReviewState = ReviewState.HELD
+    planned: date | None = None
+
+    @property
+    def when(self) -> date | None:
+        return self.held or self.planned
+
+    @property
+    def state_words(self) -> str:
+        """The state as the child's page names it: "Adjourned", "Signed; delivered to the council"."""
+        if self.state in (ReviewState.FINALISED, ReviewState.CORRECTING) and self.record:
+            prefix = "Under correction; " if self.state is ReviewState.CORRECTING else ""
+            return prefix + self.record
+        return self.state.label
 
 
 @dataclass(frozen=True)
@@ -115,6 +140,7 @@ class NextReview:
     open_review_id: int | None = None  # the next review not yet held: the one an adjournment applies to
     adjourned: bool = False  # that review has used its one adjournment (I3)
     early_review_by: date | None = None  # an early review request still in effect (T4)
+    minutes: MinutesDue | None = None  # a review held here whose record is not yet signed
 
 
 @dataclass(frozen=True)
@@ -237,7 +263,7 @@ def _role_order(p: Person) -> tuple[int, str]:
 
 
 def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None) -> list[ReviewLine]:
-    """Held reviews, each judged on time or late against the schedule of its own period of care."""
+    """Every review, newest first; held ones judged on time or late against their own period's schedule."""
     held = [r for r in child.reviews if r.held_date is not None]
     judged: dict[tuple[int | None, date], HeldReview] = {}
     for period in child.periods:
@@ -245,8 +271,10 @@ def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None)
         for j in review_timeliness(care_history(_facts(child, period, dates)), cal, settings):
             judged[(period.id, j.held)] = j
     lines = []
-    for r in sorted(held, key=lambda r: r.held_date, reverse=True):
-        j = judged.get((r.period_id, r.held_date))
+    for r in sorted(
+        child.reviews, key=lambda r: (r.held_date or r.planned_date or date.min, r.id), reverse=True
+    ):
+        j = judged.get((r.period_id, r.held_date)) if r.held_date else None
         lines.append(
             ReviewLine(
                 number=j.number if j else r.number,
@@ -256,6 +284,9 @@ def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None)
                 days_late=j.days_late if j else 0,
                 participation=_coded(r.participation_code, PARTICIPATION_PLAIN),
                 record=(records or {}).get(r.id, ""),
+                id=r.id,
+                state=state_of(r.status),
+                planned=r.planned_date,
             )
         )
     return lines
@@ -269,14 +300,17 @@ def _next_review(child: Child, today: date, cal, settings) -> NextReview:
     history = care_history(_facts(child, period, held, open_review))
     looked_after = history.period_start is not None and history.period_end is None
     due = next_review_due(history, cal, settings)
-    planned = sorted(r.planned_date for r in child.reviews if r.held_date is None and r.planned_date)
+    planned = sorted(r.planned_date for r in child.reviews if state_of(r.status) in AHEAD and r.planned_date)
+    status = review_status(due.due, today, cal, settings, looked_after=looked_after)
+    status, minutes = with_minutes(status, unfinished_held(child.reviews), today, cal, settings)
     return NextReview(
         due=due.due if looked_after else None,
         number=due.number if looked_after else None,
         basis=due.basis,
         booked=planned[0] if planned and looked_after else None,
         working_days_left=working_days_left(due.due, today, cal) if looked_after else None,
-        status=review_status(due.due, today, cal, settings, looked_after=looked_after),
+        status=status,
+        minutes=minutes,
         open_review_id=open_review.id if open_review is not None else None,
         adjourned=open_review is not None and open_review.adjourned_on is not None,
         early_review_by=early_review_in_effect(history),
@@ -284,19 +318,20 @@ def _next_review(child: Child, today: date, cal, settings) -> NextReview:
 
 
 def _open_review(child: Child) -> Review | None:
-    """The next review not yet held, soonest first, as the caseload picks it."""
-    waiting = [r for r in child.reviews if r.held_date is None and r.planned_date is not None]
+    """The next review not yet held (planned or adjourned), soonest first, as the caseload picks it."""
+    waiting = [r for r in child.reviews if state_of(r.status) in AHEAD and r.planned_date is not None]
     return min(waiting, key=lambda r: (r.planned_date, r.id), default=None)
 
 
 def decision_line(d: Decision, today: date) -> DecisionLine:
     """A decision as the child's page and the review pack show it: overdue by word when it is."""
-    overdue = d.status in OUTSTANDING_DECISIONS and d.due_date is not None and d.due_date < today
+    due = d.tracked_due
+    overdue = d.status in OUTSTANDING_DECISIONS and due is not None and due < today
     return DecisionLine(
         number=d.number,
         action=d.action,
         person=d.person_responsible,
-        due=d.due_date,
+        due=due,
         status="Overdue" if overdue else DECISION_STATUS.get(d.status, _plain(d.status)),
         overdue=overdue,
         id=d.id,
@@ -340,7 +375,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
         # Open decisions first, soonest due first; closed ones after, for the record.
         decisions = sorted(
             child.decisions,
-            key=lambda d: (d.status not in OUTSTANDING_DECISIONS, d.due_date or date.max, d.number or 0),
+            key=lambda d: (d.status not in OUTSTANDING_DECISIONS, d.tracked_due or date.max, d.number or 0),
         )
         return ChildRecord(
             id=child.id,

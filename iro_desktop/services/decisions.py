@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.services import text_limits
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 from iro_desktop.store.models import Decision
@@ -25,6 +26,7 @@ def _decision(s, decision_id: int) -> Decision:
 
 
 def _check_closed_on(decision: Decision, on: date | None, today: date) -> None:
+    """`today` is the real date (store.clock), never the date the caseload is viewed as of."""
     if on is None:
         raise FieldProblem("Enter the date.", "on")
     if on > today:
@@ -36,33 +38,30 @@ def _check_closed_on(decision: Decision, on: date | None, today: date) -> None:
         )
 
 
-def mark_done(store: Store, decision_id: int, on: date, today: date) -> None:
+def mark_done(store: Store, decision_id: int, on: date) -> None:
     with store.session() as s:
         decision = _decision(s, decision_id)
-        _check_closed_on(decision, on, today)
+        _check_closed_on(decision, on, store.clock.today())
         decision.status, decision.completed_on, decision.status_note = DONE, on, None
 
 
-def mark_not_done(store: Store, decision_id: int, reason: str, on: date, today: date) -> None:
+def mark_not_done(store: Store, decision_id: int, reason: str, on: date) -> None:
     """Not done, with the reason the next review must consider (Schedule 7: if not, why)."""
-    reason = (reason or "").strip()
+    reason = text_limits.fits((reason or "").strip(), text_limits.REASON, "The reason", "reason")
     with store.session() as s:
         decision = _decision(s, decision_id)
         if not reason:
             raise FieldProblem("Say why the decision was not done.", "reason")
-        _check_closed_on(decision, on, today)
+        _check_closed_on(decision, on, store.clock.today())
         decision.status, decision.completed_on, decision.status_note = NOT_DONE, on, reason
 
 
 def mark_changed(
-    store: Store,
-    decision_id: int,
-    new_action_or_note: str,
-    new_due: date | None = None,
-    today: date | None = None,
+    store: Store, decision_id: int, new_action_or_note: str, new_due: date | None = None
 ) -> None:
-    """The decision was changed: the note says what changed, and the old due date is kept in it."""
-    change = (new_action_or_note or "").strip()
+    """The decision was changed: the note says what changed; a new due date is tracked beside the one agreed
+    (which the signed record keeps)."""
+    change = text_limits.fits((new_action_or_note or "").strip(), text_limits.REASON, "The change")
     if not change:
         raise FieldProblem("Say what changed.", "new_action_or_note")
     with store.session() as s:
@@ -75,12 +74,12 @@ def mark_changed(
                 "new_due",
             )
         note = change
-        if new_due is not None and new_due != decision.due_date:
-            was = f" (was {format_date(decision.due_date)})" if decision.due_date else ""
+        if new_due is not None and new_due != decision.tracked_due:
+            was = f" (was {format_date(decision.tracked_due)})" if decision.tracked_due else ""
             note += f". Now due {format_date(new_due)}{was}"
-            decision.due_date = new_due
+            decision.revised_due = new_due
         decision.status, decision.status_note = CHANGED, note
-        decision.completed_on = today
+        decision.completed_on = store.clock.today()
 
 
 def reopen(store: Store, decision_id: int) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from iro_desktop.domain.calendar import WorkingCalendar, add_months
 from iro_desktop.domain.codes import age_on
+from iro_desktop.domain.review_states import ReviewState
 from iro_desktop.domain.timescales import (
     CareHistory,
     Cycle,
@@ -57,6 +58,7 @@ def demo_passphrase() -> str:
 
 
 DEMO_SIGNED_REVIEWS = 5  # finalised and signed, waiting in the outbox, so sync can be tried at once
+_MINUTED_HERE_WD = 25  # a child's last review held this recently was minuted in the app (older: 903 data)
 
 
 def populate_demo(store: Store, today: date, seed: int = 7, size: int = DEFAULT_SIZE) -> None:
@@ -923,18 +925,26 @@ class _Builder:
                 "spoke_alone_place": rng.choice(_ALONE_PLACES)}
 
     def _held_reviews(self, child: Child, history: _History, rows: list[PeriodOfCare]) -> list[Review]:
-        """Every review held, numbered within its period of care; returns those of the latest period."""
+        """Every review held, numbered within its period of care; returns those of the latest period.
+
+        Reviews from before the demo IRO's time with the app came from the council's 903 data (recorded
+        elsewhere); one held in the last few weeks was minuted here, and its record is still to finish.
+        """
         reviews: list[Review] = []
         for period, row in zip(history.periods, rows, strict=True):
             reviews = [
                 Review(period_id=row.id, number=number, kind=self._review_kind(history, held),
-                       status="held", planned_date=held, held_date=held, late_reason=late_reason,
-                       **self._voice(history, held, period.start))
+                       status=ReviewState.IMPORTED.value, source="903", planned_date=held, held_date=held,
+                       late_reason=late_reason, **self._voice(history, held, period.start))
                 for number, (held, late_reason) in enumerate(period.reviews, start=1)
             ]
             for review, following in pairwise(reviews):
                 review.next_review_date = following.held_date
             child.reviews.extend(reviews)
+        latest = reviews[-1] if reviews else None
+        recent = latest is not None and self.cal.working_days_between(latest.held_date, self.today)
+        if latest is not None and recent <= _MINUTED_HERE_WD:
+            latest.status, latest.source = ReviewState.HELD.value, "app"
         return reviews
 
     def _due(self, history: _History) -> date | None:

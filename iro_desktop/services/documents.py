@@ -1,8 +1,9 @@
 """Building each document's content from the store, and rendering a recipient's copy.
 
 The content is a frozen value (documents.content), so the same review gives the same PDF bytes. The IRO's
-choices live in settings, per review, with no schema change: which passages each recipient does not get
-("documents.withheld.review.<id>") and the edited letter to the child ("documents.letter.review.<id>").
+choices are the review's own texts (services.review_texts): which passages each recipient does not get,
+and the edited letter to the child. Both are frozen with the rest once the review is signed. A review not
+yet signed prints DRAFT on every page.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ from iro_desktop.documents.distribution import Contact, Recipient, address_key, 
 from iro_desktop.documents.templates import Wording, load_wording
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import PARTICIPATION_PLAIN
+from iro_desktop.domain.review_states import MET, SIGNED, ReviewState, state_of
+from iro_desktop.services import review_texts
 from iro_desktop.services.minutes import ATTENDANCE, HOW_OBTAINED, SECTIONS
+from iro_desktop.services.review_life import editable, latest_signed
 from iro_desktop.store import Store
 from iro_desktop.store.models import PERSON_ROLES, Challenge, Child, Decision, Review, WishEntry
 
@@ -47,22 +51,24 @@ _SECTION_LABELS = {key: label for key, label, _ in SECTIONS}
 _SECTION_ORDER = {key: n for n, (key, _, _) in enumerate(SECTIONS)}
 
 
-def withheld_key(review_id: int) -> str:
-    return f"documents.withheld.review.{review_id}"
+def printed_record_id(store: Store, review_id: int) -> str:
+    """The identifier printed on every page: the signed record's ("<id> v2") once there is one, so a copy
+    can be matched to what the council holds; a draft's own ("R-<review>-draft") until then, and the next
+    version's while a correction is open."""
+    with store.session() as s:
+        signed = latest_signed(s, review_id)
+        correcting = state_of(s.get(Review, review_id).status) is ReviewState.CORRECTING
+    if signed is None:
+        return f"R-{review_id}-draft"
+    if correcting:
+        return f"{signed.record_id} v{signed.version + 1} (draft)"
+    return f"{signed.record_id} v{signed.version}"
 
 
-def letter_key(review_id: int) -> str:
-    return f"documents.letter.review.{review_id}"
-
-
-def record_id_for(review_id: int, version: int = 1) -> str:
-    """The identifier printed on every page; the signed-records issue will pass its own."""
-    return f"R-{review_id}-v{version}"
-
-
-def letterhead(store: Store, today: date, record_id: str) -> Letterhead:
+def letterhead(store: Store, today: date, record_id: str, draft: bool = False) -> Letterhead:
     profile = store.profile()
     return Letterhead(
+        draft=draft,
         council_name=profile.council_name,
         iro_name=profile.iro_name,
         produced_on=today,
@@ -163,12 +169,31 @@ def _iro_view(review: Review) -> Passage | None:
     return Passage("iro_view", text) if text and text.strip() else None
 
 
-def review_content(store: Store, review_id: int, today: date, record_id: str | None = None) -> ReviewContent:
-    """Everything minuted for one review, in the order the record prints it."""
+def is_draft(store: Store, review_id: int) -> bool:
+    """A review's documents are drafts until it is signed (and again while a correction is open)."""
+    with store.session() as s:
+        return state_of(_review(s, review_id).status) not in SIGNED
+
+
+def _attendance_word(a, held: bool) -> str:
+    if a.attendance == "invited" and held:
+        return "Not recorded"  # after the meeting, "invited" only means nobody recorded it
+    return ATTENDANCE.get(a.attendance, a.attendance)
+
+
+def review_content(
+    store: Store, review_id: int, today: date, record_id: str | None = None, draft: bool | None = None
+) -> ReviewContent:
+    """Everything minuted for one review, in the order the record prints it.
+
+    `draft` marks every page; left as None it follows the review's state (finalising passes False).
+    """
     wording = load_wording()
-    head = letterhead(store, today, record_id or record_id_for(review_id))
+    draft = is_draft(store, review_id) if draft is None else draft
+    head = letterhead(store, today, record_id or printed_record_id(store, review_id), draft)
     with store.session() as s:
         review = _review(s, review_id)
+        held = state_of(review.status) in MET
         child = review.child
         first = child.preferred_name or child.first_name
         wishes = s.scalars(
@@ -185,14 +210,12 @@ def review_content(store: Store, review_id: int, today: date, record_id: str | N
             first_name=first,
             dob=child.dob,
             review_label=wording.say("labels", "review_number", number=review.number or "").strip(),
-            held_on=review.held_date or review.planned_date,
+            held_on=review.held_date,
             venue=Passage("venue", review.venue) if review.venue else None,
             participation=PARTICIPATION_PLAIN.get(review.participation_code or "", "Not recorded"),
             private_conversation=_private_conversation(review, first, wording),
             attendance=tuple(
-                AttendanceLine(
-                    a.name, PERSON_ROLES.get(a.role, a.role), ATTENDANCE.get(a.attendance, a.attendance)
-                )
+                AttendanceLine(a.name, PERSON_ROLES.get(a.role, a.role), _attendance_word(a, held))
                 for a in sorted(review.attendance, key=lambda a: a.id)
             ),
             wishes=tuple(
@@ -211,6 +234,7 @@ def review_content(store: Store, review_id: int, today: date, record_id: str | N
             iro_view=_iro_view(review),
             next_review=review.next_review_date,
             distribution=_recipient_lines(_distribution(child, review)),
+            planned_on=None if review.held_date else review.planned_date,
         )
 
 
@@ -266,12 +290,15 @@ def _lower_first(text: str) -> str:
 
 def letter_text(store: Store, review_id: int, today: date) -> str:
     """The IRO's edited letter if there is one, otherwise a fresh draft."""
-    saved = store.get_setting(letter_key(review_id))
+    saved = review_texts.get(store, review_id, review_texts.LETTER)
     return saved if isinstance(saved, str) and saved.strip() else draft_letter_text(store, review_id, today)
 
 
 def save_letter_text(store: Store, review_id: int, text: str) -> None:
-    store.set_setting(letter_key(review_id), text)
+    """The IRO's own wording of the letter; refused once the review is signed."""
+    with store.session() as s:
+        editable(s, review_id)
+        review_texts.write(s, review_id, review_texts.LETTER, text if (text or "").strip() else "")
 
 
 def letter_content(store: Store, review_id: int, today: date, record_id: str | None = None) -> LetterContent:
@@ -281,7 +308,9 @@ def letter_content(store: Store, review_id: int, today: date, record_id: str | N
         child_name, found = review.child.display_name, _distribution(review.child, review)
     parts = [p.strip() for p in text.split("\n\n") if p.strip()]
     return LetterContent(
-        head=letterhead(store, today, record_id or record_id_for(review_id)),
+        head=letterhead(
+            store, today, record_id or printed_record_id(store, review_id), is_draft(store, review_id)
+        ),
         child_name=child_name,
         paragraphs=tuple(Passage(f"letter:{n}", p) for n, p in enumerate(parts, start=1)),
         distribution=_recipient_lines(found),
@@ -290,13 +319,16 @@ def letter_content(store: Store, review_id: int, today: date, record_id: str | N
 
 def withholding(store: Store, review_id: int) -> dict[str, list[str]]:
     """For one review: recipient key -> passage keys left out of that recipient's copies."""
-    return dict(store.get_setting(withheld_key(review_id), {}) or {})
+    return dict(review_texts.get(store, review_id, review_texts.WITHHELD) or {})
 
 
 def set_withheld(store: Store, review_id: int, recipient_key: str, passage_keys: list[str]) -> None:
-    choices = withholding(store, review_id)
-    choices[recipient_key] = sorted(set(passage_keys))
-    store.set_setting(withheld_key(review_id), choices)
+    """What one recipient's copies leave out; refused once the review is signed."""
+    with store.session() as s:
+        editable(s, review_id)
+        choices = dict(review_texts.read(s, review_id, review_texts.WITHHELD) or {})
+        choices[recipient_key] = sorted(set(passage_keys))
+        review_texts.write(s, review_id, review_texts.WITHHELD, {k: v for k, v in choices.items() if v})
 
 
 def passages(content: ReviewContent | LetterContent) -> list[Passage]:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from iro_desktop.records.keys import device_key
 from iro_desktop.records.signing import b64, canonical, fingerprint, raw_public_key, sign, unb64, verify
 from iro_desktop.services import audit
-from iro_desktop.services.handover_rows import RowsRefused, dump, load
+from iro_desktop.services.handover_rows import RowsRefused, dump, load, sign_again
 from iro_desktop.services.handover_texts import dump_texts, load_texts
 from iro_desktop.store import Store
 from iro_desktop.store.keys import KdfParams, write_atomically
@@ -244,10 +244,11 @@ def receive(store: Store, handover: Handover) -> int:
         with store.session() as s:
             if s.scalars(select(Child.id).where(Child.child_ref == ref)).first() is not None:
                 raise HandoverError(f"Child {ref} is already in this store. Nothing was imported.")
-            child, new_ids = load(s, handover.payload["tables"])
+            child, new_ids, signed = load(s, handover.payload["tables"])
             if child.child_ref != ref:
                 raise RowsRefused("the child's id differs from the file's")
             load_texts(s, handover.payload.get("texts", {}), new_ids)
+            sign_again(s, signed)
             child_id = child.id
     except (RowsRefused, ValueError, TypeError, KeyError, AttributeError, IntegrityError) as exc:
         raise HandoverError(

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, String, Text, or_, select
 from sqlalchemy.orm import Session
 
+from iro_desktop.domain.review_states import ReviewState
 from iro_desktop.records.signing import b64, unb64
+from iro_desktop.services.review_life import move
 from iro_desktop.store.models import (
     Attendance,
     Challenge,
@@ -136,11 +138,14 @@ def _values(model, row: dict, links: dict, new_ids: dict[str, dict[int, int]]) -
     return values
 
 
-def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]]]:
+def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]], list[Review]]:
     """Add the rows to the session with new ids; raises RowsRefused (the caller rolls back).
 
-    Returns the child and, table by table, each sender's id mapped to the new row's id.
+    Returns the child, table by table each sender's id mapped to the new row's id, and the signed reviews:
+    they arrive unsigned, since the store refuses rows added to a signed review, and `sign_again` signs
+    them once everything of theirs is in.
     """
+    signed: list[Review] = []
     if not isinstance(tables, dict) or set(tables) != set(TABLE_NAMES):
         raise RowsRefused("the file does not hold the tables this version writes")
     if not isinstance(tables["children"], list) or len(tables["children"]) != 1:
@@ -152,8 +157,21 @@ def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]]]:
             raise RowsRefused(f"{model.__tablename__} is not a list")
         new_ids[model.__tablename__] = {}
         for row in rows:
-            obj = model(**_values(model, row, links, new_ids))
+            values = _values(model, row, links, new_ids)
+            if model is Review and values.get("status") == ReviewState.FINALISED.value:
+                values["status"] = ReviewState.HELD.value
+                signed.append(obj := model(**values))
+            else:
+                obj = model(**values)
             s.add(obj)
             s.flush()
             new_ids[model.__tablename__][row.get("id")] = obj.id
-    return s.get(Child, next(iter(new_ids["children"].values()))), new_ids
+    return s.get(Child, next(iter(new_ids["children"].values()))), new_ids, signed
+
+
+def sign_again(s: Session, reviews: list[Review]) -> None:
+    """The signed reviews of a received child become signed here too, now that their rows are in."""
+    s.flush()
+    for review in reviews:
+        move(review, ReviewState.FINALISED)
+    s.flush()

@@ -1,9 +1,10 @@
-"""The child's text kept in settings rather than tables, for a handover and for removal.
+"""The child's texts kept beside their rows, for a handover (and, for the concern letters, removal).
 
-Four kinds of setting hold text about one child, each keyed by a review or a concern: the edited letter to
+Four kinds of text about one child travel under keys naming a review or a concern: the edited letter to
 the child, the passages withheld from each recipient's copy, words typed in a minute's add-forms but not yet
-added, and the edited challenge letters. The withholding choices matter most: without them the receiving
-IRO's first copy for a parent could show a carer's address withheld on purpose.
+added (the review's own texts, services.review_texts), and the edited challenge letters (settings). The
+withholding choices matter most: without them the receiving IRO's first copy for a parent could show a
+carer's address withheld on purpose.
 
 The ids inside the keys (and inside the withholding choices) are the sender's; on receipt each is mapped to
 the new row's id, and anything not in a form this version writes refuses the whole file.
@@ -16,11 +17,11 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from iro_desktop.services import review_texts
 from iro_desktop.services.challenges import letter_key as challenge_letter_key
-from iro_desktop.services.documents import letter_key, withheld_key
 from iro_desktop.services.handover_rows import RowsRefused
-from iro_desktop.services.minutes import DRAFT_FIELDS, draft_key
-from iro_desktop.store.models import Challenge, Review, Setting
+from iro_desktop.services.minutes import DRAFT_FIELDS
+from iro_desktop.store.models import Challenge, Review, ReviewText, Setting
 
 _REVIEW_KEY = re.compile(r"(documents\.letter|documents\.withheld|minutes\.draft)\.review\.(\d+)")
 _CHALLENGE_KEY = re.compile(r"challenges\.letter\.(\d+)\.([a-z0-9_]{1,40})")
@@ -28,32 +29,43 @@ _CHALLENGE_KEY = re.compile(r"challenges\.letter\.(\d+)\.([a-z0-9_]{1,40})")
 _ROW_IN_CHOICE = re.compile(r"(person|address|wish|decision):(\d+)")
 _PLAIN_CHOICE = re.compile(r"child|venue|iro_view|challenge_details|letter:\d+|section:[a-z_]+:\d+")
 _TABLE_OF = {"person": "people", "address": "people", "wish": "wishes", "decision": "decisions"}
+# A review text's kind, as its key in the file names it.
+_KEY_OF = {
+    review_texts.LETTER: "documents.letter",
+    review_texts.WITHHELD: "documents.withheld",
+    review_texts.DRAFTS: "minutes.draft",
+}
+_KIND_OF = {name: kind for kind, name in _KEY_OF.items()}
 
 
 def setting_keys(s: Session, child_id: int) -> list[str]:
-    """Every setting that holds text about the child."""
-    reviews = s.scalars(select(Review.id).where(Review.child_id == child_id)).all()
+    """Every setting that holds text about the child: their concerns' edited letters."""
     challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
-    keys = [key(r) for r in reviews for key in (letter_key, withheld_key, draft_key)]
     letters = [Setting.key.like(challenge_letter_key(c, "%")) for c in challenges]
-    if letters:
-        keys += s.scalars(select(Setting.key).where(or_(*letters))).all()
-    return keys
+    return list(s.scalars(select(Setting.key).where(or_(*letters))).all()) if letters else []
 
 
 def dump_texts(s: Session, child_id: int) -> dict[str, object]:
-    """The child's settings by key, as stored; keys with nothing saved are left out."""
+    """The child's texts by key, as stored; nothing is listed for what was never saved."""
     rows = s.scalars(select(Setting).where(Setting.key.in_(setting_keys(s, child_id)))).all()
-    return {row.key: row.value for row in sorted(rows, key=lambda r: r.key)}
+    texts = {row.key: row.value for row in rows}
+    reviews = select(Review.id).where(Review.child_id == child_id)
+    for text in s.scalars(select(ReviewText).where(ReviewText.review_id.in_(reviews))):
+        texts[f"{_KEY_OF[text.kind]}.review.{text.review_id}"] = text.value
+    return dict(sorted(texts.items()))
 
 
 def load_texts(s: Session, texts: object, new_ids: dict[str, dict[int, int]]) -> None:
-    """Add the sender's settings under the new ids; raises RowsRefused for anything not in a known form."""
+    """Add the sender's texts under the new ids; raises RowsRefused for anything not in a known form."""
     if not isinstance(texts, dict):
         raise RowsRefused("the file's texts are not an object")
     for key, value in texts.items():
         new_key, checked = _received(key, value, new_ids)
-        s.merge(Setting(key=new_key, value=checked))
+        if match := _REVIEW_KEY.fullmatch(new_key):
+            name, review_id = match.groups()
+            s.add(ReviewText(review_id=int(review_id), kind=_KIND_OF[name], value=checked))
+        else:
+            s.merge(Setting(key=new_key, value=checked))
 
 
 def _new_id(table: str, old: str, new_ids: dict[str, dict[int, int]]) -> int:

@@ -24,9 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.interop import ssda903
 from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, ReviewRow, Where
 from iro_desktop.services import audit
+from iro_desktop.services.review_life import move
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.store import Store
 from iro_desktop.store.keys import write_atomically
@@ -224,6 +226,7 @@ def _write(s: Session, by_child: dict[str, _ChildRows], report: ImportReport, pr
             child, episodes, changed = placed[ref]
             before = _tally(report)
             _apply_reviews(child, episodes, by_child[ref].reviews, report)
+            _cancel_reviews_after_care_ended(child)
             _remove_empty_periods(child, report)
             _count(report.children, ref not in stored, changed or _tally(report) != before)
         progress(n, total)
@@ -508,6 +511,16 @@ def _apply_reviews(
     _number_reviews(child)
 
 
+def _cancel_reviews_after_care_ended(child: Child) -> None:
+    """A review booked in the app for a period of care that ended before it met is cancelled."""
+    ends = {p.id: p.end_date for p in child.periods if p.end_date is not None}
+    for review in child.reviews:
+        end = ends.get(review.period_id)
+        booked = review.planned_date
+        if end is not None and state_of(review.status) in AHEAD and (booked is None or booked > end):
+            move(review, ReviewState.CANCELLED)
+
+
 def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen: dict) -> list[Issue]:
     if row.held in seen:
         return [_duplicate(row.where, "REVIEW", row.held, seen[row.held], "review")]
@@ -545,7 +558,7 @@ def _take_review(
     values = {
         "held_date": row.held,
         "participation_code": code,
-        "status": "held",
+        "status": ReviewState.IMPORTED.value,
         "period_id": period.id,
         "source": IMPORTED,
     }

@@ -14,9 +14,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.domain.codes import PARTICIPATION_PLAIN, age_on, participation_allowed, participation_problem
+from iro_desktop.domain.codes import (
+    ABSENT_CODES,
+    ATTENDED_CODES,
+    PARTICIPATION_PLAIN,
+    age_on,
+    participation_allowed,
+    participation_problem,
+)
+from iro_desktop.domain.review_states import AHEAD, EDITABLE, ReviewState, state_of
 from iro_desktop.domain.timescales import next_review_due
+from iro_desktop.services import review_texts, text_limits
 from iro_desktop.services.caseload import ChildFacts, care_history
+from iro_desktop.services.review_life import editable, move, unheld_state
 from iro_desktop.services.reviews_check import all_short_breaks
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
@@ -29,7 +39,6 @@ from iro_desktop.store.models import (
     Review,
     ReviewPart,
     ReviewSection,
-    Setting,
     WishEntry,
 )
 
@@ -107,7 +116,7 @@ class WishLine:
     words: str
     how_obtained: str
     how_label: str
-    agreed_to_share: bool
+    agreed_to_share: bool | None  # None until the IRO has asked the child
     recorded_on: date
 
 
@@ -132,6 +141,14 @@ class PersonChoice:
 
 
 @dataclass(frozen=True)
+class Warning:
+    """A finalising check the IRO may sign past, giving a reason that travels in the signed record."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Minutes:
     review_id: int
     child_id: int
@@ -142,7 +159,8 @@ class Minutes:
     review_date: date | None  # held date, or the planned date until it is held
     held_date: date | None
     planned_date: date | None
-    status: str
+    status: str  # a domain.review_states.ReviewState value
+    editable: bool  # False once signed, cancelled or recorded elsewhere
     number: int | None
     participation_code: str | None
     participation_label: str
@@ -157,23 +175,10 @@ class Minutes:
     statutory_due: date | None
     next_review_warning: str | None
     problems: tuple[str, ...]  # what stops the record being finalised
+    warnings: tuple[Warning, ...] = ()  # what the IRO may sign past, with a reason
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-
-def _review(s: Session, review_id: int) -> Review:
-    review = s.get(Review, review_id)
-    if review is None:
-        raise LookupError(f"No review with id {review_id}")
-    return review
-
-
-def _editable(s: Session, review_id: int) -> Review:
-    review = _review(s, review_id)
-    if review.status == "finalised":
-        raise ValueError("This review has been finalised, so its record cannot change.")
-    return review
 
 
 def _review_date(review: Review) -> date | None:
@@ -288,6 +293,51 @@ def _finalising_problems(review: Review, child: Child, decisions: list[DecisionL
     return tuple(problems)
 
 
+def _consent_problems(wishes, name: str) -> tuple[str, ...]:
+    """The child's words cannot be signed until the IRO has said whether the child agreed to share them."""
+    unasked = sum(1 for w in wishes if w.agreed_to_share is None)
+    if not unasked:
+        return ()
+    which = "these words" if unasked == 1 else f"{unasked} of the entries of their words"
+    return (f"Say whether {name} agreed to share {which} (the private conversation included).",)
+
+
+def _finalising_warnings(
+    review: Review, child: Child, sections: dict[str, str], attendance: list[Attendance]
+) -> tuple[Warning, ...]:
+    """What a signed record should not usually lack; the IRO may sign past each with a reason."""
+    name, warnings = _first_name(child), []
+    matters = [key for key in SECTION_KEYS if key != "iro_view"]
+    empty = [SECTION_LABELS[key] for key in matters if not sections.get(key, "").strip()]
+    if empty:
+        listed = ", ".join(empty)
+        warnings.append(
+            Warning("empty_sections", f"{len(empty)} of {len(matters)} sections are empty: {listed}.")
+        )
+    if not sections.get("iro_view", "").strip():
+        warnings.append(Warning("no_iro_view", "The IRO's view is empty."))
+    whole = [a for a in attendance if a.part_id is None]
+    unrecorded = [a.name for a in whole if a.attendance == "invited"]
+    if not whole or len(unrecorded) == len(whole):
+        warnings.append(Warning("attendance", "Nobody's attendance is recorded."))
+    elif unrecorded:
+        warnings.append(Warning("attendance", f"Attendance is not recorded for {', '.join(unrecorded)}."))
+    if contradiction := _code_against_attendance(review.participation_code, whole, name):
+        warnings.append(Warning("participation_attendance", contradiction))
+    return tuple(warnings)
+
+
+def _code_against_attendance(code: str | None, whole: list[Attendance], name: str) -> str | None:
+    child = next((a for a in whole if a.role == "child"), None)
+    came = child is not None and child.attendance == "present"
+    recorded = ATTENDANCE.get(child.attendance, "not recorded").lower() if child else "not recorded"
+    if code in ATTENDED_CODES and not came:
+        return f"The participation code {code} says {name} came, but the attendance says {recorded}."
+    if code in ABSENT_CODES and came:
+        return f"The participation code {code} says {name} did not come, but the attendance says present."
+    return None
+
+
 def _rules(store: Store) -> tuple:
     return working_calendar(store), timescale_settings(store)
 
@@ -296,7 +346,7 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
     """Everything the minute screen shows for one review, as plain values."""
     rules = _rules(store)
     with store.session() as s:
-        saved_drafts = s.get(Setting, draft_key(review_id))
+        saved_drafts = review_texts.read(s, review_id, review_texts.DRAFTS)
         review = s.scalars(
             select(Review)
             .where(Review.id == review_id)
@@ -347,6 +397,7 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
             held_date=review.held_date,
             planned_date=review.planned_date,
             status=review.status,
+            editable=state_of(review.status) in EDITABLE,
             number=review.number,
             participation_code=code,
             participation_label=PARTICIPATION_PLAIN.get(code or "", ""),
@@ -386,7 +437,9 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
             statutory_due=statutory,
             next_review_warning=_next_review_warning(review.next_review_date, statutory, basis),
             problems=_finalising_problems(review, child, decisions)
-            + _draft_problems(_draft_texts(saved_drafts.value if saved_drafts else None)),
+            + _consent_problems(wishes, _first_name(child))
+            + _draft_problems(_draft_texts(saved_drafts)),
+            warnings=_finalising_warnings(review, child, current, list(review.attendance)),
         )
 
 
@@ -422,15 +475,16 @@ def _write_section(s: Session, review: Review, key: str, text: str) -> None:
 def save_section(store: Store, review_id: int, key: str, text: str) -> None:
     """What autosave calls as the IRO types: the whole text of one section, in one short transaction."""
     _check_section_key(key)
+    text_limits.fits(text, text_limits.SECTION, f"The section '{SECTION_LABELS[key]}'")
     with store.session() as s:
-        _write_section(s, _editable(s, review_id), key, text or "")
+        _write_section(s, editable(s, review_id), key, text or "")
 
 
 def carry_forward(store: Store, review_id: int, key: str) -> str:
     """Copy last review's text into an empty section as a starting point; typed text is never overwritten."""
     _check_section_key(key)
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
         if _section_texts(s, review).get(key, "").strip():
             raise ValueError("This section already has text; carry forward only fills an empty section.")
         previous = _section_texts(s, _previous_review(s, review)).get(key, "")
@@ -444,6 +498,7 @@ def carry_forward(store: Store, review_id: int, key: str) -> str:
 
 
 def _check_day(child: Child, day: date, today: date, what: str) -> None:
+    """`today` is the real date (store.clock): a view date never decides what may be saved."""
     name = _first_name(child)
     if day > today:
         raise ValueError(f"{what} cannot be in the future: {format_date(day)} is after today.")
@@ -451,10 +506,11 @@ def _check_day(child: Child, day: date, today: date, what: str) -> None:
         raise ValueError(f"{what} cannot be before {name}'s date of birth ({format_date(child.dob)}).")
 
 
-def set_held_date(store: Store, review_id: int, held: date | None, today: date) -> None:
-    """The day the review was held; clearing it returns the review to planned."""
+def set_held_date(store: Store, review_id: int, held: date | None) -> None:
+    """The day the review was held, which makes it held; clearing it returns it to planned (or adjourned)."""
+    today = store.clock.today()
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
         child = s.get(Child, review.child_id)
         if held is not None:
             _check_day(child, held, today, "The review date")
@@ -467,12 +523,17 @@ def set_held_date(store: Store, review_id: int, held: date | None, today: date) 
             code = review.participation_code
             if code and (problem := participation_problem(code, child.dob, held, _first_name(child))):
                 raise ValueError(f"{problem} Change the participation code first.")
+            if state_of(review.status) in AHEAD:
+                move(review, ReviewState.HELD)
+        elif state_of(review.status) is ReviewState.CORRECTING:
+            raise ValueError("A signed review was held: its date can be corrected, but not cleared.")
+        elif state_of(review.status) is ReviewState.HELD:
+            move(review, unheld_state(review))
         review.held_date = held
-        review.status = "held" if held is not None else "planned"
 
 
 def _check_part(s: Session, review: Review, label: str, held_on: date | None, today: date) -> str:
-    label = (label or "").strip()
+    label = text_limits.fits((label or "").strip(), text_limits.PART_LABEL, "The part's name")
     if not label:
         raise ValueError("Give the part a short name, such as 'With Maja and her carers'.")
     if held_on is not None:
@@ -480,13 +541,13 @@ def _check_part(s: Session, review: Review, label: str, held_on: date | None, to
     return label
 
 
-def add_part(
-    store: Store, review_id: int, label: str, held_on: date | None, place: str | None, *, today: date
-) -> int:
+def add_part(store: Store, review_id: int, label: str, held_on: date | None, place: str | None) -> int:
     """A review held in parts (IRO Handbook 3.21): each part has its own date, place and attendance."""
     with store.session() as s:
-        review = _editable(s, review_id)
-        label = _check_part(s, review, label, held_on, today)
+        review = editable(s, review_id)
+        label = _check_part(s, review, label, held_on, store.clock.today())
+        place = text_limits.fits(place, text_limits.NAME, "The place")
+        text_limits.room_for(len(review.parts), text_limits.PARTS, "parts")
         position = (
             s.scalar(select(func.max(ReviewPart.position)).where(ReviewPart.review_id == review_id)) or 0
         ) + 1
@@ -503,21 +564,15 @@ def add_part(
 
 
 def update_part(
-    store: Store,
-    review_id: int,
-    part_id: int,
-    label: str,
-    held_on: date | None,
-    place: str | None,
-    *,
-    today: date,
+    store: Store, review_id: int, part_id: int, label: str, held_on: date | None, place: str | None
 ) -> None:
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
         part = s.get(ReviewPart, part_id)
         if part is None or part.review_id != review_id:
             raise ValueError("That part does not belong to this review.")
-        part.label = _check_part(s, review, label, held_on, today)
+        part.label = _check_part(s, review, label, held_on, store.clock.today())
+        place = text_limits.fits(place, text_limits.NAME, "The place")
         part.held_on, part.place = held_on, (place or "").strip() or None
 
 
@@ -531,13 +586,13 @@ def set_attendance(
     person_id: int | None = None,
 ) -> int:
     """Who was present, sent views or was absent, for the whole review (part_id None) or one part."""
-    name = (name or "").strip()
+    name = text_limits.fits((name or "").strip(), text_limits.NAME, "The name")
     if not name:
         raise ValueError("Enter the name of the person attending.")
     if attendance not in ATTENDANCE:
         raise ValueError("Choose present, sent views or absent.")
     with store.session() as s:
-        _editable(s, review_id)
+        review = editable(s, review_id)
         if part_id is not None and (s.get(ReviewPart, part_id) or ReviewPart()).review_id != review_id:
             raise ValueError("That part does not belong to this review.")
         in_part = Attendance.part_id.is_(None) if part_id is None else Attendance.part_id == part_id
@@ -549,6 +604,7 @@ def set_attendance(
         )
         row = s.scalars(same).first()
         if row is None:
+            text_limits.room_for(len(review.attendance), text_limits.ATTENDEES, "people in its attendance")
             row = Attendance(review_id=review_id, part_id=part_id, person_id=person_id, name=name, role=role)
             s.add(row)
         row.name, row.role, row.attendance = name, role or "other", attendance
@@ -560,7 +616,7 @@ def set_participation(store: Store, review_id: int, code: str | None) -> None:
     """The PN code (903 rules 440/441): a code that contradicts the child's age that day is refused."""
     code = (code or "").strip().upper() or None
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id, also=frozenset({ReviewState.IMPORTED}))  # 903 codes may be wrong
         when = _review_date(review)
         if code is not None:
             child = s.get(Child, review.child_id)
@@ -574,15 +630,24 @@ def set_participation(store: Store, review_id: int, code: str | None) -> None:
 # --- wishes and decisions -----------------------------------------------------------------------
 
 
-def add_wish(store: Store, review_id: int, words: str, how_obtained: str, agreed_to_share: bool) -> int:
+def add_wish(
+    store: Store, review_id: int, words: str, how_obtained: str, agreed_to_share: bool | None
+) -> int:
     """The child's own words, kept as a record of their own (not a paragraph of the minutes)."""
-    words = (words or "").strip()
+    words = text_limits.fits((words or "").strip(), text_limits.WORDS, "The child's words")
     if not words:
         raise ValueError("Write what the child said, in their own words.")
     if how_obtained not in HOW_OBTAINED:
         raise ValueError("Choose how the child's words were obtained.")
+    if agreed_to_share is None:
+        raise ValueError("Say whether the child agreed to share these words: choose yes or no.")
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
+        text_limits.room_for(
+            s.scalar(select(func.count()).where(WishEntry.review_id == review_id)),
+            text_limits.WISHES,
+            "entries of the child's words",
+        )
         when = _review_date(review) or review.spoke_alone_date
         if when is None:
             raise ValueError("Enter the review date before adding the child's words.")
@@ -614,6 +679,8 @@ def _checked_decision(
     wish_id: int | None,
 ) -> tuple[str, str]:
     action, person = (action or "").strip(), (person or "").strip()
+    text_limits.fits(action, text_limits.ACTION, "The action")
+    text_limits.fits(person, text_limits.NAME, "The name of the person responsible")
     if not action:
         raise ValueError("Write the action that has been decided.")
     if not person:
@@ -643,10 +710,12 @@ def add_decision(
 ) -> int:
     """A SMART decision: an action, a named person and a due date, linked to a section and a wish."""
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
         action, person = _checked_decision(
             s, review, action, person_responsible, due_date, section_key, wish_id
         )
+        count = s.scalar(select(func.count()).where(Decision.review_id == review_id))
+        text_limits.room_for(count, text_limits.DECISIONS, "decisions")
         number = (s.scalar(select(func.max(Decision.number)).where(Decision.review_id == review_id)) or 0) + 1
         decision = Decision(
             child_id=review.child_id,
@@ -676,7 +745,7 @@ def update_decision(
         decision = s.get(Decision, decision_id)
         if decision is None or decision.review_id is None:
             raise ValueError("That decision no longer exists.")
-        review = _editable(s, decision.review_id)
+        review = editable(s, decision.review_id)
         action, person = _checked_decision(
             s, review, action, person_responsible, due_date, section_key, wish_id
         )
@@ -688,7 +757,7 @@ def set_next_review_date(store: Store, review_id: int, day: date | None) -> str 
     """The next review's date, set at the meeting; returns a warning when it is later than the law allows."""
     rules = _rules(store)
     with store.session() as s:
-        review = _editable(s, review_id)
+        review = editable(s, review_id)
         when = _review_date(review)
         if day is not None and when is not None and day <= when:
             raise ValueError(f"The next review must come after this one ({format_date(when)}).")
@@ -712,7 +781,7 @@ def _renumber(s: Session, review_id: int) -> None:
 
 def _own_row(s: Session, model: type, row_id: int, review_id: int, missing: str):
     """The row to remove, checked to belong to this review, which must still be editable."""
-    _editable(s, review_id)
+    editable(s, review_id)
     row = s.get(model, row_id)
     if row is None or row.review_id != review_id:
         raise ValueError(missing)
@@ -757,13 +826,9 @@ def remove_attendance(store: Store, review_id: int, attendance_id: int) -> None:
 # --- drafts in the add-forms --------------------------------------------------------------------
 
 
-def draft_key(review_id: int) -> str:
-    return f"minutes.draft.review.{review_id}"
-
-
 def drafts(store: Store, review_id: int) -> dict[str, str]:
     """What was typed in the add-forms but not yet added, kept (encrypted) across a lock or a close."""
-    return _draft_texts(store.get_setting(draft_key(review_id)))
+    return _draft_texts(review_texts.get(store, review_id, review_texts.DRAFTS))
 
 
 def _draft_texts(saved) -> dict[str, str]:
@@ -772,13 +837,11 @@ def _draft_texts(saved) -> dict[str, str]:
 
 
 def save_drafts(store: Store, review_id: int, texts: dict[str, str]) -> None:
-    """Keep the non-empty drafts; with none left the setting goes, so no stale child text lingers."""
+    """Keep the non-empty drafts; with none left the row goes, so no stale child text lingers."""
     kept = {f: texts[f] for f in DRAFT_FIELDS if (texts.get(f) or "").strip()}
-    if kept:
-        store.set_setting(draft_key(review_id), kept)
-    else:
-        with store.session() as s:
-            s.execute(delete(Setting).where(Setting.key == draft_key(review_id)))
+    with store.session() as s:
+        editable(s, review_id)
+        review_texts.write(s, review_id, review_texts.DRAFTS, kept)
 
 
 # --- phrases and the personal dictionary --------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.services import text_limits
 from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
 from iro_desktop.store import Store
 from iro_desktop.store.models import MonitoringNote
@@ -28,8 +29,9 @@ class NoteLine:
     text: str
 
 
-def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text: str, today: date) -> int:
-    text = (text or "").strip()
+def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text: str) -> int:
+    text = text_limits.fits((text or "").strip(), text_limits.SECTION, "The note", "text")
+    today = store.clock.today()
     if kind not in KINDS:
         raise FieldProblem("Choose what kind of note this is.", "kind")
     if noted_on is None:

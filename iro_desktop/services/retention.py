@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import delete, or_, select, text
 
+from iro_desktop.clock import ViewDateRefused, real_date
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.services import audit
 from iro_desktop.services.handover_texts import setting_keys
@@ -153,12 +154,17 @@ def unsent_records(store: Store, child_id: int) -> int:
         return len(s.scalars(query).all())
 
 
-def remove_child(store: Store, child_id: int, reason: str) -> str:
+def remove_child(store: Store, child_id: int, reason: str, as_of: date | None = None) -> str:
     """Delete every row about the child in one transaction and audit it by council id; returns that id.
 
     Refused while any of the child's signed records has not reached the council: removing it then would
-    lose the only signed copy.
+    lose the only signed copy. Refused too when `as_of`, the date the caller shows, is not today: a child
+    is removed only when their retention date has really come.
     """
+    try:
+        real_date(store.clock, as_of, "Removing a child")
+    except ViewDateRefused as exc:
+        raise RemovalRefused(str(exc)) from exc
     unsent = unsent_records(store, child_id)
     if unsent:
         noun = "record has" if unsent == 1 else "records have"

@@ -9,8 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from iro_desktop.domain.calendar import WorkingCalendar, format_date
+from iro_desktop.domain.review_states import MET, ReviewState, state_of
 from iro_desktop.domain.timescales import TimescaleSettings
+from iro_desktop.services import text_limits
 from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
+from iro_desktop.services.review_life import move
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Review
@@ -32,9 +35,9 @@ def early_reason_text(reason: str, detail: str = "") -> str:
     return f"{label}: {detail}" if detail else label
 
 
-def request_early_review(
-    store: Store, child_id: int, by: date | None, reason: str, today: date, detail: str = ""
-) -> None:
+def request_early_review(store: Store, child_id: int, by: date | None, reason: str, detail: str = "") -> None:
+    today = store.clock.today()
+    text_limits.fits(detail, text_limits.REASON, "The reason", "detail")
     if by is None:
         raise FieldProblem("Enter the date the early review is needed by.", "by")
     if by < today:
@@ -61,24 +64,25 @@ def adjourn_review(
     on: date | None,
     to: date | None,
     reason: str,
-    today: date,
     cal: WorkingCalendar | None = None,
     settings: TimescaleSettings | None = None,
 ) -> None:
     """I3: adjourn a review once, for at most adjournment_max_wd working days; it is due again on `to`."""
     cal = cal or working_calendar(store)
     settings = settings or timescale_settings(store)
+    text_limits.fits(reason, text_limits.REASON, "The reason", "reason")
     with store.session() as s:
         review = s.get(Review, review_id)
         if review is None:
             raise FieldProblem("That review is no longer in the record.")
         _check_can_adjourn(review)
-        _check_adjourned_on(review.child, on, today)
+        _check_adjourned_on(review.child, on, store.clock.today())
         _check_adjourned_to(on, to, cal, settings)
         if not (reason or "").strip():
             raise FieldProblem(
                 "Say why the review was adjourned (for example, information missing).", "reason"
             )
+        move(review, ReviewState.ADJOURNED)
         review.adjourned_on, review.adjourned_to, review.adjourn_reason = on, to, reason.strip()
         review.planned_date = to  # it meets again that day
 
@@ -89,7 +93,7 @@ def latest_adjourned_to(store: Store, on: date) -> date:
 
 
 def _check_can_adjourn(review: Review) -> None:
-    if review.held_date is not None:
+    if review.held_date is not None or state_of(review.status) in MET:
         raise FieldProblem("This review has already been held, so it cannot be adjourned.")
     if review.adjourned_on is not None:
         raise FieldProblem(

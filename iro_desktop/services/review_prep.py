@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE, age_on
+from iro_desktop.domain.review_states import AHEAD, EDITABLE, UNFINISHED, ReviewState, state_of
 from iro_desktop.domain.timescales import Cycle
+from iro_desktop.services import text_limits
 from iro_desktop.services.challenges import ladder
 from iro_desktop.services.child import (
     ChallengeLine,
@@ -26,6 +28,7 @@ from iro_desktop.services.child import (
     load_child,
 )
 from iro_desktop.services.problems import FieldProblem
+from iro_desktop.services.review_life import editable, editable_invitee, review_row
 from iro_desktop.services.settings import working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import (
@@ -151,7 +154,7 @@ class PrivateConversation:
     on: date | None
     place: str | None
     words: str | None
-    agreed_to_share: bool
+    agreed_to_share: bool | None  # None until the IRO has asked the child
     why_not_category: str | None
     why_not: str | None
 
@@ -175,6 +178,7 @@ class ReviewPack:
     challenges: tuple[ChallengeLine, ...]
     wishes: tuple[WishSaid, ...]  # newest first
     conversation: PrivateConversation
+    editable: bool = True  # False once signed, cancelled or recorded elsewhere
 
     @property
     def title(self) -> str:
@@ -250,9 +254,9 @@ def _fill_defaults(review: Review, child: Child) -> None:
         review.planned_time = DEFAULT_TIME
 
 
-def _planned(child: Child) -> Review | None:
-    planned = [r for r in child.reviews if r.status == "planned" and r.held_date is None]
-    return min(planned, key=lambda r: (r.planned_date or date.max, r.id)) if planned else None
+def _in_states(child: Child, states: frozenset[ReviewState]) -> Review | None:
+    found = [r for r in child.reviews if state_of(r.status) in states]
+    return min(found, key=lambda r: (r.held_date or r.planned_date or date.max, r.id)) if found else None
 
 
 def _agreed_date(child: Child, today: date) -> date | None:
@@ -262,13 +266,14 @@ def _agreed_date(child: Child, today: date) -> date | None:
     return agreed if agreed and agreed >= today else None
 
 
-def next_review_for(store: Store, child_id: int, today: date) -> int:
-    """The id of the child's next review: the one already planned, or a new one booked for the date agreed
-    at the last review (else its due date)."""
+def next_review_for(store: Store, child_id: int) -> int:
+    """The review to work on: one held whose minutes are unfinished (or under correction) first, else the
+    one planned, else a new one booked for the date agreed at the last review (else its due date)."""
+    today = store.clock.today()  # a review is never booked in the past, or as if a view date had come
     due = load_child(store, child_id, today).next_review
     with store.session() as s:
         child = _child(s, child_id)
-        review = _planned(child)
+        review = _in_states(child, UNFINISHED) or _in_states(child, AHEAD)
         if review is None:
             period = child.periods[-1] if child.periods else None
             if period is None or period.end_date is not None or due.due is None:
@@ -277,13 +282,14 @@ def next_review_for(store: Store, child_id: int, today: date) -> int:
                 child_id=child.id,
                 period_id=period.id,
                 number=due.number,
-                status="planned",
+                status=ReviewState.PLANNED.value,
                 kind=_KIND_OF_CYCLE.get(Cycle(child.review_cycle or "standard"), "standard"),
                 # an overdue review cannot be booked in the past
                 planned_date=_agreed_date(child, today) or max(due.due, today),
             )
             child.reviews.append(review)
-        _fill_defaults(review, child)
+        if state_of(review.status) in AHEAD:
+            _fill_defaults(review, child)
         s.flush()
         return review.id
 
@@ -379,7 +385,7 @@ def _conversation(s: Session, review: Review) -> PrivateConversation:
         on=review.spoke_alone_date,
         place=review.spoke_alone_place,
         words=wish.words if wish else None,
-        agreed_to_share=wish.agreed_to_share if wish else True,
+        agreed_to_share=wish.agreed_to_share if wish else None,
         why_not_category=review.not_alone_category,
         why_not=review.not_alone_reason,
     )
@@ -399,12 +405,11 @@ def _last_held(child: Child, review: Review) -> Review | None:
 def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
     """Everything the IRO reads before the meeting, as plain values."""
     with store.session() as s:
-        review = _review(s, review_id)
-        child_id = review.child_id
+        child_id = review_row(s, review_id).child_id
     due = load_child(store, child_id, today).next_review.due
     cal, rungs = working_calendar(store), ladder(store)
     with store.session() as s:
-        review = _review(s, review_id)
+        review = review_row(s, review_id)
         child = _child(s, child_id)
         last = _last_held(child, review)
         period = next((p for p in child.periods if p.id == review.period_id), None)
@@ -443,19 +448,13 @@ def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
             challenges=_open_challenges(s, child_id, today, rungs),
             wishes=_wishes_since(s, review, last, since),
             conversation=_conversation(s, review),
+            editable=state_of(review.status) in EDITABLE,
         )
 
 
 def _report_rank(r: ReviewReport) -> tuple[int, str]:
     kinds = list(REPORT_KINDS)
     return (kinds.index(r.kind) if r.kind in kinds else len(kinds), r.kind)
-
-
-def _review(s: Session, review_id: int) -> Review:
-    review = s.get(Review, review_id)
-    if review is None:
-        raise LookupError(f"No review with id {review_id}")
-    return review
 
 
 # --- the edits the Prepare page saves ------------------------------------------------------------
@@ -475,11 +474,9 @@ def set_when_where(
     time = (planned_time or "").strip() or None
     if time is not None and not _TIME.match(time):
         raise _problem("planned_time", "Type the time as hours and minutes, for example 15:30.")
-    venue = (venue or "").strip() or None
-    if venue is not None and len(venue) > _VENUE_MAX:
-        raise _problem("venue", f"The venue is too long: keep it under {_VENUE_MAX} characters.")
+    venue = text_limits.fits((venue or "").strip(), _VENUE_MAX, "The venue", "venue") or None
     with store.session() as s:
-        review = _review(s, review_id)
+        review = editable(s, review_id)
         if planned_date is None:
             raise _problem("planned_date", "Choose a date for the review.")
         _check_not_before_birth(review.child, planned_date, "The review date", "planned_date")
@@ -505,23 +502,21 @@ def _check_contribution(contribution: str | None) -> str:
 def set_invitee(store: Store, attendance_id: int, contribution: str) -> None:
     _check_contribution(contribution)
     with store.session() as s:
-        row = s.get(Attendance, attendance_id)
-        if row is None:
-            raise LookupError(f"No invitee with id {attendance_id}")
-        row.contribution = contribution
+        editable_invitee(s, attendance_id).contribution = contribution
 
 
 def add_invitee(store: Store, review_id: int, name: str, role: str, contribution: str) -> int:
     """Invite someone who is not in the child's network yet (an interpreter, a new teacher)."""
-    name = (name or "").strip()
+    name = text_limits.fits((name or "").strip(), text_limits.NAME, "The name", "name")
     if not name:
         raise _problem("name", "Type the name of the person to invite.")
     if role not in ROLES:
         raise _problem("role", "Choose the person's role.")
     _check_contribution(contribution)
     with store.session() as s:
-        review = _review(s, review_id)
-        row = Attendance(name=name[:200], role=role, attendance="invited", contribution=contribution)
+        review = editable(s, review_id)
+        text_limits.room_for(len(review.attendance), text_limits.ATTENDEES, "people in its attendance")
+        row = Attendance(name=name, role=role, attendance="invited", contribution=contribution)
         review.attendance.append(row)
         s.flush()
         return row.id
@@ -534,15 +529,15 @@ def set_report(
     expected: bool,
     received_on: date | None,
     note: str | None,
-    *,
-    today: date,
 ) -> None:
     """Whether a report is expected, and the day it arrived (None for not yet)."""
     if kind not in REPORT_KINDS:
         raise _problem("kind", f"{kind} is not a report the review expects.")
     label = REPORT_KINDS[kind]
+    note = text_limits.fits(note, text_limits.REASON, "The note", "note")
+    today = store.clock.today()
     with store.session() as s:
-        review = _review(s, review_id)
+        review = editable(s, review_id)
         if received_on is not None:
             _check_not_before_birth(
                 review.child, received_on, f"The date the {label.lower()} arrived", "received_on"
@@ -564,26 +559,28 @@ def set_report(
 def record_private_conversation(
     store: Store,
     review_id: int,
-    today: date,
     *,
     happened: bool,
     on: date | None = None,
     place: str | None = None,
     words: str | None = None,
-    agreed_to_share: bool = True,
+    agreed_to_share: bool | None = None,
     why_not_category: str | None = None,
     why_not: str | None = None,
 ) -> None:
-    """I2: the IRO speaks to the child alone, or records why not. The child's words become a WishEntry."""
+    """I2: the IRO speaks to the child alone, or records why not. The child's words become a WishEntry,
+    kept unshared until the IRO says the child agreed (None: not asked yet; finalising waits for it)."""
+    place = text_limits.fits((place or "").strip(), text_limits.NAME, "The place", "place")
+    words = text_limits.fits((words or "").strip(), text_limits.WORDS, "What was said", "words")
+    why_not = text_limits.fits((why_not or "").strip(), text_limits.REASON, "The reason", "why_not")
+    today = store.clock.today()
     with store.session() as s:
-        review = _review(s, review_id)
+        review = editable(s, review_id)
         child = review.child
         if happened:
-            _record_talk(
-                s, review, child, today, on, (place or "").strip(), (words or "").strip(), agreed_to_share
-            )
+            _record_talk(s, review, child, today, on, place, words, agreed_to_share)
         else:
-            _record_no_talk(review, child, why_not_category, (why_not or "").strip())
+            _record_no_talk(review, child, why_not_category, why_not)
 
 
 def _record_talk(
@@ -594,7 +591,7 @@ def _record_talk(
     on: date | None,
     place: str,
     words: str,
-    agreed_to_share: bool,
+    agreed_to_share: bool | None,
 ) -> None:
     who = child.preferred_name or child.first_name
     if on is None:
@@ -604,7 +601,7 @@ def _record_talk(
     _check_not_before_birth(child, on, "The conversation date", "on")
     if not place:
         raise _problem("place", f"Say where you spoke with {who} alone.")
-    review.spoke_alone, review.spoke_alone_date, review.spoke_alone_place = True, on, place[:200]
+    review.spoke_alone, review.spoke_alone_date, review.spoke_alone_place = True, on, place
     review.not_alone_category = review.not_alone_reason = None
     wish = _conversation_wish(s, review.id)
     if not words:
@@ -614,7 +611,7 @@ def _record_talk(
     if wish is None:
         wish = WishEntry(child_id=child.id, review_id=review.id, how_obtained=PRIVATE_CONVERSATION)
         s.add(wish)
-    wish.recorded_on, wish.words, wish.agreed_to_share = on, words, bool(agreed_to_share)
+    wish.recorded_on, wish.words, wish.agreed_to_share = on, words, agreed_to_share
 
 
 def _record_no_talk(review: Review, child: Child, category: str | None, reason: str) -> None:

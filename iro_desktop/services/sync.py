@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from iro_desktop.domain.review_states import UNFINISHED, state_of
+from iro_desktop.records.export import pdf_of
 from iro_desktop.records.finalise import (
     FinalisedRecord,
     FinaliseRefused,
@@ -20,7 +22,8 @@ from iro_desktop.records.finalise import (
     open_correction,
 )
 from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
-from iro_desktop.services.minutes import minutes
+from iro_desktop.services.minutes import Warning, minutes
+from iro_desktop.services.review_life import latest_signed
 from iro_desktop.store import Store
 from iro_desktop.store.models import SignedRecord
 from iro_desktop.sync import outbox
@@ -59,15 +62,19 @@ DEFAULT_INTERVAL_MINUTES = 5
 
 @dataclass(frozen=True)
 class FinaliseCheck:
+    """The checklist the Finalise dialog shows before the IRO signs: what blocks, and what may be signed
+    past with a reason (services.minutes makes both checks)."""
+
     child_name: str
     review_label: str
-    status: str  # planned, held, finalised
-    problems: tuple[str, ...]
+    status: str  # a domain.review_states.ReviewState value
+    problems: tuple[str, ...]  # blocking
+    warnings: tuple[Warning, ...]  # each needs a reason to sign past it
     is_correction: bool  # a signed record exists: finalising makes the next version, with a reason
 
     @property
     def can_finalise(self) -> bool:
-        return self.status != "finalised" and not self.problems
+        return state_of(self.status) in UNFINISHED and not self.problems
 
 
 def finalise_check(store: Store, review_id: int, today: date) -> FinaliseCheck:
@@ -76,7 +83,7 @@ def finalise_check(store: Store, review_id: int, today: date) -> FinaliseCheck:
     with store.session() as s:
         signed = s.scalar(select(SignedRecord.id).where(SignedRecord.review_id == review_id).limit(1))
     label = f"Review {m.number}" if m.number else "Review"
-    return FinaliseCheck(m.child_name, label, m.status, tuple(m.problems), signed is not None)
+    return FinaliseCheck(m.child_name, label, m.status, m.problems, m.warnings, signed is not None)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,19 @@ def set_ca_file(store: Store, path: str) -> None:
         if not Path(path).is_file():
             raise ValueError("There is no file at that path: choose the PEM file the council gave you.")
     store.set_setting(CA_FILE_SETTING, path or None)
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    version: int
+    pdf: bytes
+
+
+def signed_review_pdf(store: Store, review_id: int) -> SignedPdf | None:
+    """The PDF of the review's signed version in force (the latest), exactly as it was signed."""
+    with store.session() as s:
+        row = latest_signed(s, review_id)
+    return SignedPdf(row.version, pdf_of(store, row)) if row is not None else None
 
 
 def record_states(store: Store, review_ids) -> dict[int, str]:

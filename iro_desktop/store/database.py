@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from iro_desktop.store import keys, migrate
+from iro_desktop.clock import Clock, system_clock
+from iro_desktop.store import frozen, keys, migrate
 from iro_desktop.store.engine import PAGE_SIZE, forget_key, open_engine
 from iro_desktop.store.errors import (
     DamagedStore,
@@ -44,10 +45,12 @@ class Store:
     engine: Engine
     store_id: str
     data_key: bytes = field(repr=False, default=b"")  # kept while unlocked, to verify backups it writes
+    clock: Clock = field(default_factory=system_clock)  # the real date for what is saved, never a view date
     _sessions: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        frozen.guard(self._sessions)  # signed review content cannot change, whoever writes
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -58,6 +61,10 @@ class Store:
         except sa_exc.OperationalError as exc:
             if is_disk_full(exc):  # SQLite rolled the transaction back: the store is as it was
                 raise DiskFull() from exc
+            raise
+        except sa_exc.IntegrityError as exc:
+            if frozen.refused_by_trigger(exc):  # raw SQL met the backstop: say it as the ORM check does
+                raise frozen.SignedReviewFrozen() from exc
             raise
 
     def close(self) -> None:

@@ -45,10 +45,22 @@ def alembic_config(connection: Connection | None = None):
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run the migrations in one transaction, with foreign keys off so that rebuilding a table (SQLite's
+    way to change a column) cannot fire the ON DELETE actions of the rows pointing at it; every link is
+    checked before the transaction commits."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), target)
+    with engine.connect() as conn:
+        dbapi = conn.connection.driver_connection  # outside any transaction: there the pragma is a no-op
+        dbapi.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), target)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"A migration left {len(broken)} broken links; nothing was changed.")
+        finally:
+            dbapi.execute("PRAGMA foreign_keys = ON")
 
 
 def upgrade_if_needed(engine: Engine) -> None:

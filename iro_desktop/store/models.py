@@ -161,7 +161,7 @@ class Review(Base):
     period_id: Mapped[int | None] = mapped_column(ForeignKey("periods_of_care.id", ondelete="SET NULL"))
     number: Mapped[int | None] = mapped_column(Integer)  # sequence within the period of care
     kind: Mapped[str] = mapped_column(String(24), default="standard")
-    status: Mapped[str] = mapped_column(String(16), default="planned")  # planned, held, finalised
+    status: Mapped[str] = mapped_column(String(16), default="planned")  # domain.review_states.ReviewState
     planned_date: Mapped[date | None] = mapped_column(Date)
     planned_time: Mapped[str | None] = mapped_column(String(5))
     venue: Mapped[str | None] = mapped_column(String(200))
@@ -191,6 +191,7 @@ class Review(Base):
         back_populates="review", cascade="all, delete-orphan", order_by="ReviewPart.position"
     )
     reports: Mapped[list[ReviewReport]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    texts: Mapped[list[ReviewText]] = relationship(back_populates="review", cascade="all, delete-orphan")
 
 
 class Attendance(Base):
@@ -239,6 +240,22 @@ class ReviewReport(Base):
     review: Mapped[Review] = relationship(back_populates="reports")
 
 
+class ReviewText(Base):
+    """Text the IRO keeps with a review outside its minutes: the edited letter to the child ("letter"),
+    the passages withheld from each recipient's copy ("withheld"), words typed in an add-form but not yet
+    added ("drafts"). Owned by the review, so the signature's guard and a child's removal reach it."""
+
+    __tablename__ = "review_texts"
+    __table_args__ = (UniqueConstraint("review_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # letter, withheld, drafts
+    value: Mapped[dict | str] = mapped_column(JSON)
+
+    review: Mapped[Review] = relationship(back_populates="texts")
+
+
 class MonitoringNote(Base):
     """The IRO's contact with the case between reviews: a call, a visit, a midway review."""
 
@@ -275,7 +292,8 @@ class Decision(Base):
     number: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(Text)
     person_responsible: Mapped[str | None] = mapped_column(String(200))
-    due_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)  # as agreed at the review (signed)
+    revised_due: Mapped[date | None] = mapped_column(Date)  # a later due date, when the decision changed
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, not_done, changed
     status_note: Mapped[str | None] = mapped_column(Text)
     completed_on: Mapped[date | None] = mapped_column(Date)
@@ -284,6 +302,11 @@ class Decision(Base):
 
     child: Mapped[Child] = relationship(back_populates="decisions")
     review: Mapped[Review | None] = relationship(back_populates="decisions")
+
+    @property
+    def tracked_due(self) -> date | None:
+        """The date the decision is watched against: the revised one once it changed."""
+        return self.revised_due or self.due_date
 
 
 class WishEntry(Base):
@@ -297,7 +320,7 @@ class WishEntry(Base):
     recorded_on: Mapped[date] = mapped_column(Date)
     how_obtained: Mapped[str] = mapped_column(String(24))  # private_conversation, consultation_form, ...
     words: Mapped[str] = mapped_column(Text)
-    agreed_to_share: Mapped[bool] = mapped_column(Boolean, default=True)
+    agreed_to_share: Mapped[bool | None] = mapped_column(Boolean)  # None until the IRO asks the child
 
     child: Mapped[Child] = relationship(back_populates="wishes")
 

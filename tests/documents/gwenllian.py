@@ -77,6 +77,7 @@ def add_gwenllian(store) -> int:
                 recorded_on=date(2026, 11, 20),
                 how_obtained="private_conversation",
                 words=WISH,
+                agreed_to_share=True,
             )
         )
         s.add(
@@ -141,6 +142,11 @@ def render_pictures(out, today) -> None:
             council_name="Example Borough",
         )
         review_id = add_gwenllian(store)
+        draft = docs.render_review_document(store, review_id, "review_record", today)
+        first_page(draft, "review_record_draft")
+        from tests.conftest import sign_review
+
+        sign_review(store, review_id)  # the README shows the documents as sent, after signing
         for kind in docs.REVIEW_DOCUMENTS:
             first_page(docs.render_review_document(store, review_id, kind, today), kind)
         first_page(
@@ -155,10 +161,9 @@ def render_pictures(out, today) -> None:
             "contact",
             "Contact with Llŷr has not happened since September.",
             today,
-            today,
             expected="Fortnightly contact",
         )
-        challenges.escalate(store, concern, "stage_1", today, today)
+        challenges.escalate(store, concern, "stage_1", today)
         first_page(challenges.render_letter(store, concern, today), "challenge_letter")
         first_page(challenges.render_letter(store, concern, today, stage="cafcass"), "cafcass_summary")
         store.close()

@@ -35,7 +35,7 @@ HEADINGS = [
 def _pack_with_decisions(store):
     for row in load_caseload(store, TODAY):
         if row.next_review_due and row.decisions_open:
-            pack = prep.review_pack(store, prep.next_review_for(store, row.id, TODAY), TODAY)
+            pack = prep.review_pack(store, prep.next_review_for(store, row.id), TODAY)
             if pack.decisions:
                 return pack
     raise AssertionError("the demo has a child with decisions from the last review")

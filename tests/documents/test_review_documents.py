@@ -9,9 +9,10 @@ import arabic_reshaper
 from pypdf import PdfReader
 
 from iro_desktop.documents.fonts import visual
+from iro_desktop.records.finalise import open_correction
 from iro_desktop.services import documents as docs
-from iro_desktop.services.minutes import save_section
-from tests.conftest import TODAY
+from iro_desktop.services.minutes import save_section, set_held_date
+from tests.conftest import TODAY, sign_review
 from tests.documents import gwenllian as g
 
 
@@ -149,3 +150,29 @@ def test_a_wrapped_urdu_passage_reads_from_the_top_line_down(store):
     )
     passage = text[text.find(URDU_WORDS[0]) :]
     assert passage.count("\n") >= 1 and _in_order(passage, *URDU_WORDS)
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_every_page_says_draft_until_the_review_is_signed(store):
+    """The review record, the decisions and the letter carry DRAFT on every page while unsigned; the signed
+    record does not. The agenda is a meeting paper and is never marked."""
+    review_id = g.add_gwenllian(store)
+    for kind in ("review_record", "decisions", "letter_to_child"):
+        pages = _pages(docs.render_review_document(store, review_id, kind, TODAY))
+        assert all("DRAFT: not yet signed" in page for page in pages), kind
+    sign_review(store, review_id)
+    for kind in ("review_record", "decisions", "letter_to_child"):
+        signed = _pages(docs.render_review_document(store, review_id, kind, TODAY))
+        assert not any("DRAFT" in page for page in signed), kind
+    open_correction(store, review_id)  # the correction is a draft of the next version until it is signed
+    assert "DRAFT" in _text(docs.render_review_document(store, review_id, "review_record", TODAY))
+
+
+def test_a_planned_date_is_never_printed_as_the_day_the_review_was_held(store):
+    review_id = g.add_gwenllian(store)
+    set_held_date(store, review_id, None)
+    text = _text(docs.render_review_document(store, review_id, "review_record", TODAY))
+    assert "Planned for: 20 Nov 2026 (not yet held)" in text and "Held on" not in text

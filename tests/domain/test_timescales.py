@@ -318,6 +318,7 @@ def test_status_not_looked_after_and_labels():
     assert working_days_left(None, D("2026-07-20"), CAL) is None
     assert {s.value: s.label for s in Status} == {
         "overdue": "Overdue",
+        "minutes_to_finish": "Minutes to finish",
         "due_10wd": "Due soon",
         "due_20wd": "Coming up",
         "on_track": "On track",

@@ -38,7 +38,6 @@ def main(store_path: Path, export_dir: Path, marker: str) -> None:
     record_private_conversation(
         store,
         review_id,
-        TODAY,
         happened=True,
         on=TODAY,
         place="the garden",

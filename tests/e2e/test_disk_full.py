@@ -86,7 +86,7 @@ def test_minuting_on_a_full_disk_keeps_the_typing_and_says_so(qtbot, demo_store,
     assert page.saved_label.text() == "Saved"
 
     filler = fill(small_disk)
-    longer = SAVED + " Dental check booked." * 20_000  # far more than the WAL has room for
+    longer = SAVED + " Dental check booked." * 6_000  # within a section's limit, far past the room left
     editor.setPlainText(longer)
     page.flush()  # autosave runs here, as when the IRO pauses: no traceback, a message at the field
     assert page.section_message.text().startswith("Could not save: the disk is full.")
@@ -111,7 +111,7 @@ def test_a_failed_save_loses_nothing_saved_before(demo_store, store_path, small_
     svc.save_section(demo_store, review_id, "health", SAVED)
     fill(small_disk)
     with pytest.raises(DiskFull, match="the disk is full"):
-        svc.save_section(demo_store, review_id, "health", "x" * 300_000)
+        svc.save_section(demo_store, review_id, "health", "x" * 140_000)
     demo_store.close()
     assert integrity(store_path) == "ok"  # still opens, with the disk still full
     reopened = open_store(store_path, PASSPHRASE)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import socket
+from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QPushButton
 from sqlalchemy import select
 
@@ -36,20 +36,19 @@ def no_network(monkeypatch):
 def test_prepare_and_minute_a_review_offline(qtbot, demo_store, no_network):
     with demo_store.session() as s:
         child_id = s.scalars(select(Child.id).where(Child.first_name.is_not(None)).order_by(Child.id)).first()
-    review_id = next_review_for(demo_store, child_id, TODAY)
+    review_id = next_review_for(demo_store, child_id)
     pack = review_pack(demo_store, review_id, TODAY)
     assert render_agenda(pack, "Example Borough Council", "Alex Example", TODAY).startswith(b"%PDF")
     record_private_conversation(
         demo_store,
         review_id,
-        TODAY,
         happened=True,
         on=TODAY,
         place="At home",
         words="I like it here.",
         agreed_to_share=True,
     )
-    svc.set_held_date(demo_store, review_id, TODAY, TODAY)
+    svc.set_held_date(demo_store, review_id, TODAY)
 
     page = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(page)
@@ -60,12 +59,14 @@ def test_prepare_and_minute_a_review_offline(qtbot, demo_store, no_network):
     combo = page.participation_combo
     combo.setCurrentIndex(combo.count() - 1)
     find(page, QPlainTextEdit, "wishWords").setPlainText("Please keep my bedroom as it is.")
+    share = find(page, QComboBox, "wishShareCombo")
+    share.setCurrentIndex(share.findData(True))
     find(page, QPushButton, "addWishButton").click()
     find(page, QLineEdit, "decisionAction").setText("Keep the current bedroom arrangements")
     find(page, QComboBox, "decisionPerson").setEditText("Alex Example")
     find(page, QPushButton, "due20Button").click()
     find(page, QPushButton, "addDecisionButton").click()
-    page.next_review.setDate(QDate(2027, 5, 1))
+    page.next_review.commit_date(date(2027, 5, 1))
     page.flush()
 
     m = svc.minutes(demo_store, review_id, TODAY)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, QEvent, QPoint, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QToolTip,
 )
+from sqlalchemy import select
 
-from iro_desktop.domain.calendar import add_months
+from iro_desktop.domain.calendar import add_months, format_date
 from iro_desktop.domain.timescales import Status
 from iro_desktop.gui.caseload import CaseloadView
-from iro_desktop.gui.caseload.model import COL
+from iro_desktop.gui.caseload.model import COL, STATUS_FILLS
 from iro_desktop.gui.caseload.timeline import columns_for
 from iro_desktop.services.caseload import CaseloadSummary, caseload_summary, load_caseload
+from iro_desktop.services.settings import working_calendar
+from iro_desktop.store.models import Review
 
 TODAY = date(2026, 11, 25)
 
@@ -145,13 +148,16 @@ def test_search_box_enter_moves_into_the_results(qtbot, view):
     assert view.selected_child_id() == _shown(view)[0].id
 
 
-def test_as_of_date_moves_everything(view, demo_store):
+def test_as_of_date_moves_everything(qtbot, view, demo_store):
     # The child due closest to 8 working days from now (the demo has one at 8).
     due_soon = [r for r in _shown(view) if r.status is Status.DUE_10WD]
     soon = min(due_soon, key=lambda r: abs(r.working_days_left - 8))
     before = view.summary.figure("overdue")
     later = add_months(TODAY, 3)
-    view.asOf.setDate(QDate(later.year, later.month, later.day))  # as the IRO would, through the date box
+    view.asOf.setFocus()
+    view.asOf.selectAll()
+    qtbot.keyClicks(view.asOf, f"{later.day}/{later.month}/{later.year % 100}")  # as the IRO would type it
+    qtbot.keyClick(view.asOf, Qt.Key.Key_Return)
     assert view.as_of == later and view.timeline.as_of == later
     moved = next(r for r in _shown(view) if r.id == soon.id)
     assert moved.status is Status.OVERDUE and moved.working_days_left < 0
@@ -160,12 +166,20 @@ def test_as_of_date_moves_everything(view, demo_store):
     left = [r.working_days_left for r in _shown(view) if r.working_days_left is not None]
     assert left == sorted(left)  # still most urgent first
     view.set_as_of(TODAY)
-    assert view.summary.figure("overdue") == before and view.asOf.date() == QDate(2026, 11, 25)
+    assert view.summary.figure("overdue") == before and view.asOf.date() == TODAY
 
 
-def test_as_of_box_shows_uk_dates(view):
-    assert view.asOf.displayFormat() == "d MMM yyyy"
+def test_as_of_box_shows_uk_dates(qtbot, view):
     assert view.asOf.text() == "25 Nov 2026"
+    view.asOf.setFocus()
+    view.asOf.selectAll()
+    qtbot.keyClicks(view.asOf, "7 Jan 2027")
+    qtbot.keyClick(view.asOf, Qt.Key.Key_Return)
+    assert view.as_of == date(2027, 1, 7) and view.asOf.text() == "7 Jan 2027"
+    view.asOf.selectAll()
+    qtbot.keyClicks(view.asOf, "t")
+    qtbot.keyClick(view.asOf, Qt.Key.Key_Return)
+    assert view.as_of == TODAY
 
 
 def test_summary_strip_matches_the_read_model(view, demo_store):
@@ -217,7 +231,9 @@ def test_timeline_follows_the_filter(view):
 def test_status_shown_by_word_as_well_as_colour(view):
     for row in range(view.proxy.rowCount()):
         text = view.proxy.index(row, COL["Status"]).data()
-        assert text in {s.label for s in Status}
+        assert text.split(":")[0] in {s.label for s in Status}
+        if text.startswith("Minutes to finish"):  # with the working days since the meeting
+            assert text.startswith("Minutes to finish: day ")
 
 
 def test_every_interactive_widget_has_an_accessible_name(view):
@@ -243,3 +259,63 @@ def test_timeline_tooltip_names_the_child(qtbot, view):
     QApplication.sendEvent(view.timeline, event)
     row = placed.marks[0].row
     assert QToolTip.isVisible() and row.name in QToolTip.text() and row.status.label in QToolTip.text()
+
+
+# --- minutes to finish: reviews held in the app, not yet signed ---------------------------------------
+
+
+def _unsigned(store) -> dict[int, date]:
+    """Child id -> the day of each review held in the app whose record is not signed yet."""
+    with store.session() as s:
+        query = select(Review.child_id, Review.held_date)
+        return dict(s.execute(query.where(Review.status == "held", Review.source == "app")).all())
+
+
+def test_minutes_to_finish_filter_shows_the_children_with_minutes_to_finish(view, demo_store):
+    unsigned = _unsigned(demo_store)
+    view.set_status_filter(Status.MINUTES_TO_FINISH)
+    assert {r.id for r in _shown(view)} == set(unsigned) and len(unsigned) == 3
+    assert view.statusFilter.currentText() == f"Minutes to finish ({len(unsigned)})"
+
+
+def test_minutes_tooltips_count_working_days_since_the_meeting(view, demo_store):
+    unsigned, cal = _unsigned(demo_store), working_calendar(demo_store)
+    for row in range(view.proxy.rowCount()):
+        held = unsigned.get(view.proxy.child_id(row))
+        for col in ("Status", "Name"):
+            tip = view.proxy.index(row, COL[col]).data(Qt.ItemDataRole.ToolTipRole)
+            if held is None:
+                assert "working days ago" not in tip
+            else:
+                days = cal.working_days_between(held, TODAY)
+                assert f"Held {format_date(held)}, {days} working days ago" in tip
+                sent_by = cal.add_working_days(held, 5)
+                missed = " (missed)" if sent_by < TODAY else ""
+                assert f"decisions sent by {format_date(sent_by)}{missed}" in tip
+
+
+def _painted(image, rect, colour: QColor) -> bool:
+    """Whether any pixel inside `rect` of the timeline's picture is exactly `colour`."""
+    return any(
+        image.pixelColor(x, y) == colour
+        for y in range(int(rect.top()), int(rect.bottom()))
+        for x in range(int(rect.left()), int(rect.right()))
+    )
+
+
+def test_timeline_marks_minutes_to_finish_in_its_own_colour_and_names_it(view):
+    purple = QColor(STATUS_FILLS[Status.MINUTES_TO_FINISH])
+    placed = [p for p in view.timeline.placed_marks() if p.marks[0].row.status is Status.MINUTES_TO_FINISH]
+    assert placed and "working days ago" in placed[0].marks[0].tooltip  # the next review, due in 12 weeks
+    image = view.timeline.grab().toImage()
+    assert _painted(image, placed[0].rect, purple)
+    below_marks = max(p.rect.bottom() for p in view.timeline.placed_marks())
+    legend = view.timeline.rect().adjusted(0, int(below_marks) + 1, 0, 0)
+    assert _painted(image, legend, purple)  # its key in the legend, beside the words
+
+
+def test_the_legend_wraps_when_the_timeline_is_narrow(view):
+    """At large system text the legend no longer fits one line; it takes another rather than run off."""
+    one_line = view.timeline.sizeHint().height()
+    view.timeline.resize(520, view.timeline.height())
+    assert view.timeline.sizeHint().height() > one_line

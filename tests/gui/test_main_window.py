@@ -130,7 +130,7 @@ def test_challenges_view_and_raising_a_concern_from_a_childs_page(qtbot, demo_st
     window.open_child(child_id)
     dialog = window.concern_dialog(child_id)
     before = len(open_challenges(demo_store, TODAY))
-    concern = raise_concern(demo_store, child_id, "transport", "No taxi to contact for weeks", TODAY, TODAY)
+    concern = raise_concern(demo_store, child_id, "transport", "No taxi to contact for weeks", TODAY)
     dialog.saved.emit(concern)  # what the dialog does once the concern is recorded
     assert len(open_challenges(demo_store, TODAY)) == before + 1
     assert window.caseload.model.rows()  # the caseload was reloaded, not emptied

@@ -18,7 +18,7 @@ from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.store.models import Child
 from tests.conftest import PASSPHRASE
-from tests.services.child_traces import FULL_CHILD, died, mark_delivered, tables_holding
+from tests.services.child_traces import FULL_CHILD, died, fill_every_table, mark_delivered, tables_holding
 
 TODAY = date(2026, 11, 25)
 
@@ -79,6 +79,7 @@ def test_hand_over_from_the_child_page_then_remove(qtbot, demo_store, tmp_path):
 
 
 def test_removal_waits_for_signed_records_to_reach_the_council(qtbot, demo_store, tmp_path):
+    fill_every_table(demo_store, FULL_CHILD)  # signs a review of theirs: it waits in the outbox
     page, dialog = _handover_from_page(qtbot, demo_store, tmp_path)
     removals = []
     page.child_removed.connect(removals.append)

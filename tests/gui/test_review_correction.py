@@ -6,10 +6,9 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from iro_desktop.gui.review.workspace import ReviewWorkspace
-from iro_desktop.records.finalise import finalise_review
 from iro_desktop.services import minutes
 from iro_desktop.store.models import Review, SignedRecord
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sign_review
 
 
 def test_a_finalised_review_is_corrected_as_a_new_signed_version(qtbot, demo_store, monkeypatch):
@@ -18,12 +17,16 @@ def test_a_finalised_review_is_corrected_as_a_new_signed_version(qtbot, demo_sto
         first = s.scalars(select(SignedRecord).where(SignedRecord.review_id == review_id)).one()
     workspace = ReviewWorkspace(demo_store, review_id, TODAY, "Review")
     qtbot.addWidget(workspace)
-    assert workspace.correct_button.isEnabled()
+    assert not workspace.correct_button.isHidden() and workspace.finalise_button.isHidden()
+    assert workspace.banner.text().startswith("Signed on 25 Nov 2026, version 1.")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     workspace.correct_button.click()
-    assert not workspace.correct_button.isEnabled()
+    assert workspace.correct_button.isHidden() and not workspace.finalise_button.isHidden()
+    assert workspace.finalise_button.text() == "F&inalise the correction..."
+    assert "Version 1 stays in force until you sign version 2" in workspace.banner.text()
+    assert not workspace.signed_button.isHidden()  # the version in force can still be read
     minutes.save_section(demo_store, review_id, "health", "Dental check-up done on 2 Oct (corrected date).")
-    done = finalise_review(demo_store, review_id, TODAY, correction_reason="The dental date was wrong.")
+    done = sign_review(demo_store, review_id, correction_reason="The dental date was wrong.")
     with demo_store.session() as s:
         versions = s.scalars(
             select(SignedRecord)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,11 +22,12 @@ from sqlalchemy import select
 from iro_desktop.domain.codes import age_on
 from iro_desktop.gui.forms import find
 from iro_desktop.gui.review.minute import MinutePage
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.gui.widgets.spelling import SpellingHighlighter, spelling_menu
 from iro_desktop.services import minutes as svc
 from iro_desktop.services.spelling import remember_word
 from iro_desktop.store import open_store
-from iro_desktop.store.models import Child, Decision, Review
+from iro_desktop.store.models import Child, Decision, Review, ReviewSection
 from tests.conftest import PASSPHRASE, TODAY
 
 
@@ -50,8 +50,7 @@ def _page(qtbot, store, review_id) -> MinutePage:
 
 def test_the_whole_minute_survives_closing_and_reopening(qtbot, demo_store, store_path, review_id):
     page = _page(qtbot, demo_store, review_id)
-    page.held_date.setDate(QDate(TODAY))
-    page.flush()
+    page.held_date.commit_date(TODAY)
     qtbot.keyClicks(page.current_editor(), "Settled well; the last decisions were all done.")
     page.move_section(4)  # placement
     qtbot.keyClicks(page.current_editor(), "The carers are a good match.")
@@ -73,6 +72,10 @@ def test_the_whole_minute_survives_closing_and_reopening(qtbot, demo_store, stor
 
     find(page, QPlainTextEdit, "wishWords").setPlainText("I want to see my brother every weekend.")
     find(page, QPushButton, "addWishButton").click()
+    assert "agreed to share" in find(page, QLabel, "wishMessage").text()  # consent is asked, never assumed
+    share = find(page, QComboBox, "wishShareCombo")
+    share.setCurrentIndex(share.findData(True))
+    find(page, QPushButton, "addWishButton").click()
     assert page.wishes_table.rowCount() == 1
 
     find(page, QLineEdit, "decisionAction").setText("Arrange weekend contact with her brother")
@@ -81,17 +84,15 @@ def test_the_whole_minute_survives_closing_and_reopening(qtbot, demo_store, stor
     assert find(page, QLineEdit, "decisionAction").text() == "Arrange weekend contact with her brother"
     find(page, QComboBox, "decisionPerson").setEditText(first_person)
     find(page, QPushButton, "due10Button").click()
-    assert find(page, QDateEdit, "decisionDue").date().toPython() == date(2026, 12, 9)
+    assert find(page, OptionalDateEdit, "decisionDue").date() == date(2026, 12, 9)
     wish_combo = find(page, QComboBox, "decisionWish")
     wish_combo.setCurrentIndex(1)
     find(page, QPushButton, "addDecisionButton").click()
     assert page.decisions_table.rowCount() == 1 and page.decisions_table.item(0, 6).text() == ""
 
-    page.next_review.setDate(QDate(2027, 5, 20))
-    page.flush()
+    page.next_review.commit_date(date(2027, 5, 20))
     assert page.next_review_check.text() == "Statutory due date for the next review: 25 May 2027"
-    page.next_review.setDate(QDate(2027, 6, 30))
-    page.flush()
+    page.next_review.commit_date(date(2027, 6, 30))
     assert "later than the statutory due date, 25 May 2027" in page.next_review_check.text()
 
     page.flush()
@@ -119,23 +120,26 @@ def test_the_whole_minute_survives_closing_and_reopening(qtbot, demo_store, stor
 
 def test_a_held_date_in_the_future_is_refused_at_the_field(qtbot, demo_store, review_id):
     page = _page(qtbot, demo_store, review_id)
-    page.held_date.setDate(QDate(2026, 12, 25))
-    page.flush()
+    page.held_date.commit_date(date(2026, 12, 25))
     assert "cannot be in the future" in find(page, QLabel, "heldMessage").text()
-    assert page.held_date.date() == QDate(2026, 12, 25)
+    assert page.held_date.date() == date(2026, 12, 25)  # what was typed stays, to be put right
     assert svc.minutes(demo_store, review_id, TODAY).held_date is None
 
 
-def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store, review_id):
+def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store):
     with demo_store.session() as s:
-        child_id = s.get(Review, review_id).child_id
-        previous = s.scalars(
-            select(Review)
-            .where(Review.child_id == child_id, Review.held_date.is_not(None))
-            .order_by(Review.held_date.desc())
-        ).first()
-        previous_id = previous.id
-    svc.save_section(demo_store, previous_id, "health", "Health assessment done in March.")
+        planned = s.scalars(select(Review).where(Review.status == "planned").order_by(Review.id)).all()
+        for review in planned:
+            previous = s.scalars(
+                select(Review)
+                .where(Review.child_id == review.child_id, Review.held_date.is_not(None))
+                .order_by(Review.held_date.desc())
+            ).first()
+            if previous is not None and previous.status == "imported":
+                break
+        review_id = review.id
+        # recorded elsewhere (903 data), read-only in the app: its minutes came with it
+        s.add(ReviewSection(review_id=previous.id, key="health", text="Health assessment done in March."))
     page = _page(qtbot, demo_store, review_id)
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)  # shortcuts reach only the active window
@@ -260,7 +264,7 @@ def test_a_decision_with_an_outcome_is_not_removed_and_says_why(qtbot, demo_stor
 
 def test_mistaken_words_parts_and_people_are_removed(qtbot, demo_store, review_id):
     svc.add_wish(demo_store, review_id, "I want a trampoline in the garden.", "app", True)
-    part = svc.add_part(demo_store, review_id, "With the carers", None, None, today=TODAY)
+    part = svc.add_part(demo_store, review_id, "With the carers", None, None)
     svc.set_attendance(demo_store, review_id, part, "Lena Brook", "other", "present")
     svc.set_attendance(demo_store, review_id, None, "Sam Petrov", "other", "present")
     page = _page(qtbot, demo_store, review_id)
@@ -304,6 +308,8 @@ def test_words_typed_in_the_add_forms_survive_closing_until_added(qtbot, demo_st
     assert words.toPlainText() == "I miss my cat Biscuit."
     assert find(again, QLineEdit, "decisionAction").text() == "Ask the carers about a cat"
     assert find(again, QLineEdit, "partLabelEdit").text() == "With the carers"
+    share = find(again, QComboBox, "wishShareCombo")
+    share.setCurrentIndex(share.findData(False))
     find(again, QPushButton, "addWishButton").click()
     assert words.toPlainText() == "" and svc.drafts(demo_store, review_id)["wish"] == ""
     assert svc.drafts(demo_store, review_id)["decision"] == "Ask the carers about a cat"

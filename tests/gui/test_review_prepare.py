@@ -8,13 +8,11 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.gui.review.prepare import PreparePage
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.services import review_prep as prep
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.store.models import Review, ReviewReport, WishEntry
@@ -37,7 +36,7 @@ def review_id(demo_store) -> int:
     """A child of 8 or over with decisions from the last review and no private conversation recorded yet."""
     for row in load_caseload(demo_store, TODAY):
         if row.next_review_due and row.decisions_open and row.age >= 8:
-            rid = prep.next_review_for(demo_store, row.id, TODAY)
+            rid = prep.next_review_for(demo_store, row.id)
             pack = prep.review_pack(demo_store, rid, TODAY)
             if pack.conversation.happened is None and pack.decisions and pack.wishes:
                 return rid
@@ -98,10 +97,9 @@ def test_flush_saves_at_once(qtbot, page, demo_store, review_id):
 
 def test_a_date_before_birth_is_refused_at_the_field_and_stays_as_typed(qtbot, page, demo_store, review_id):
     before = _stored(demo_store, review_id).planned_date
-    dob = page.pack.child.dob
-    typed = QDate(dob.year, dob.month, dob.day).addDays(-3)
-    date_edit = page.findChild(QDateEdit, "dateEdit")
-    date_edit.setDate(typed)
+    typed = page.pack.child.dob - timedelta(days=3)
+    date_edit = page.findChild(OptionalDateEdit, "dateEdit")
+    date_edit.commit_date(typed)
     message = _error(page, "dateError")
     qtbot.waitUntil(message.isVisible, timeout=5000)
     assert "before" in message.text() and "date of birth" in message.text()
@@ -109,7 +107,7 @@ def test_a_date_before_birth_is_refused_at_the_field_and_stays_as_typed(qtbot, p
     assert date_edit.date() == typed
     assert _stored(demo_store, review_id).planned_date == before
     later = before + timedelta(days=1)
-    date_edit.setDate(QDate(later.year, later.month, later.day))
+    date_edit.commit_date(later)
     qtbot.waitUntil(lambda: _stored(demo_store, review_id).planned_date == later, timeout=5000)
     assert not message.isVisible()
 
@@ -119,7 +117,6 @@ def test_a_private_conversation_typed_on_the_page_becomes_the_childs_wish(qtbot,
     assert page.findChild(QPlainTextEdit, "talkWordsEdit").isVisible()
     qtbot.keyClicks(page.findChild(QLineEdit, "talkPlaceEdit"), "On a walk to the shop")
     qtbot.keyClicks(page.findChild(QPlainTextEdit, "talkWordsEdit"), "I want my mum to come to sports day.")
-    page.findChild(QCheckBox, "shareCheck").setChecked(False)
 
     def wish():
         with demo_store.session() as s:
@@ -127,7 +124,11 @@ def test_a_private_conversation_typed_on_the_page_becomes_the_childs_wish(qtbot,
                 s.query(WishEntry).filter_by(review_id=review_id, how_obtained="private_conversation").first()
             )
 
-    qtbot.waitUntil(lambda: wish() is not None and not wish().agreed_to_share, timeout=5000)
+    qtbot.waitUntil(lambda: wish() is not None, timeout=5000)
+    assert wish().agreed_to_share is None  # nobody has asked the child yet: not shared, and not signable
+    share = page.findChild(QComboBox, "shareCombo")
+    share.setCurrentIndex(share.findData(False))
+    qtbot.waitUntil(lambda: wish().agreed_to_share is False, timeout=5000)
     assert wish().words == "I want my mum to come to sports day." and wish().recorded_on == TODAY
     review = _stored(demo_store, review_id)
     assert (review.spoke_alone, review.spoke_alone_place) == (True, "On a walk to the shop")

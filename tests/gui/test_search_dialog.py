@@ -27,7 +27,7 @@ def dialog(qtbot, demo_store):
                 words="I would like a kitten called Pepper.",
             )
         )
-    add_note(demo_store, 5, date(2026, 11, 12), "visit", "Saw the new bunk beds; settled and chatty.", TODAY)
+    add_note(demo_store, 5, date(2026, 11, 12), "visit", "Saw the new bunk beds; settled and chatty.")
     d = SearchDialog(demo_store)
     qtbot.addWidget(d)
     d.show()

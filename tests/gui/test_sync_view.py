@@ -7,12 +7,11 @@ from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
 from iro_desktop.gui.review.finalise import FinaliseDialog
 from iro_desktop.gui.sync.view import SyncView
-from iro_desktop.records.finalise import finalise_review
 from iro_desktop.records.keys import device_fingerprint
 from iro_desktop.services.minutes import minutes
 from iro_desktop.store.models import Review
 from iro_desktop.sync import outbox
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sign_review
 from tests.records.conftest import ready_reviews
 from tests.sync.live import LiveReceiver, enrolled
 
@@ -89,6 +88,8 @@ def test_finalising_from_the_dialog_signs_and_locks_the_review(qtbot, demo_store
     dialog = FinaliseDialog(demo_store, review_id, TODAY)
     qtbot.addWidget(dialog)
     assert not dialog.problems.isVisibleTo(dialog)
+    for edit in dialog.reasons.values():
+        qtbot.keyClicks(edit, "Signed in a test.")
     dialog.finalise_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.finalised.version == 1
     assert minutes(demo_store, review_id, TODAY).status == "finalised"
@@ -101,13 +102,17 @@ def test_a_correction_asks_why(qtbot, demo_store):
     from iro_desktop.records.finalise import open_correction
 
     review_id = ready_reviews(demo_store)[0]
-    finalise_review(demo_store, review_id, TODAY)
+    sign_review(demo_store, review_id)
     open_correction(demo_store, review_id)
     dialog = FinaliseDialog(demo_store, review_id, TODAY)
     qtbot.addWidget(dialog)
-    dialog.finalise_button.click()
-    assert "why" in dialog.findChild(QLabel, "message").text()
+    assert dialog.findChild(QLabel, "heading").text().startswith("Correct and sign")
+    for edit in dialog.reasons.values():
+        qtbot.keyClicks(edit, "Signed in a test.")
+    assert not dialog.finalise_button.isEnabled()
+    assert "why the record is being corrected" in dialog.findChild(QLabel, "stillNeeded").text()
     dialog.reason.setPlainText("The health section left out the dental check.")
+    assert dialog.finalise_button.isEnabled()
     dialog.finalise_button.click()
     assert dialog.finalised.version == 2
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from iro_desktop.records.bundle import from_json, problems, to_json
 from iro_desktop.records.export import export_record, verify_bundle, verify_file
-from iro_desktop.records.finalise import finalise_review, sign_bundle
+from iro_desktop.records.finalise import sign_bundle
 from iro_desktop.records.keys import device_fingerprint
 from iro_desktop.records.signing import b64, canonical, unb64
-from tests.conftest import PASSPHRASE, TODAY
+from tests.conftest import PASSPHRASE, TODAY, sign_review
 
 SIGNED_FIELDS = ("record_id", "canonical_json", "pdf", "content_hash", "pdf_hash", "signature", "public_key")
 
@@ -44,7 +44,7 @@ def _flip(value, index: int, mask: int):
 
 
 def test_an_exported_record_verifies_and_names_its_signer(demo_store, ready_review, tmp_path):
-    done = finalise_review(demo_store, ready_review, TODAY)
+    done = sign_review(demo_store, ready_review)
     path = export_record(demo_store, done.record_id, tmp_path / "record.json")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     result = verify_file(path)
@@ -113,13 +113,13 @@ def test_export_record_and_finalise_from_the_command_line(demo_store, ready_revi
     demo_store.close()
     env = {**os.environ, "IRO_DESKTOP_PASSPHRASE": PASSPHRASE}
     run = [sys.executable, "-m", "iro_desktop"]
-    done = subprocess.run(
-        [*run, "finalise", str(ready_review), "--db", str(store_path), "--as-of", TODAY.isoformat()],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    finalise = [*run, "finalise", str(ready_review), "--db", str(store_path)]
+    stopped = subprocess.run(finalise, capture_output=True, text=True, env=env, timeout=120)
+    assert stopped.returncode == 2 and "Give a reason to sign anyway (empty_sections)" in stopped.stderr
+    reasons = [f"--override={key}=Minuted on paper." for key in ("empty_sections", "no_iro_view")]
+    reasons.append("--override=attendance=Only the child and carer came.")
+    signing = [*finalise, *reasons, "--as-of", TODAY.isoformat()]
+    done = subprocess.run(signing, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     record_id = done.stdout.split("record ")[1].split(",")[0]
     out = tmp_path / "bundle.json"
@@ -139,4 +139,4 @@ def test_export_record_and_finalise_from_the_command_line(demo_store, ready_revi
         env=env,
         timeout=120,
     )
-    assert again.returncode == 2 and "already finalised" in again.stderr
+    assert again.returncode == 2 and "already signed" in again.stderr

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from iro_desktop.records.finalise import (
     FinaliseRefused,
     finalise_demo_reviews,
-    finalise_review,
     open_correction,
     printed_id,
     render_record_pdf,
@@ -21,7 +20,7 @@ from iro_desktop.services import audit
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
 from iro_desktop.services.minutes import minutes, save_section
 from iro_desktop.store.models import OutboxItem, Review, SignedRecord
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sign_review
 
 
 def _record(store, signed_id):
@@ -30,7 +29,7 @@ def _record(store, signed_id):
 
 
 def test_finalising_signs_both_hashes_queues_the_record_and_freezes_the_review(demo_store, ready_review):
-    done = finalise_review(demo_store, ready_review, TODAY)
+    done = sign_review(demo_store, ready_review)
     row = _record(demo_store, done.signed_record_id)
     assert row.content_hash == sha256_hex(row.canonical_json)
     pdf = render_record_pdf(json.loads(row.canonical_json))
@@ -46,7 +45,7 @@ def test_finalising_signs_both_hashes_queues_the_record_and_freezes_the_review(d
 
 
 def test_the_record_id_is_printed_in_the_pdf(demo_store, ready_review):
-    done = finalise_review(demo_store, ready_review, TODAY)
+    done = sign_review(demo_store, ready_review)
     doc = json.loads(_record(demo_store, done.signed_record_id).canonical_json)
     assert doc["content"]["head"]["record_id"] == f"{done.record_id} v1"
     assert doc["signer"]["fingerprint"] == device_fingerprint(demo_store)
@@ -56,7 +55,7 @@ def test_a_review_with_problems_is_not_finalised_and_says_why(demo_store, ready_
     with demo_store.session() as s:
         s.get(Review, ready_review).spoke_alone = None
     with pytest.raises(FinaliseRefused) as refused:
-        finalise_review(demo_store, ready_review, TODAY)
+        sign_review(demo_store, ready_review)
     assert any("alone" in p for p in refused.value.problems)
     with demo_store.session() as s:
         assert s.scalar(select(SignedRecord.id).where(SignedRecord.review_id == ready_review)) is None
@@ -64,20 +63,20 @@ def test_a_review_with_problems_is_not_finalised_and_says_why(demo_store, ready_
 
 
 def test_a_finalised_review_cannot_be_edited_or_finalised_twice(demo_store, ready_review):
-    finalise_review(demo_store, ready_review, TODAY)
-    with pytest.raises(ValueError, match="finalised"):
+    sign_review(demo_store, ready_review)
+    with pytest.raises(ValueError, match="signed, so its record cannot change"):
         save_section(demo_store, ready_review, "health", "A later thought.")
-    with pytest.raises(FinaliseRefused, match="already finalised"):
-        finalise_review(demo_store, ready_review, TODAY)
+    with pytest.raises(FinaliseRefused, match="already signed"):
+        sign_review(demo_store, ready_review)
 
 
 def test_a_correction_is_a_new_version_naming_what_it_supersedes_and_why(demo_store, ready_review):
-    first = finalise_review(demo_store, ready_review, TODAY)
+    first = sign_review(demo_store, ready_review)
     open_correction(demo_store, ready_review)
     save_section(demo_store, ready_review, "health", "Dental check booked for 3 Dec 2026.")
     with pytest.raises(FinaliseRefused, match="why"):
-        finalise_review(demo_store, ready_review, TODAY)
-    second = finalise_review(demo_store, ready_review, TODAY, "The dental check was left out.")
+        sign_review(demo_store, ready_review)
+    second = sign_review(demo_store, ready_review, "The dental check was left out.")
     assert (second.record_id, second.version, second.supersedes_hash) == (
         first.record_id,
         2,
@@ -91,7 +90,7 @@ def test_a_correction_is_a_new_version_naming_what_it_supersedes_and_why(demo_st
 
 
 def test_canonical_json_is_byte_stable(demo_store, ready_review):
-    done = finalise_review(demo_store, ready_review, TODAY)
+    done = sign_review(demo_store, ready_review)
     stored = _record(demo_store, done.signed_record_id).canonical_json
     assert canonical(json.loads(stored)) == stored
     reordered = json.loads(stored, object_pairs_hook=lambda pairs: dict(reversed(pairs)))
@@ -99,7 +98,7 @@ def test_canonical_json_is_byte_stable(demo_store, ready_review):
 
 
 def test_the_private_key_lives_only_in_the_encrypted_store(demo_store, ready_review, store_path):
-    finalise_review(demo_store, ready_review, TODAY)
+    sign_review(demo_store, ready_review)
     secret = demo_store.get_setting(PRIVATE_KEY_SETTING)
     assert secret
     for path in store_path.parent.iterdir():

@@ -27,9 +27,9 @@ WORDING = "Please allocate Tomasz a social worker this week: he has had none for
 def _at_stage_1(store) -> int:
     child_id = load_caseload(store, TODAY)[0].id
     cid = ch.raise_concern(
-        store, child_id, issue="no_social_worker", details="No social worker.", raised_on=MON, today=TODAY
+        store, child_id, issue="no_social_worker", details="No social worker.", raised_on=MON
     )
-    ch.escalate(store, cid, "stage_1", MON, TODAY)
+    ch.escalate(store, cid, "stage_1", MON)
     ch.save_letter_text(store, cid, "stage_1", WORDING)
     return cid
 
@@ -45,7 +45,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 def test_the_signed_letter_holds_the_iros_wording_and_is_queued(demo_store):
     cid = _at_stage_1(demo_store)
-    done = finalise_challenge(demo_store, cid, TODAY)
+    done = finalise_challenge(demo_store, cid)
     row = _row(demo_store, done.signed_record_id)
     doc = json.loads(row.canonical_json)
     assert row.kind == "challenge_letter" and doc["content"]["details"]["text"] == WORDING
@@ -61,22 +61,22 @@ def test_the_signed_letter_holds_the_iros_wording_and_is_queued(demo_store):
 
 def test_a_signed_letter_can_no_longer_be_changed_or_signed_twice(demo_store):
     cid = _at_stage_1(demo_store)
-    finalise_challenge(demo_store, cid, TODAY)
+    finalise_challenge(demo_store, cid)
     with pytest.raises(FieldProblem, match="can no longer be changed"):
         ch.save_letter_text(demo_store, cid, "stage_1", "Something else entirely.")
     assert ch.letter_draft(demo_store, cid, TODAY) == WORDING
     with pytest.raises(FinaliseRefused, match="can no longer be changed"):
-        finalise_challenge(demo_store, cid, TODAY)
+        finalise_challenge(demo_store, cid)
 
 
 def test_the_next_stages_letter_is_a_new_version_that_supersedes_the_first(demo_store, tmp_path):
     cid = _at_stage_1(demo_store)
-    first = finalise_challenge(demo_store, cid, TODAY)
-    ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24), TODAY)
+    first = finalise_challenge(demo_store, cid)
+    ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24))
     assert not ch.get_challenge(demo_store, cid, TODAY).letter_signed
     assert "signed as record" not in ch.letter_draft(demo_store, cid, TODAY)  # a note for the IRO only
     ch.save_letter_text(demo_store, cid, "stage_2", "No reply came from the team manager.")
-    second = finalise_challenge(demo_store, cid, TODAY)
+    second = finalise_challenge(demo_store, cid)
     assert (second.record_id, second.version) == (first.record_id, 2)
     assert second.supersedes_hash == first.content_hash
     doc = json.loads(_row(demo_store, second.signed_record_id).canonical_json)
@@ -89,9 +89,9 @@ def test_the_next_stages_letter_is_a_new_version_that_supersedes_the_first(demo_
 
 def test_a_closed_concern_has_no_letter_to_sign(demo_store):
     cid = _at_stage_1(demo_store)
-    ch.record_response(demo_store, cid, date(2026, 11, 20), "Allocated.", TODAY, outcome="resolved")
+    ch.record_response(demo_store, cid, date(2026, 11, 20), "Allocated.", outcome="resolved")
     with pytest.raises(FinaliseRefused, match="This concern is closed"):
-        finalise_challenge(demo_store, cid, TODAY)
+        finalise_challenge(demo_store, cid)
 
 
 def test_the_commands_list_concerns_and_sign_a_letter(demo_store, store_path, monkeypatch, capsys):

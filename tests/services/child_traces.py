@@ -11,6 +11,7 @@ from iro_desktop.store.models import (
     Attendance,
     Challenge,
     Child,
+    Decision,
     Episode,
     MonitoringNote,
     OutboxItem,
@@ -19,16 +20,31 @@ from iro_desktop.store.models import (
     ReviewPart,
     ReviewReport,
     ReviewSection,
+    ReviewText,
     SignedRecord,
 )
+from tests.conftest import sign_review
 
-FULL_CHILD = 2  # in the demo: signed records, documents, reviews, people and wishes
+FULL_CHILD = 2  # in the demo: a signed record, documents, reviews, people, decisions and wishes
 
 
 def fill_every_table(store, child_id: int) -> None:
-    """Give the child the rows the demo leaves empty: parts, attendance, sections, notes, a challenge."""
+    """Give the child the rows the demo leaves empty (parts, attendance, sections, notes, a challenge) on a
+    review held last month, then sign it: its signed record and PDF go wherever the child goes."""
     with store.session() as s:
-        review = s.scalars(select(Review).where(Review.child_id == child_id).order_by(Review.id)).first()
+        period = s.scalars(select(PeriodOfCare).where(PeriodOfCare.child_id == child_id)).first()
+        review = Review(
+            child_id=child_id,
+            period_id=period.id,
+            status="held",
+            held_date=date(2026, 10, 20),
+            participation_code="PN1",
+            spoke_alone=False,
+            not_alone_category="declined",
+            not_alone_reason="Zephyrine wanted her carer there.",
+        )
+        s.add(review)
+        s.flush()
         part = ReviewPart(review_id=review.id, position=1, label="With the carers", held_on=review.held_date)
         s.add(part)
         s.flush()
@@ -43,6 +59,17 @@ def fill_every_table(store, child_id: int) -> None:
                 ),
                 ReviewReport(review_id=review.id, kind="pep", received_on=date(2026, 9, 1), note="On time"),
                 ReviewSection(review_id=review.id, key="health", text="Zephyrine's dental check is booked."),
+                *(
+                    Decision(
+                        child_id=child_id,
+                        review_id=review.id,
+                        number=number,
+                        action=action,
+                        person_responsible="Hannah Osei",
+                        due_date=date(2026, 11, 3),
+                    )
+                    for number, action in enumerate(("Book Zephyrine's eye test", "Send the PEP"), start=1)
+                ),
                 MonitoringNote(
                     child_id=child_id,
                     noted_on=date(2026, 10, 2),
@@ -58,7 +85,8 @@ def fill_every_table(store, child_id: int) -> None:
                 ),
             ]
         )
-    store.set_setting(f"documents.letter.review.{review.id}", "Dear Zephyrine, thank you for coming.")
+        s.add(ReviewText(review_id=review.id, kind="letter", value="Dear Zephyrine, thank you for coming."))
+    sign_review(store, review.id)
 
 
 def died(store, child_id: int, on: date) -> None:

@@ -143,7 +143,7 @@ def test_the_command_line_makes_the_days_backup_for_a_scheduler(
     _fake_backups(folder, [date(2024, 3, d) for d in range(1, 29)])
     assert main(["backup", "--db", str(store_path), "--daily-folder", str(folder)]) == 0
     assert "Daily backup made and checked" in capsys.readouterr().out
-    assert (folder / backup_name(date.today())).is_file()
+    assert (folder / backup_name(TODAY)).is_file()
     assert len(backups_in(folder)) < 29  # thinned
     assert main(["backup", "--db", str(store_path), "--daily-folder", str(tmp_path / "gone")]) == 2
     assert "cannot be found" in capsys.readouterr().err

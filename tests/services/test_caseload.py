@@ -47,7 +47,8 @@ def add_child(s, ref, *, periods, reviews=(), dob=date(2014, 6, 1), **child_fiel
                 period_id=last.id,
                 number=n,
                 held_date=held,
-                status="held",
+                status="imported",
+                source="903",
                 participation_code="PN1",
             )
         )

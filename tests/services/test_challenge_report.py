@@ -45,7 +45,8 @@ def child_id(store) -> int:
                 period_id=period.id,
                 number=1,
                 held_date=D("2026-01-28"),
-                status="held",
+                status="imported",
+                source="903",
                 participation_code="PN1",
                 spoke_alone=True,
             )
@@ -56,7 +57,8 @@ def child_id(store) -> int:
                 period_id=period.id,
                 number=2,
                 held_date=D("2026-05-11"),
-                status="held",
+                status="imported",
+                source="903",
                 participation_code="PN6",
                 spoke_alone=False,
             )
@@ -80,20 +82,20 @@ def child_id(store) -> int:
 
 
 def _concerns(store, child_id):
-    quick = ch.raise_concern(store, child_id, "health", "No health assessment.", D("2026-03-02"), TODAY)
-    ch.close(store, quick, "resolved", D("2026-03-06"), TODAY)
-    slow = ch.raise_concern(store, child_id, "drift", "No permanence plan.", D("2026-06-01"), TODAY)
-    ch.escalate(store, slow, "stage_1", D("2026-06-08"), TODAY)
-    ch.escalate(store, slow, "stage_3", D("2026-06-22"), TODAY)
-    ch.record_response(store, slow, D("2026-08-03"), "Plan agreed at last.", TODAY, "partly_resolved")
-    ch.refer_to_cafcass(store, slow, D("2026-07-20"), "Chronology sent.", TODAY)
-    still = ch.raise_concern(store, child_id, "drift", "Contact plan not updated.", D("2026-11-20"), TODAY)
-    ch.consider_cafcass(store, still, D("2026-11-23"), "Too early: the council has not yet replied.", TODAY)
-    ch.raise_concern(store, child_id, "transport", "Outside the range.", D("2025-12-10"), TODAY)
+    quick = ch.raise_concern(store, child_id, "health", "No health assessment.", D("2026-03-02"))
+    ch.close(store, quick, "resolved", D("2026-03-06"))
+    slow = ch.raise_concern(store, child_id, "drift", "No permanence plan.", D("2026-06-01"))
+    ch.escalate(store, slow, "stage_1", D("2026-06-08"))
+    ch.escalate(store, slow, "stage_3", D("2026-06-22"))
+    ch.record_response(store, slow, D("2026-08-03"), "Plan agreed at last.", "partly_resolved")
+    ch.refer_to_cafcass(store, slow, D("2026-07-20"), "Chronology sent.")
+    still = ch.raise_concern(store, child_id, "drift", "Contact plan not updated.", D("2026-11-20"))
+    ch.consider_cafcass(store, still, D("2026-11-23"), "Too early: the council has not yet replied.")
+    ch.raise_concern(store, child_id, "transport", "Outside the range.", D("2025-12-10"))
     ch.add_practice_note(
-        store, D("2026-04-14"), "The social worker prepared Ada carefully for contact.", TODAY
+        store, D("2026-04-14"), "The social worker prepared Ada carefully for contact."
     )
-    ch.add_practice_note(store, D("2025-11-01"), "Outside the range.", TODAY)
+    ch.add_practice_note(store, D("2025-11-01"), "Outside the range.")
 
 
 def test_the_summary_counts_match_what_was_recorded(store, child_id):

@@ -27,7 +27,6 @@ def _raise(store, child_id, **kw) -> int:
         issue="no_social_worker",
         details="No allocated social worker for seven weeks.",
         raised_on=MON,
-        today=TODAY,
         expected="A named social worker",
         expected_by=date(2026, 11, 20),
         child_view="Wants to know who to call.",
@@ -80,9 +79,8 @@ def test_informal_resolution_is_recorded_then_closed(demo_store):
         "She agreed allocation is overdue.",
         "Allocate a social worker",
         date(2026, 11, 20),
-        TODAY,
     )
-    ch.close(demo_store, cid, "resolved", date(2026, 11, 20), TODAY, "Allocated on Friday.")
+    ch.close(demo_store, cid, "resolved", date(2026, 11, 20), "Allocated on Friday.")
     view = ch.get_challenge(demo_store, cid, TODAY)
     assert not view.open and view.outcome == "Resolved" and view.resolved_on == date(2026, 11, 20)
     assert any("Agreed: Allocate a social worker" in e.text for e in view.events)
@@ -93,11 +91,11 @@ def test_informal_resolution_is_recorded_then_closed(demo_store):
 
 def test_escalation_skips_a_stage_and_never_goes_back(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    due = ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    due = ch.escalate(demo_store, cid, "stage_1", MON)
     assert due == date(2026, 11, 23)  # 5 working days
-    ch.record_response(demo_store, cid, date(2026, 11, 18), "We are recruiting.", TODAY)
+    ch.record_response(demo_store, cid, date(2026, 11, 18), "We are recruiting.")
     ch.escalate(
-        demo_store, cid, "stage_3", date(2026, 11, 19), TODAY, addressee="Paul Denholm, Head of Service"
+        demo_store, cid, "stage_3", date(2026, 11, 19), addressee="Paul Denholm, Head of Service",
     )
     view = ch.get_challenge(demo_store, cid, TODAY)
     assert view.stage == "Stage 3: Head of service" and view.holder == "Paul Denholm, Head of Service"
@@ -105,7 +103,7 @@ def test_escalation_skips_a_stage_and_never_goes_back(demo_store):
     assert any("skipped Stage 2: Service manager" in e.text for e in view.events)
     assert any("We are recruiting." in e.text for e in view.events)  # the stage 1 reply is kept
     with pytest.raises(FieldProblem, match="cannot go back") as refused:
-        ch.escalate(demo_store, cid, "stage_2", TODAY, TODAY)
+        ch.escalate(demo_store, cid, "stage_2", TODAY)
     assert refused.value.field == "stage"
     assert ch.get_challenge(demo_store, cid, TODAY).stage_key == "stage_3"
 
@@ -113,7 +111,7 @@ def test_escalation_skips_a_stage_and_never_goes_back(demo_store):
 def test_a_response_becomes_overdue_the_day_after_it_was_due(demo_store):
     child = _child_id(demo_store)
     cid = _raise(demo_store, child)
-    due = ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    due = ch.escalate(demo_store, cid, "stage_1", MON)
     on_due_day = ch.get_challenge(demo_store, cid, due)
     day_after = ch.get_challenge(demo_store, cid, date(2026, 11, 24))
     assert not on_due_day.overdue and on_due_day.status == "Awaiting response"
@@ -129,9 +127,9 @@ def test_a_response_becomes_overdue_the_day_after_it_was_due(demo_store):
 
 def test_a_response_before_the_letter_was_sent_is_refused_and_nothing_is_lost(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    ch.escalate(demo_store, cid, "stage_1", date(2026, 11, 18), TODAY)
+    ch.escalate(demo_store, cid, "stage_1", date(2026, 11, 18))
     with pytest.raises(FieldProblem, match="before the letter was sent") as refused:
-        ch.record_response(demo_store, cid, MON, "Too early", TODAY, "resolved")
+        ch.record_response(demo_store, cid, MON, "Too early", "resolved")
     assert refused.value.field == "responded_on"
     view = ch.get_challenge(demo_store, cid, TODAY)
     assert view.open and view.stage_key == "stage_1" and view.details.startswith("No allocated")
@@ -139,24 +137,24 @@ def test_a_response_before_the_letter_was_sent_is_refused_and_nothing_is_lost(de
 
 def test_outcome_closes_the_concern(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    ch.escalate(demo_store, cid, "stage_1", MON)
     ch.record_response(
-        demo_store, cid, date(2026, 11, 20), "Allocated to Sam Fairweather.", TODAY, "partly_resolved"
+        demo_store, cid, date(2026, 11, 20), "Allocated to Sam Fairweather.", "partly_resolved",
     )
     view = ch.get_challenge(demo_store, cid, TODAY)
     assert view.outcome == "Partly resolved" and not view.open and not view.overdue
     with pytest.raises(FieldProblem, match="closed"):
-        ch.escalate(demo_store, cid, "stage_2", TODAY, TODAY)
+        ch.escalate(demo_store, cid, "stage_2", TODAY)
 
 
 def test_cafcass_considered_and_referred_alongside_the_process(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    ch.escalate(demo_store, cid, "stage_1", MON)
     with pytest.raises(FieldProblem) as refused:
-        ch.consider_cafcass(demo_store, cid, TODAY, " ", TODAY)
+        ch.consider_cafcass(demo_store, cid, TODAY, " ")
     assert refused.value.field == "reasoning"
-    ch.consider_cafcass(demo_store, cid, date(2026, 11, 19), "Drift for months despite escalation.", TODAY)
-    ch.refer_to_cafcass(demo_store, cid, date(2026, 11, 24), "Chronology and the DRP letters.", TODAY)
+    ch.consider_cafcass(demo_store, cid, date(2026, 11, 19), "Drift for months despite escalation.")
+    ch.refer_to_cafcass(demo_store, cid, date(2026, 11, 24), "Chronology and the DRP letters.")
     view = ch.get_challenge(demo_store, cid, TODAY)
     assert view.cafcass == "Referred on 24 Nov 2026" and view.open and view.stage_key == "stage_1"
     text = _text(ch.render_letter(demo_store, cid, TODAY, "cafcass"))
@@ -166,9 +164,9 @@ def test_cafcass_considered_and_referred_alongside_the_process(demo_store):
 def test_the_child_told_about_advocacy_and_complaints(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
     with pytest.raises(FieldProblem) as refused:
-        ch.record_child_told(demo_store, cid, TODAY, False, True, False, TODAY)
+        ch.record_child_told(demo_store, cid, TODAY, False, True, False)
     assert refused.value.field == "told"
-    ch.record_child_told(demo_store, cid, TODAY, True, True, True, TODAY)
+    ch.record_child_told(demo_store, cid, TODAY, True, True, True)
     told = ch.get_challenge(demo_store, cid, TODAY).child_told
     assert told == "The child was told about the concern, and about advocacy and how to complain."
 
@@ -178,17 +176,17 @@ def test_the_ladder_is_a_setting_with_its_own_response_times(demo_store):
     assert ch.ladder_total(ch.ladder(demo_store)) == 20
     ch.save_ladder(demo_store, [ch.Rung("Team manager", "Ruth Adebayo", 10), ch.Rung("Director", "", 10)])
     cid = _raise(demo_store, _child_id(demo_store))
-    assert ch.escalate(demo_store, cid, "stage_1", MON, TODAY) == date(2026, 11, 30)
+    assert ch.escalate(demo_store, cid, "stage_1", MON) == date(2026, 11, 30)
     assert ch.get_challenge(demo_store, cid, TODAY).holder == "Ruth Adebayo"
     with pytest.raises(FieldProblem):
-        ch.escalate(demo_store, cid, "stage_3", TODAY, TODAY)  # beyond this council's two stages
+        ch.escalate(demo_store, cid, "stage_3", TODAY)  # beyond this council's two stages
     with pytest.raises(FieldProblem, match="title"):
         ch.save_ladder(demo_store, [ch.Rung(" ", "", 5)])
 
 
 def test_the_letter_carries_the_iros_edited_wording(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
+    ch.escalate(demo_store, cid, "stage_1", MON)
     draft = ch.letter_draft(demo_store, cid, TODAY)
     assert "No allocated social worker for seven weeks." in draft and "A named social worker" in draft
     ch.save_letter_text(demo_store, cid, "stage_1", "Please allocate a social worker this week.")

@@ -94,8 +94,10 @@ def test_periods_newest_first_with_meanings(store):
 
 def test_reviews_judged_on_time_or_late(store):
     record = load_child(store, _add_child(store), TODAY)
-    by_held = {r.held: r for r in record.reviews}
-    assert [r.held for r in record.reviews][0] == D("2026-07-01")  # newest first
+    by_held = {r.held: r for r in record.reviews if r.held}
+    planned, latest = record.reviews[:2]  # newest first, the review booked ahead of all
+    assert (planned.held, planned.planned, planned.state_words) == (None, D("2026-12-15"), "Planned")
+    assert latest.held == D("2026-07-01") and latest.state_words == "Signed"
     assert by_held[D("2025-03-28")].on_time and by_held[D("2025-03-28")].number == 1
     second = by_held[D("2025-07-10")]
     assert (second.number, second.on_time, second.due, second.days_late) == (2, False, D("2025-06-28"), 12)

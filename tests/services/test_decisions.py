@@ -69,7 +69,7 @@ def test_done_leaves_the_overdue_count_on_caseload_and_page(store, ids):
     before = _row(store, ids["child"])
     assert (before.decisions_open, before.decisions_overdue) == (2, 1)
     assert FLAG_DECISIONS_OVERDUE in before.flags
-    decisions.mark_done(store, ids["overdue"], D("2026-11-20"), TODAY)
+    decisions.mark_done(store, ids["overdue"], D("2026-11-20"))
     after = _row(store, ids["child"])
     assert (after.decisions_open, after.decisions_overdue) == (1, 0)
     assert FLAG_DECISIONS_OVERDUE not in after.flags
@@ -79,10 +79,10 @@ def test_done_leaves_the_overdue_count_on_caseload_and_page(store, ids):
 
 def test_not_done_needs_a_reason_and_keeps_it(store, ids):
     with pytest.raises(FieldProblem, match="Say why") as refused:
-        decisions.mark_not_done(store, ids["overdue"], "  ", D("2026-11-20"), TODAY)
+        decisions.mark_not_done(store, ids["overdue"], "  ", D("2026-11-20"))
     assert refused.value.field == "reason"
     assert _line(store, ids["child"], ids["overdue"]).status == "Overdue"  # nothing changed
-    decisions.mark_not_done(store, ids["overdue"], "The dentist has no NHS places", D("2026-11-20"), TODAY)
+    decisions.mark_not_done(store, ids["overdue"], "The dentist has no NHS places", D("2026-11-20"))
     line = _line(store, ids["child"], ids["overdue"])
     assert line.status == "Not done"
     assert line.outcome == "Not done (recorded on 20 Nov 2026): The dentist has no NHS places"
@@ -100,21 +100,21 @@ def test_not_done_needs_a_reason_and_keeps_it(store, ids):
 )
 def test_impossible_completion_dates_are_refused(store, ids, on, message):
     with pytest.raises(FieldProblem, match=message) as refused:
-        decisions.mark_done(store, ids["overdue"], D(on), TODAY)
+        decisions.mark_done(store, ids["overdue"], D(on))
     assert refused.value.field == "on"
     assert _row(store, ids["child"]).decisions_overdue == 1
 
 
 def test_done_on_the_day_of_the_review_or_today(store, ids):
-    decisions.mark_done(store, ids["overdue"], D("2026-09-14"), TODAY)
-    decisions.mark_done(store, ids["later"], TODAY, TODAY)
+    decisions.mark_done(store, ids["overdue"], D("2026-09-14"))
+    decisions.mark_done(store, ids["later"], TODAY)
     assert _row(store, ids["child"]).decisions_open == 0
 
 
 def test_changed_records_what_changed_and_the_old_date(store, ids):
     with pytest.raises(FieldProblem, match="Say what changed"):
-        decisions.mark_changed(store, ids["later"], "", today=TODAY)
-    decisions.mark_changed(store, ids["later"], "Life-story work to follow the move", D("2027-03-01"), TODAY)
+        decisions.mark_changed(store, ids["later"], "")
+    decisions.mark_changed(store, ids["later"], "Life-story work to follow the move", D("2027-03-01"))
     line = _line(store, ids["child"], ids["later"])
     assert line.status == "Changed" and line.due == D("2027-03-01")
     assert line.outcome == (
@@ -123,7 +123,7 @@ def test_changed_records_what_changed_and_the_old_date(store, ids):
 
 
 def test_reopen_brings_it_back_as_overdue(store, ids):
-    decisions.mark_done(store, ids["overdue"], D("2026-11-20"), TODAY)
+    decisions.mark_done(store, ids["overdue"], D("2026-11-20"))
     decisions.reopen(store, ids["overdue"])
     line = _line(store, ids["child"], ids["overdue"])
     assert (line.status, line.outcome) == ("Overdue", "")
@@ -132,11 +132,11 @@ def test_reopen_brings_it_back_as_overdue(store, ids):
 
 def test_a_decision_no_longer_there(store, ids):
     with pytest.raises(ValueError, match="no longer in the record"):
-        decisions.mark_done(store, 9999, TODAY, TODAY)
+        decisions.mark_done(store, 9999, TODAY)
 
 
 def test_a_changed_decision_stays_tracked_against_its_new_date(store, ids):
-    decisions.mark_changed(store, ids["overdue"], "Dentist moved to the new practice", D("2026-12-18"), TODAY)
+    decisions.mark_changed(store, ids["overdue"], "Dentist moved to the new practice", D("2026-12-18"))
     assert (_row(store, ids["child"]).decisions_open, _row(store, ids["child"]).decisions_overdue) == (2, 0)
     assert _line(store, ids["child"], ids["overdue"]).open
     later = next(r for r in load_caseload(store, D("2027-01-04")) if r.id == ids["child"])

@@ -158,7 +158,8 @@ def _check_reviews(child, today):
             assert review.held_date is None and review.planned_date >= today
             assert period is child.periods[-1] and period.end_date is None and review.venue
             continue
-        assert review.status in ("held", "finalised")  # the demo signs a few, so sync can be tried
+        # the demo's history came from 903 data; a recent review was minuted here (a few of them signed)
+        assert review.status in ("imported", "held", "finalised")
         assert review.kind in ("standard", "short_break", "adoption")
         assert max(child.dob, period.start_date) <= review.held_date <= min(today, period.end_date or today)
         assert participation_allowed(review.participation_code, child.dob, review.held_date)
@@ -275,7 +276,7 @@ def test_new_entrants_and_a_missed_first_review(children):
 
 
 def test_a_late_review_in_history(children):
-    late = [r for c in children for r in c.reviews if r.late_reason and r.status == "held"]
+    late = [r for c in children for r in c.reviews if r.late_reason and r.held_date is not None]
     assert late
 
 

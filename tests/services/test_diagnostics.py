@@ -31,7 +31,7 @@ def _personal(store) -> set[str]:
 def test_report_on_an_open_demo_store_holds_nothing_personal(demo_store, tmp_path):
     with demo_store.session() as s:
         child_id = s.scalars(select(Child.id)).first()
-    save_section(demo_store, next_review_for(demo_store, child_id, TODAY), "placement", MARKER)
+    save_section(demo_store, next_review_for(demo_store, child_id), "placement", MARKER)
     settings = tmp_path / "config"
     settings.mkdir()
     (settings / "iro-desktop.ini").write_text(f"[MainWindow]\ngeometry=@ByteArray(x)\nlast={DEMO_IRO_NAME}\n")

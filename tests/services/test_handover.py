@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from iro_desktop.documents.distribution import address_key
+from iro_desktop.records.finalise import open_correction
 from iro_desktop.records.keys import device_fingerprint
 from iro_desktop.services import audit, challenges, minutes
 from iro_desktop.services import documents as docs
@@ -177,10 +178,15 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def _review_with_decisions(store, child_ref: str) -> int:
-    """The child's first review with decisions: one whose record a parent is sent."""
+    """The child's latest review with decisions (one whose record a parent is sent), reopened for
+    correction if it was signed: its letters and withholding can change only then."""
     with store.session() as s:
         child = s.scalars(select(Child).where(Child.child_ref == child_ref)).one()
-        return next(r.id for r in sorted(child.reviews, key=lambda r: r.id) if r.decisions)
+        review = next(r for r in sorted(child.reviews, key=lambda r: -r.id) if r.decisions)
+        signed = review.status == "finalised"
+    if signed:
+        open_correction(store, review.id)
+    return review.id
 
 
 def _parts(store, review_id: int) -> tuple[str, str, str, str]:
@@ -241,6 +247,7 @@ def test_letters_drafts_and_what_is_withheld_from_whom_travel_under_the_new_ids(
 
 def test_a_withheld_decision_removed_since_does_not_stop_the_handover(demo_store, other_store, tmp_path):
     """The IRO withheld a decision, then removed it from the minute: the choice has nothing left to hide."""
+    fill_every_table(demo_store, FULL_CHILD)
     review_id = _review_with_decisions(demo_store, "DEMO0002")
     parent, _, _, decision = _parts(demo_store, review_id)
     docs.set_withheld(demo_store, review_id, parent, [decision, "venue"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from iro_desktop.services import minutes as svc
 from iro_desktop.services.search import search
@@ -18,6 +18,7 @@ from iro_desktop.store.models import (
     Person,
     Review,
     ReviewSection,
+    ReviewText,
 )
 
 TODAY = date(2026, 11, 25)
@@ -109,12 +110,12 @@ def test_carry_forward_fills_an_empty_section_but_never_overwrites(store, review
 
 def test_held_date_cannot_be_in_the_future_before_birth_or_before_care(store, review_id):
     with pytest.raises(ValueError, match="cannot be in the future"):
-        svc.set_held_date(store, review_id, D("2026-11-26"), TODAY)
+        svc.set_held_date(store, review_id, D("2026-11-26"))
     with pytest.raises(ValueError, match="date of birth"):
-        svc.set_held_date(store, review_id, D("2015-01-01"), TODAY)
+        svc.set_held_date(store, review_id, D("2015-01-01"))
     with pytest.raises(ValueError, match="became looked after on 6 Jan 2025"):
-        svc.set_held_date(store, review_id, D("2024-12-01"), TODAY)
-    svc.set_held_date(store, review_id, TODAY, TODAY)
+        svc.set_held_date(store, review_id, D("2024-12-01"))
+    svc.set_held_date(store, review_id, TODAY)
     assert _review(store, review_id).held_date == TODAY and _review(store, review_id).status == "held"
 
 
@@ -138,16 +139,16 @@ def test_a_held_date_that_breaks_the_chosen_code_is_refused(store):
         rid = review.id
     svc.set_participation(store, rid, "PN1")  # Kai is 4 on 10 Dec 2026
     with pytest.raises(ValueError, match="PN1 is for a child aged 4 or over; Kai was 3"):
-        svc.set_held_date(store, rid, D("2026-11-20"), TODAY)
+        svc.set_held_date(store, rid, D("2026-11-20"))
     assert _review(store, rid).held_date is None
 
 
 def test_parts_and_attendance_per_part(store, review_id):
-    part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), "Family centre", today=TODAY)
+    part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), "Family centre")
     with pytest.raises(ValueError, match="cannot be in the future"):
-        svc.add_part(store, review_id, "Later", D("2026-12-01"), None, today=TODAY)
+        svc.add_part(store, review_id, "Later", D("2026-12-01"), None)
     with pytest.raises(ValueError, match="date of birth"):
-        svc.update_part(store, review_id, part, "With the parents", D("2010-01-01"), None, today=TODAY)
+        svc.update_part(store, review_id, part, "With the parents", D("2010-01-01"), None)
     svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "present")
     svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "sent_views")  # changed, not added
     svc.set_attendance(store, review_id, None, "Hannah Osei", "social_worker", "absent")
@@ -201,7 +202,7 @@ def test_decisions_need_an_action_a_named_person_and_a_due_date(store, review_id
 
 
 def test_next_review_date_is_checked_against_the_statutory_due_date(store, review_id):
-    svc.set_held_date(store, review_id, TODAY, TODAY)
+    svc.set_held_date(store, review_id, TODAY)
     assert svc.set_next_review_date(store, review_id, D("2027-05-20")) is None
     warning = svc.set_next_review_date(store, review_id, D("2027-06-14"))
     assert warning.startswith(
@@ -230,7 +231,7 @@ def test_problems_that_stop_finalising(store, review_id):
 def test_a_finalised_review_cannot_change(store, review_id):
     with store.session() as s:
         s.get(Review, review_id).status = "finalised"
-    with pytest.raises(ValueError, match="finalised"):
+    with pytest.raises(ValueError, match="signed, so its record cannot change"):
         svc.save_section(store, review_id, "placement", "late edit")
 
 
@@ -304,7 +305,7 @@ def test_removing_is_refused_once_the_review_is_finalised(store, review_id):
     due = svc.due_in_working_days(store, TODAY, 10)
     decision = svc.add_decision(store, review_id, "Book a dental check", "Hannah Osei", due)
     wish = svc.add_wish(store, review_id, "I want a bigger bedroom.", "private_conversation", True)
-    part = svc.add_part(store, review_id, "With the carers", TODAY, None, today=TODAY)
+    part = svc.add_part(store, review_id, "With the carers", TODAY, None)
     with store.session() as s:
         s.get(Review, review_id).status = "finalised"
     for remove, item in (
@@ -312,7 +313,7 @@ def test_removing_is_refused_once_the_review_is_finalised(store, review_id):
         (svc.remove_wish, wish),
         (svc.remove_part, part),
     ):
-        with pytest.raises(ValueError, match="finalised, so its record cannot change"):
+        with pytest.raises(ValueError, match="signed, so its record cannot change"):
             remove(store, review_id, item)
     m = svc.minutes(store, review_id, TODAY)
     assert (len(m.decisions), len(m.wishes), len(m.parts)) == (1, 1, 1)
@@ -331,7 +332,7 @@ def test_a_removed_wish_leaves_its_decision_without_the_link(store, review_id):
 
 
 def test_a_removed_part_takes_its_attendance_with_it(store, review_id):
-    part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), None, today=TODAY)
+    part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), None)
     svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "present")
     whole = svc.set_attendance(store, review_id, None, "Marek Nowak", "other", "present")
     svc.set_attendance(store, review_id, None, "Hannah Osei", "social_worker", "absent")
@@ -350,4 +351,5 @@ def test_drafts_in_the_add_forms_are_kept_until_cleared(store, review_id):
     assert "You typed the child's words but did not add it: add it, or clear the field." in problems
     assert not any("new decision" in p for p in problems) and any("new part" in p for p in problems)
     svc.save_drafts(store, review_id, {"wish": "", "decision": "", "part": ""})
-    assert store.get_setting(svc.draft_key(review_id)) is None  # no child's words left behind
+    with store.session() as s:  # no child's words left behind
+        assert s.scalar(select(func.count()).select_from(ReviewText)) == 0

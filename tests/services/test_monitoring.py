@@ -25,9 +25,9 @@ def child_id(store) -> int:
 
 
 def test_notes_newest_first_with_plain_kinds(store, child_id):
-    add_note(store, child_id, D("2026-10-02"), "contact", "Spoke to the social worker about school.", TODAY)
-    add_note(store, child_id, D("2026-11-18"), "midway_review", "Midway review: plan on track.", TODAY)
-    add_note(store, child_id, D("2026-11-18"), "visit", "Visited Tomasz at his carers' home.", TODAY)
+    add_note(store, child_id, D("2026-10-02"), "contact", "Spoke to the social worker about school.")
+    add_note(store, child_id, D("2026-11-18"), "midway_review", "Midway review: plan on track.")
+    add_note(store, child_id, D("2026-11-18"), "visit", "Visited Tomasz at his carers' home.")
     listed = notes(store, child_id)
     assert [(n.noted_on, n.kind) for n in listed] == [
         (D("2026-11-18"), "Visit to the child"),
@@ -51,14 +51,14 @@ def test_notes_newest_first_with_plain_kinds(store, child_id):
 )
 def test_bad_notes_are_refused_at_their_field(store, child_id, noted_on, kind, text, field, message):
     with pytest.raises(FieldProblem, match=message) as refused:
-        add_note(store, child_id, D(noted_on) if noted_on else None, kind, text, TODAY)
+        add_note(store, child_id, D(noted_on) if noted_on else None, kind, text)
     assert refused.value.field == field
     assert notes(store, child_id) == []
 
 
 def test_on_the_day_of_birth_and_today_are_fine(store, child_id):
-    add_note(store, child_id, D("2024-05-30"), "other", "Born; placed with carers from hospital.", TODAY)
-    add_note(store, child_id, TODAY, "contact", "Call with carers.", TODAY)
+    add_note(store, child_id, D("2024-05-30"), "other", "Born; placed with carers from hospital.")
+    add_note(store, child_id, TODAY, "contact", "Call with carers.")
     assert len(notes(store, child_id)) == 2
 
 

@@ -37,7 +37,7 @@ def ids(store) -> dict[str, int]:
         s.add(child)
         s.flush()
         held = [
-            Review(child_id=child.id, period_id=period.id, held_date=D(d), status="held")
+            Review(child_id=child.id, period_id=period.id, held_date=D(d), status="imported", source="903")
             for d in ("2026-03-27", "2026-06-19")
         ]
         planned = Review(child_id=child.id, period_id=period.id, planned_date=D("2026-11-24"))
@@ -52,7 +52,7 @@ def _row(store, child_id, today=TODAY):
 
 def test_early_review_moves_the_date_earlier_with_its_reason(store, ids):
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
-    request_early_review(store, ids["child"], D("2026-12-04"), "placement_change", TODAY)
+    request_early_review(store, ids["child"], D("2026-12-04"), "placement_change")
     row = _row(store, ids["child"])
     assert row.next_review_due == D("2026-12-04")
     assert row.review_basis == (
@@ -68,12 +68,12 @@ def test_early_review_moves_the_date_earlier_with_its_reason(store, ids):
 
 
 def test_a_later_early_review_never_moves_the_date_later(store, ids):
-    request_early_review(store, ids["child"], D("2027-01-15"), "iro_request", TODAY)
+    request_early_review(store, ids["child"], D("2027-01-15"), "iro_request")
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
 
 
 def test_a_review_held_since_the_request_clears_it(store, ids):
-    request_early_review(store, ids["child"], D("2026-12-04"), "iro_request", TODAY)
+    request_early_review(store, ids["child"], D("2026-12-04"), "iro_request")
     with store.session() as s:
         s.get(Review, ids["review"]).held_date = D("2026-12-01")
     later = D("2026-12-10")
@@ -83,7 +83,7 @@ def test_a_review_held_since_the_request_clears_it(store, ids):
 
 
 def test_cancel_early_review(store, ids):
-    request_early_review(store, ids["child"], D("2026-12-04"), "other", TODAY, detail="Mother's request")
+    request_early_review(store, ids["child"], D("2026-12-04"), "other", detail="Mother's request")
     assert "Reason: Mother's request" in _row(store, ids["child"]).review_basis
     cancel_early_review(store, ids["child"])
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
@@ -105,14 +105,14 @@ def test_cancel_early_review(store, ids):
 )
 def test_bad_early_requests_are_refused(store, ids, by, reason, detail, field, message):
     with pytest.raises(FieldProblem, match=message) as refused:
-        request_early_review(store, ids["child"], D(by) if by else None, reason, TODAY, detail=detail)
+        request_early_review(store, ids["child"], D(by) if by else None, reason, detail=detail)
     assert refused.value.field == field
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
 
 
 def test_adjourned_once_is_due_on_the_new_date(store, ids):
     adjourn_review(
-        store, ids["review"], D("2026-11-24"), D("2026-12-22"), "Health assessment not ready", TODAY
+        store, ids["review"], D("2026-11-24"), D("2026-12-22"), "Health assessment not ready"
     )
     row = _row(store, ids["child"])
     assert (row.next_review_due, row.next_review_booked) == (D("2026-12-22"), D("2026-12-22"))
@@ -122,9 +122,9 @@ def test_adjourned_once_is_due_on_the_new_date(store, ids):
 
 
 def test_a_second_adjournment_is_refused(store, ids):
-    adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "Parents not invited", TODAY)
+    adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "Parents not invited")
     with pytest.raises(FieldProblem, match="adjourned only once: this one was adjourned on 24 Nov 2026"):
-        adjourn_review(store, ids["review"], D("2026-11-25"), D("2026-12-09"), "Again", TODAY)
+        adjourn_review(store, ids["review"], D("2026-11-25"), D("2026-12-09"), "Again")
     assert _row(store, ids["child"]).next_review_due == D("2026-12-08")
 
 
@@ -151,7 +151,7 @@ def test_a_second_adjournment_is_refused(store, ids):
 )
 def test_bad_adjournments_are_refused(store, ids, on, to, reason, field, message):
     with pytest.raises(FieldProblem, match=message) as refused:
-        adjourn_review(store, ids["review"], D(on), D(to), reason, TODAY)
+        adjourn_review(store, ids["review"], D(on), D(to), reason)
     assert refused.value.field == field
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
 
@@ -159,8 +159,8 @@ def test_bad_adjournments_are_refused(store, ids, on, to, reason, field, message
 def test_the_adjournment_limit_is_a_setting(store, ids):
     save_timescale_settings(store, TimescaleSettings(adjournment_max_wd=10))
     with pytest.raises(FieldProblem, match="at most 10 working days: meet again by 8 Dec 2026"):
-        adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-09"), "x", TODAY)
-    adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "x", TODAY)
+        adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-09"), "x")
+    adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "x")
     assert "up to 10 working days" in _row(store, ids["child"]).review_basis
 
 
@@ -168,13 +168,13 @@ def test_a_held_review_cannot_be_adjourned(store, ids):
     with store.session() as s:
         held_id = s.query(Review.id).filter(Review.held_date == D("2026-06-19")).scalar()
     with pytest.raises(FieldProblem, match="already been held"):
-        adjourn_review(store, held_id, D("2026-11-24"), D("2026-12-01"), "x", TODAY)
+        adjourn_review(store, held_id, D("2026-11-24"), D("2026-12-01"), "x")
 
 
 def test_demo_early_review_moves_the_caseload(demo_store):
     """On the demo caseload, a child due in months gets an early review and moves up with its basis."""
     row = next(r for r in load_caseload(demo_store, TODAY) if r.next_review_due and r.working_days_left > 40)
-    request_early_review(demo_store, row.id, D("2026-12-11"), "end_accommodation", TODAY)
+    request_early_review(demo_store, row.id, D("2026-12-11"), "end_accommodation")
     moved = next(r for r in load_caseload(demo_store, TODAY) if r.id == row.id)
     assert moved.next_review_due == D("2026-12-11") < row.next_review_due
     assert moved.review_basis.endswith("Reason: Plan to end accommodation")

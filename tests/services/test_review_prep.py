@@ -60,7 +60,9 @@ def child_id(store) -> int:
         s.add(child)
         s.flush()
         held = [
-            Review(period_id=period.id, number=n, status="held", planned_date=d, held_date=d)
+            Review(
+                period_id=period.id, number=n, status="imported", source="903", planned_date=d, held_date=d
+            )
             for n, d in enumerate((D("2026-01-16"), D("2026-04-10"), D("2026-09-30")), start=1)
         ]
         child.reviews = held
@@ -117,8 +119,8 @@ def _review(store, review_id: int) -> Review:
 
 
 def test_the_next_review_is_booked_once_for_its_due_date(store, child_id):
-    first = prep.next_review_for(store, child_id, TODAY)
-    assert prep.next_review_for(store, child_id, TODAY) == first
+    first = prep.next_review_for(store, child_id)
+    assert prep.next_review_for(store, child_id) == first
     due = load_child(store, child_id, TODAY).next_review
     review = _review(store, first)
     assert (review.status, review.planned_date, review.number, review.kind) == (
@@ -139,11 +141,11 @@ def test_the_date_agreed_at_the_last_review_is_the_one_booked(store, child_id):
         last = s.scalars(select(Review).where(Review.held_date == D("2026-09-30"))).one()
         last.next_review_date = D("2027-03-02")  # set at the meeting, before the statutory date
     assert load_child(store, child_id, TODAY).next_review.due != D("2027-03-02")
-    assert _review(store, prep.next_review_for(store, child_id, TODAY)).planned_date == D("2027-03-02")
+    assert _review(store, prep.next_review_for(store, child_id)).planned_date == D("2027-03-02")
 
 
 def test_invitees_start_with_the_child_then_carers_and_parents_each_with_a_contribution(store, child_id):
-    pack = prep.review_pack(store, prep.next_review_for(store, child_id, TODAY), TODAY)
+    pack = prep.review_pack(store, prep.next_review_for(store, child_id), TODAY)
     assert [(i.name, i.role, i.contribution_label) for i in pack.invitees] == [
         ("Maja Nowak", "Child", "Attend"),
         ("Mr and Mrs Okafor", "Carer (Foster carers)", "Attend"),
@@ -157,7 +159,7 @@ def test_invitees_start_with_the_child_then_carers_and_parents_each_with_a_contr
 
 
 def test_the_pack_shows_last_decisions_open_challenges_and_what_the_child_said_since(store, child_id):
-    pack = prep.review_pack(store, prep.next_review_for(store, child_id, TODAY), TODAY)
+    pack = prep.review_pack(store, prep.next_review_for(store, child_id), TODAY)
     assert pack.child.name == "Maja Nowak" and pack.child.age == 12
     assert pack.child.legal_status == "Full care order"
     assert pack.child.placement.endswith("long-term, with Mr and Mrs Okafor")
@@ -189,7 +191,7 @@ def test_a_planned_review_already_booked_is_the_one_prepared(store, child_id):
         s.add(review)
         s.flush()
         booked = review.id
-    assert prep.next_review_for(store, child_id, TODAY) == booked
+    assert prep.next_review_for(store, child_id) == booked
     review = _review(store, booked)
     assert (review.planned_date, review.planned_time, review.venue) == (D("2027-01-12"), "14:00", "School")
     assert len(prep.review_pack(store, booked, TODAY).invitees) == 6
@@ -199,7 +201,7 @@ def test_defaults_for_demo_children_come_from_the_due_date_engine(demo_store):
     rows = [r for r in load_caseload(demo_store, TODAY) if r.next_review_due and r.next_review_booked is None]
     assert rows
     for row in rows[:5]:
-        review = _review(demo_store, prep.next_review_for(demo_store, row.id, TODAY))
+        review = _review(demo_store, prep.next_review_for(demo_store, row.id))
         assert review.planned_date == max(row.next_review_due, TODAY)
         assert review.number == row.review_number
         pack = prep.review_pack(demo_store, review.id, TODAY)
@@ -208,7 +210,7 @@ def test_defaults_for_demo_children_come_from_the_due_date_engine(demo_store):
 
 
 def test_when_and_where_refuse_impossible_dates_and_allow_a_late_one(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
         prep.set_when_where(store, review_id, D("2013-01-01"), "10:00", "Home")
     with pytest.raises(ValueError, match="before Maja Nowak became looked after"):
@@ -225,7 +227,7 @@ def test_when_and_where_refuse_impossible_dates_and_allow_a_late_one(store, chil
 
 
 def test_invitees_can_be_added_and_their_contribution_changed(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     with pytest.raises(ValueError, match="Type the name"):
         prep.add_invitee(store, review_id, "  ", "other", "attend")
     with pytest.raises(ValueError, match="Choose how this person will contribute"):
@@ -237,13 +239,13 @@ def test_invitees_can_be_added_and_their_contribution_changed(store, child_id):
 
 
 def test_a_report_cannot_arrive_before_birth_or_after_today(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
-        prep.set_report(store, review_id, "care_plan", True, D("2010-01-01"), None, today=TODAY)
+        prep.set_report(store, review_id, "care_plan", True, D("2010-01-01"), None)
     with pytest.raises(ValueError, match="cannot have arrived after today"):
-        prep.set_report(store, review_id, "care_plan", True, TODAY + timedelta(days=1), None, today=TODAY)
-    prep.set_report(store, review_id, "care_plan", True, D("2026-11-20"), "Draft only", today=TODAY)
-    prep.set_report(store, review_id, "pep", False, None, None, today=TODAY)
+        prep.set_report(store, review_id, "care_plan", True, TODAY + timedelta(days=1), None)
+    prep.set_report(store, review_id, "care_plan", True, D("2026-11-20"), "Draft only")
+    prep.set_report(store, review_id, "pep", False, None, None)
     reports = {r.kind: r for r in prep.review_pack(store, review_id, TODAY).reports}
     assert (reports["care_plan"].received_on, reports["care_plan"].note) == (D("2026-11-20"), "Draft only")
     assert not reports["pep"].expected
@@ -252,11 +254,10 @@ def test_a_report_cannot_arrive_before_birth_or_after_today(store, child_id):
 
 
 def test_a_private_conversation_recorded_twice_updates_one_wish(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     prep.record_private_conversation(
         store,
         review_id,
-        TODAY,
         happened=True,
         on=D("2026-11-20"),
         place="In the garden",
@@ -265,7 +266,6 @@ def test_a_private_conversation_recorded_twice_updates_one_wish(store, child_id)
     prep.record_private_conversation(
         store,
         review_id,
-        TODAY,
         happened=True,
         on=D("2026-11-21"),
         place="In the garden",
@@ -290,33 +290,32 @@ def test_a_private_conversation_recorded_twice_updates_one_wish(store, child_id)
 
 
 def test_a_conversation_needs_a_date_not_in_the_future_and_a_place(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     with pytest.raises(ValueError, match="Say when you spoke with Maja"):
-        prep.record_private_conversation(store, review_id, TODAY, happened=True, place="Garden")
+        prep.record_private_conversation(store, review_id, happened=True, place="Garden")
     with pytest.raises(ValueError, match="cannot be after today"):
         prep.record_private_conversation(
-            store, review_id, TODAY, happened=True, on=D("2026-12-01"), place="x"
+            store, review_id, happened=True, on=D("2026-12-01"), place="x",
         )
     with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
         prep.record_private_conversation(
-            store, review_id, TODAY, happened=True, on=D("2014-01-01"), place="x"
+            store, review_id, happened=True, on=D("2014-01-01"), place="x",
         )
     with pytest.raises(ValueError, match="Say where you spoke with Maja"):
-        prep.record_private_conversation(store, review_id, TODAY, happened=True, on=TODAY, place=" ")
+        prep.record_private_conversation(store, review_id, happened=True, on=TODAY, place=" ")
     assert _review(store, review_id).spoke_alone is None
 
 
 def test_why_not_needs_a_reason(store, child_id):
-    review_id = prep.next_review_for(store, child_id, TODAY)
+    review_id = prep.next_review_for(store, child_id)
     with pytest.raises(ValueError, match="Choose why you did not speak with Maja alone"):
-        prep.record_private_conversation(store, review_id, TODAY, happened=False, why_not="She was ill")
+        prep.record_private_conversation(store, review_id, happened=False, why_not="She was ill")
     with pytest.raises(ValueError, match="Give your reason") as refused:
-        prep.record_private_conversation(store, review_id, TODAY, happened=False, why_not_category="declined")
+        prep.record_private_conversation(store, review_id, happened=False, why_not_category="declined")
     assert refused.value.field == "why_not"
     prep.record_private_conversation(
         store,
         review_id,
-        TODAY,
         happened=False,
         why_not_category="declined",
         why_not="Maja said she had told her social worker everything.",

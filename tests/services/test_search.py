@@ -45,7 +45,7 @@ def ids(store) -> dict[str, int]:
             ]
         )
     add_note(
-        store, kofi.id, D("2026-11-02"), "visit", "Kofi showed me his bike; carers report a calm term.", TODAY
+        store, kofi.id, D("2026-11-02"), "visit", "Kofi showed me his bike; carers report a calm term."
     )
     return {"ruby": ruby.id, "kofi": kofi.id}
 

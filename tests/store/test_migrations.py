@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select, text
 
 from iro_desktop.store import keys, migrate, open_store
 from iro_desktop.store.engine import open_engine
-from iro_desktop.store.models import Base, Child
+from iro_desktop.store.models import Base, Child, Decision, Review, ReviewText, Setting, WishEntry
 from tests.conftest import PASSPHRASE
 
 
@@ -111,3 +111,79 @@ def test_minutes_wishes_notes_and_decisions_are_searchable_in_the_store(store):
     with store.session() as s:
         s.delete(s.get(ReviewSection, section.id))
     assert hits("grandad") == []
+
+
+def _store_at(path, revision: str):
+    data_key, doc = keys.new_key_file(PASSPHRASE, keys.TEST_KDF)
+    keys.write_key_file(keys.key_file_for(path), doc)
+    engine = open_engine(path, data_key)
+    migrate.upgrade(engine, revision)
+    return engine
+
+
+def test_a_store_from_before_review_states_upgrades_its_reviews_texts_and_wishes(tmp_path):
+    """0004: states from the old status and source, review texts out of settings, consent may be unset."""
+    path = tmp_path / "old.db"
+    engine = _store_at(path, "0003")
+    sql = [
+        "INSERT INTO children (id, child_ref, first_name, last_name, dob, review_cycle, created_at) "
+        "VALUES (1, 'OLD1', 'Ioana', 'Example', '2016-01-02', 'standard', '2026-01-01')",
+        "INSERT INTO periods_of_care (id, child_id, start_date) VALUES (1, 1, '2024-01-08')",
+        "INSERT INTO periods_of_care VALUES (2, 1, '2020-01-08', '2021-01-08', NULL)",
+    ]
+    reviews = {  # id: (status, source, held, planned, adjourned_on, period)
+        1: ("held", "903", "2025-01-10", None, None, 1),
+        2: ("held", "app", "2025-07-10", None, None, 1),
+        3: ("held", "app", "2026-01-10", None, None, 1),  # reopened for correction: it has a signed record
+        4: ("planned", "app", None, "2026-12-10", "2026-11-20", 1),
+        5: ("planned", "app", None, "2021-03-01", None, 2),  # care ended before it met
+    }
+    for rid, (status, source, held, planned, adjourned, period) in reviews.items():
+        sql.append(
+            "INSERT INTO reviews (id, child_id, period_id, kind, status, held_date, planned_date, "
+            f"adjourned_on, source, updated_at) VALUES ({rid}, 1, {period}, 'standard', '{status}', "
+            f"{repr(held) if held else 'NULL'}, {repr(planned) if planned else 'NULL'}, "
+            f"{repr(adjourned) if adjourned else 'NULL'}, '{source}', '2026-01-01')"
+        )
+    sql += [
+        "INSERT INTO signed_records (id, record_id, version, kind, child_id, review_id, canonical_json, "
+        "content_hash, signature, created_at) "
+        "VALUES (1, 'r', 1, 'review', 1, 3, x'7b7d', 'h', x'00', '2026-01-01')",
+        "INSERT INTO wishes (id, child_id, review_id, recorded_on, how_obtained, words, agreed_to_share) "
+        "VALUES (1, 1, 2, '2025-07-10', 'app', 'I want a trampoline', 1)",
+        "INSERT INTO decisions (id, child_id, review_id, action, status, wish_id) "
+        "VALUES (1, 1, 2, 'Look into a trampoline', 'open', 1)",
+    ]
+    settings = {
+        "documents.letter.review.2": '"Dear Ioana"',
+        "documents.withheld.review.2": '{"person:9": ["venue"]}',
+        "minutes.draft.review.4": '{"wish": "I miss"}',
+        "minutes.draft.review.99": '{"wish": "gone"}',  # its review is long gone
+    }
+    sql += [f"INSERT INTO settings (key, value) VALUES ('{k}', '{v}')" for k, v in settings.items()]
+    with engine.begin() as conn:
+        for statement in sql:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+    store = open_store(path, PASSPHRASE)
+    try:
+        with store.session() as s:
+            states = dict(s.execute(select(Review.id, Review.status)).all())
+            texts = sorted(s.execute(select(ReviewText.review_id, ReviewText.kind, ReviewText.value)).all())
+            leftover = s.scalars(select(Setting.key).where(Setting.key.like("%.review.%"))).all()
+            s.add(WishEntry(child_id=1, review_id=4, recorded_on=date(2026, 11, 20), how_obtained="app",
+                            words="Can we get a rabbit", agreed_to_share=None))
+        assert states == {1: "imported", 2: "held", 3: "correcting", 4: "adjourned", 5: "cancelled"}
+        assert texts == [
+            (2, "letter", "Dear Ioana"),
+            (2, "withheld", {"person:9": ["venue"]}),
+            (4, "drafts", {"wish": "I miss"}),
+        ]
+        assert leftover == []  # the orphaned draft went too
+        with store.session() as s:
+            assert s.get(Decision, 1).wish_id == 1  # rebuilding the wishes table broke no link
+            found = s.execute(text("SELECT source FROM search_index WHERE search_index MATCH 'rabbit'")).all()
+        assert found == [("wishes",)]  # its search triggers were made again
+    finally:
+        store.close()

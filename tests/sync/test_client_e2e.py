@@ -11,7 +11,6 @@ from sqlalchemy import select
 from iro_desktop.records.finalise import (
     finalise_challenge,
     finalise_demo_reviews,
-    finalise_review,
     open_correction,
 )
 from iro_desktop.records.keys import device_fingerprint
@@ -30,7 +29,7 @@ from iro_desktop.sync.client import (
     enrol,
     sync_once,
 )
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sign_review
 from tests.sync.live import LiveReceiver, enrolled, queue_signed_records
 
 MON = date(2026, 11, 16)  # a Monday before the demo's today, when a concern is raised
@@ -91,7 +90,7 @@ def test_a_correction_reaches_the_receiver_as_a_second_version(demo_store, recei
         ).one()
     open_correction(demo_store, review_id)
     save_section(demo_store, review_id, "health", "Dental check booked.")
-    second = finalise_review(demo_store, review_id, TODAY, "The dental check was left out.")
+    second = sign_review(demo_store, review_id, "The dental check was left out.")
     assert sync_once(demo_store).delivered == [first.record_id]
     versions = [
         (r.record_version, r.supersedes_hash) for r in receiver.held() if r.record_id == first.record_id
@@ -105,11 +104,11 @@ def test_signed_concern_letters_reach_the_receiver_each_stage_a_new_version(demo
     sync_once(demo_store)  # the demo's signed reviews first
     child_id = load_caseload(demo_store, TODAY)[0].id
     concern = {"issue": "no_social_worker", "details": "No social worker.", "raised_on": MON}
-    cid = ch.raise_concern(demo_store, child_id, today=TODAY, **concern)
-    ch.escalate(demo_store, cid, "stage_1", MON, TODAY)
-    first = finalise_challenge(demo_store, cid, TODAY)
-    ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24), TODAY)
-    second = finalise_challenge(demo_store, cid, TODAY)
+    cid = ch.raise_concern(demo_store, child_id, **concern)
+    ch.escalate(demo_store, cid, "stage_1", MON)
+    first = finalise_challenge(demo_store, cid)
+    ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24))
+    second = finalise_challenge(demo_store, cid)
     assert sync_once(demo_store).delivered == [first.record_id, first.record_id]  # both versions
     held = sorted(
         (r.record_version, r.supersedes_hash, r.kind)

@@ -24,6 +24,7 @@ _NEVER = 10**7  # sorts missing dates and numbers after every real one
 # (text, background) per status: dark text on a pale tint keeps a 4.5:1 contrast for the word.
 STATUS_COLOURS: dict[Status, tuple[str, str]] = {
     Status.OVERDUE: ("#8e1b22", "#fbdcdf"),
+    Status.MINUTES_TO_FINISH: ("#5b2c83", "#eee3f7"),
     Status.DUE_10WD: ("#7a4100", "#ffe7b8"),
     Status.DUE_20WD: ("#0f4c81", "#dcebf9"),
     Status.ON_TRACK: ("#1b5e20", "#e1f3e1"),
@@ -32,6 +33,7 @@ STATUS_COLOURS: dict[Status, tuple[str, str]] = {
 # Stronger fills for marks on the timeline, where the status word sits in the legend and tooltip.
 STATUS_FILLS: dict[Status, str] = {
     Status.OVERDUE: "#c62828",
+    Status.MINUTES_TO_FINISH: "#7b3fa9",
     Status.DUE_10WD: "#e08600",
     Status.DUE_20WD: "#1f6fb5",
     Status.ON_TRACK: "#2e7d32",
@@ -70,6 +72,33 @@ def _placement_tip(r: CaseloadRow) -> str:
     return "\n".join(x for x in (r.placement, f"{r.placement_type} {meaning}" if meaning else "") if x)
 
 
+def minutes_lines(r: CaseloadRow) -> tuple[str, ...]:
+    """A review held here and not yet signed: any deadline missed, then the working days since the meeting
+    against each deadline. Said even when an overdue review outranks it as the row's status."""
+    if r.minutes is None:
+        return ()
+    label = Status.MINUTES_TO_FINISH.label
+    return (f"{label}: {r.minutes.late}" if r.minutes.late else label, r.minutes.sentence())
+
+
+def _name_tip(r: CaseloadRow) -> str:
+    sentence = (r.minutes.sentence(),) if r.minutes else ()  # the flags already say what is late
+    return "\n".join((r.child, *r.flags, *sentence))
+
+
+def _status_text(r: CaseloadRow) -> str:
+    """The status in a word; minutes to finish also count the working days since the meeting."""
+    if r.status is not Status.MINUTES_TO_FINISH or r.minutes is None:
+        return r.status.label
+    days = r.minutes.working_days_since
+    return f"{r.status.label}: day {days}" + (" (late)" if r.minutes.late else "")
+
+
+def _status_tip(r: CaseloadRow) -> str:
+    own = () if r.status is Status.MINUTES_TO_FINISH else (r.status.label,)
+    return "\n".join((*own, *minutes_lines(r))) or r.status.label
+
+
 def _due_tip(r: CaseloadRow) -> str:
     booked = f"Booked for {format_date(r.next_review_booked)}" if r.next_review_booked else "Not booked yet"
     return f"{r.review_basis}\n{booked}" if r.next_review_due else r.review_basis
@@ -79,7 +108,7 @@ def _due_tip(r: CaseloadRow) -> str:
 Cell = Callable[[CaseloadRow], object]
 Column = tuple[str, Cell, Cell, Cell]
 COLUMNS: list[Column] = [
-    ("Name", lambda r: r.name, lambda r: r.name.casefold(), lambda r: "\n".join((r.child, *r.flags))),
+    ("Name", lambda r: r.name, lambda r: r.name.casefold(), _name_tip),
     ("Child ID", lambda r: r.child, lambda r: r.child.casefold(), lambda r: r.child),
     ("Age", lambda r: str(r.age), lambda r: r.age, lambda r: f"Born {format_date(r.dob)}"),
     (
@@ -103,7 +132,7 @@ COLUMNS: list[Column] = [
         lambda r: _NEVER if r.working_days_left is None else r.working_days_left,
         lambda r: "",
     ),
-    ("Status", lambda r: r.status.label, _urgency, lambda r: r.status.label),
+    ("Status", lambda r: _status_text(r), _urgency, _status_tip),
     (
         "Decisions\nopen",
         lambda r: _count(r.decisions_open, r.decisions_overdue, "overdue"),

@@ -49,7 +49,9 @@ class SummaryStrip(QFrame):
     def _tile(self, key: str, figure: int, caption: str, tint: Status | None = None) -> None:
         tile = self.findChild(QFrame, f"{key}Tile")
         self.findChild(QLabel, f"{key}Figure").setText(str(figure))
-        self.findChild(QLabel, f"{key}Caption").setText(caption)
+        label = self.findChild(QLabel, f"{key}Caption")
+        label.setWordWrap(True)  # a narrow window wraps the words rather than pushing the strip wider
+        label.setText(caption)
         name = tile.objectName()
         if tint is None:
             tile.setStyleSheet(_CALM.format(name=name))

@@ -17,14 +17,17 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
 from iro_desktop.gui.appearance import is_dark, text_colour
-from iro_desktop.gui.caseload.model import STATUS_COLOURS, STATUS_FILLS
+from iro_desktop.gui.caseload.model import STATUS_COLOURS, STATUS_FILLS, minutes_lines
 from iro_desktop.services.caseload import CaseloadRow
 
 WEEKS = 12
-_SHOWN = [Status.OVERDUE, Status.DUE_10WD, Status.DUE_20WD, Status.ON_TRACK]
-# Text on each filled mark: chosen per fill for at least 4.5:1 contrast.
+_SHOWN = [Status.OVERDUE, Status.MINUTES_TO_FINISH, Status.DUE_10WD, Status.DUE_20WD, Status.ON_TRACK]
+# Text on each filled mark: chosen per fill for at least 4.5:1 contrast (white on the rest).
 _ON_FILL = {Status.DUE_10WD: "#1a1a1a"}
 _TOP_CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+# The legend's two keys to the shape of a mark, after the status colours.
+_FILLED, _BOOKED = "Filled: review due", "Outline with dot: review booked"
+_LEGEND: list[Status | str] = [*_SHOWN, _FILLED, _BOOKED]
 _MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -39,25 +42,31 @@ class Mark:
         r = self.row
         head = f"{r.name} ({r.child})"
         left = r.working_days_left
+        # Minutes to finish is about the review just held; the days count down to the next one.
+        label = "Next review" if r.status is Status.MINUTES_TO_FINISH else r.status.label
         if left is None:
             timing = r.status.label
         elif left < 0:
-            timing = f"{r.status.label}: {-left} working days late"
+            timing = f"{label}: {-left} working days late"
         else:
-            timing = f"{r.status.label}: {left} working days left"
+            timing = f"{label}: {left} working days left"
         due = f"Review {r.review_number} due {format_date(r.next_review_due)}" if r.next_review_due else ""
         booked = "Not booked yet"
         if r.next_review_booked:
             booked = f"Booked for {format_date(r.next_review_booked)}"
         first = f"Review booked for {format_date(self.when)}" if self.booked else due
         rest = f"due {format_date(r.next_review_due)}" if self.booked else booked
-        return f"{head}\n{first}\n{timing}\n{rest}"
+        return "\n".join((head, first, timing, rest, *minutes_lines(r)))
 
 
 @dataclass(frozen=True)
 class Placed:
     rect: QRectF
     marks: tuple[Mark, ...]  # one mark, or several hidden behind a "+N more" chip
+
+
+def _words(entry: Status | str) -> str:
+    return entry.label if isinstance(entry, Status) else entry
 
 
 def _monday(d: date) -> date:
@@ -102,6 +111,7 @@ class ReviewTimeline(QWidget):
         self._rows: list[CaseloadRow] = []
         self._as_of = date.today()
         self._highlight: int | None = None
+        self._legend_line_count = 1  # legend lines the last size hint was worked out for
         self.setMouseTracking(True)
 
     # --- data ------------------------------------------------------------------------------
@@ -127,7 +137,34 @@ class ReviewTimeline(QWidget):
     def _metrics(self) -> tuple[int, int, int]:
         """Heights of the header, of one mark row, and of the legend."""
         fm = QFontMetrics(self.font())
-        return 2 * fm.height() + 10, fm.height() + 6, fm.height() + 12
+        legend = len(self._legend_lines()) * (fm.height() + 4) + 8
+        return 2 * fm.height() + 10, fm.height() + 6, legend
+
+    def _legend_lines(self) -> list[list[Status | str]]:
+        """The legend's entries, wrapped onto as many lines as the width needs (large system text)."""
+        fm = QFontMetrics(self.font())
+        lines: list[list[Status | str]] = [[]]
+        x = 6.0
+        for entry in _LEGEND:
+            width = self._key_width(entry, fm) + 5 + fm.horizontalAdvance(_words(entry)) + 16
+            if lines[-1] and x + width > self.width():
+                lines.append([])
+                x = 6.0
+            lines[-1].append(entry)
+            x += width
+        return lines
+
+    @staticmethod
+    def _key_width(entry: Status | str, fm: QFontMetrics) -> float:
+        box = fm.height() - 2
+        return box if isinstance(entry, Status) else 8 + box * 1.6
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # The legend may wrap onto another line (or unwrap), which changes the height wanted.
+        if len(self._legend_lines()) != self._legend_line_count:
+            self._legend_line_count = len(self._legend_lines())
+            self.updateGeometry()
+        super().resizeEvent(event)
 
     def sizeHint(self):  # noqa: N802 (Qt override)
         head, row_h, legend = self._metrics()
@@ -271,34 +308,36 @@ class ReviewTimeline(QWidget):
         return fm.elidedText(row.name, Qt.TextElideMode.ElideRight, width)
 
     def _paint_legend(self, p: QPainter, pal: QPalette) -> None:
-        _head, row_h, legend = self._metrics()
+        _head, _row_h, legend = self._metrics()
         fm = QFontMetrics(self.font())
-        y = self.height() - legend + 4
-        box = fm.height() - 2
-        x = 6.0
+        top = self.height() - legend
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
-        p.drawLine(QPointF(0, self.height() - legend), QPointF(self.width(), self.height() - legend))
-        for status in _SHOWN:
+        p.drawLine(QPointF(0, top), QPointF(self.width(), top))
+        for i, line in enumerate(self._legend_lines()):
+            x, y = 6.0, top + 4 + i * (fm.height() + 4)
+            for entry in line:
+                x = self._paint_key(p, pal, entry, x, y)
+                p.setPen(pal.color(QPalette.ColorRole.Text))
+                p.drawText(QPointF(x, y + fm.ascent()), _words(entry))
+                x += fm.horizontalAdvance(_words(entry)) + 16
+
+    def _paint_key(self, p: QPainter, pal: QPalette, entry: Status | str, x: float, y: float) -> float:
+        """A status's colour, or the shape of a due or booked mark; returns where its words start."""
+        box = QFontMetrics(self.font()).height() - 2
+        if isinstance(entry, Status):
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(STATUS_FILLS[status]))
+            p.setBrush(QColor(STATUS_FILLS[entry]))
             p.drawRoundedRect(QRectF(x, y + 1, box, box), 3, 3)
-            x += box + 5
-            p.setPen(pal.color(QPalette.ColorRole.Text))
-            p.drawText(QPointF(x, y + fm.ascent()), status.label)
-            x += fm.horizontalAdvance(status.label) + 16
-        x += 8
+            return x + box + 5
+        x += 8  # a little apart from the colours
         p.setPen(QPen(pal.color(QPalette.ColorRole.Text), 1.5))
-        p.setBrush(QColor(STATUS_FILLS[Status.ON_TRACK]))
+        filled = entry == _FILLED
+        p.setBrush(QColor(STATUS_FILLS[Status.ON_TRACK]) if filled else pal.color(QPalette.ColorRole.Base))
         p.drawRoundedRect(QRectF(x, y + 1, box * 1.6, box), 3, 3)
-        x += box * 1.6 + 5
-        p.drawText(QPointF(x, y + fm.ascent()), "Filled: review due")
-        x += fm.horizontalAdvance("Filled: review due") + 16
-        p.setBrush(pal.color(QPalette.ColorRole.Base))
-        p.drawRoundedRect(QRectF(x, y + 1, box * 1.6, box), 3, 3)
-        p.setBrush(pal.color(QPalette.ColorRole.Text))
-        p.drawEllipse(QRectF(x + 3, y + 1 + box / 3, box / 3, box / 3))
-        x += box * 1.6 + 5
-        p.drawText(QPointF(x, y + fm.ascent()), "Outline with dot: review booked")
+        if not filled:
+            p.setBrush(pal.color(QPalette.ColorRole.Text))
+            p.drawEllipse(QRectF(x + 3, y + 1 + box / 3, box / 3, box / 3))
+        return x + box * 1.6 + 5
 
     # --- interaction ------------------------------------------------------------------------
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -29,6 +29,7 @@ from iro_desktop.gui.caseload.model import COL, CaseloadFilter, CaseloadModel
 from iro_desktop.gui.caseload.summary import SummaryStrip
 from iro_desktop.gui.caseload.timeline import ReviewTimeline
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.services.caseload import CaseloadRow, caseload_summary, load_caseload
 from iro_desktop.store import Store
 
@@ -41,18 +42,20 @@ _FIXED = [c for c in COL.values() if c != COL["Placement"]]
 
 class CaseloadView(QWidget):
     child_opened = Signal(int)  # Child.id
+    as_of_changed = Signal(object)  # the date the caseload is now viewed as of
 
     def __init__(self, store: Store, today: date, parent=None) -> None:
         super().__init__(parent)
-        load_into(self, "caseload_view.ui", custom=(SummaryStrip, ReviewTimeline))
+        load_into(self, "caseload_view.ui", custom=(SummaryStrip, ReviewTimeline, OptionalDateEdit))
         self._store = store
         self._as_of = today
-        self._today = today
+        self._today = store.clock.today()  # "Today" is the real date, whatever the window opened on
         self._rows: list[CaseloadRow] = []
         self.table: QTableView = find(self, QTableView, "table")
         self.search: QLineEdit = find(self, QLineEdit, "search")
         self.statusFilter: QComboBox = find(self, QComboBox, "statusFilter")  # noqa: N815 (form name)
-        self.asOf: QDateEdit = find(self, QDateEdit, "asOf")  # noqa: N815 (form name)
+        self.asOf: OptionalDateEdit = find(self, OptionalDateEdit, "asOf")  # noqa: N815 (form name)
+        self.asOf.set_today(self._today)
         self.summary: SummaryStrip = find(self, SummaryStrip, "summary")
         self.timeline: ReviewTimeline = find(self, ReviewTimeline, "timeline")
         self._count: QLabel = find(self, QLabel, "countLabel")
@@ -77,13 +80,12 @@ class CaseloadView(QWidget):
     def set_as_of(self, d: date) -> None:
         self._as_of = d
         self.refresh()
+        self.as_of_changed.emit(d)
 
     def refresh(self) -> None:
         """Reload rows, summary and timeline from the store, keeping the selected child selected."""
         selected = self.selected_child_id()
-        self.asOf.blockSignals(True)
-        self.asOf.setDate(QDate(self._as_of.year, self._as_of.month, self._as_of.day))
-        self.asOf.blockSignals(False)
+        self.asOf.set_date(self._as_of)
         self._rows = load_caseload(self._store, self._as_of)
         self.model.set_rows(self._rows)
         self.summary.show_summary(caseload_summary(self._store, self._rows, self._as_of))
@@ -184,7 +186,7 @@ class CaseloadView(QWidget):
     def _connect(self) -> None:
         self.search.textChanged.connect(self._on_search)
         self.statusFilter.currentIndexChanged.connect(self._on_status)
-        self.asOf.dateChanged.connect(lambda q: self.set_as_of(date(q.year(), q.month(), q.day())))
+        self.asOf.committed.connect(self._as_of_typed)
         find(self, QPushButton, "todayButton").clicked.connect(lambda: self.set_as_of(self._today))
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
@@ -208,6 +210,18 @@ class CaseloadView(QWidget):
                 self._focus_table()  # from the search box straight into the results
                 return True
         return super().eventFilter(watched, event)
+
+    def _as_of_typed(self, _day) -> None:
+        """A date typed in "Shown as of" (Enter or leaving it): empty means today; anything else says why."""
+        try:
+            day = self.asOf.date() or self._today
+        except ValueError as exc:
+            QToolTip.showText(self.asOf.mapToGlobal(self.asOf.rect().bottomLeft()), str(exc), self.asOf)
+            return
+        if day != self._as_of:
+            self.set_as_of(day)
+        else:
+            self.asOf.set_date(day)
 
     def _open(self, proxy_row: int) -> None:
         if 0 <= proxy_row < self.proxy.rowCount():

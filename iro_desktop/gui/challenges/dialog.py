@@ -260,7 +260,6 @@ class ChallengeDialog(QDialog):
                 self.w(QComboBox, "issueCombo").currentData(),
                 details,
                 self._date("raisedOnEdit"),
-                self.today,
                 expected,
                 expected_by,
                 child_view,
@@ -279,7 +278,6 @@ class ChallengeDialog(QDialog):
                 self._text("conversationEdit"),
                 self._text("agreedActionEdit"),
                 self._date("actionByEdit"),
-                self.today,
             )
         )
         if ok:
@@ -294,7 +292,6 @@ class ChallengeDialog(QDialog):
                 self.challenge_id,
                 self.w(QComboBox, "stageCombo").currentData(),
                 self._date("sentOnEdit"),
-                self.today,
                 self._text("addresseeEdit"),
             )
         )
@@ -315,6 +312,8 @@ class ChallengeDialog(QDialog):
             "Sign the letter",
             f"Sign the {self.view.stage} letter and queue it for the council?\n\nOnce signed it can no "
             "longer be changed. A later stage's letter is signed as a new version.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # a stray Enter signs nothing
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -322,7 +321,7 @@ class ChallengeDialog(QDialog):
 
     def _sign(self) -> None:
         try:
-            sync_service.finalise_challenge(self._store, self.challenge_id, self.today)
+            sync_service.finalise_challenge(self._store, self.challenge_id, as_of=self.today)
         except sync_service.FinaliseRefused as refused:
             raise FieldProblem(str(refused), "letter") from refused
 
@@ -362,7 +361,6 @@ class ChallengeDialog(QDialog):
                 self.challenge_id,
                 self._date("respondedOnEdit"),
                 self._text("responseEdit"),
-                self.today,
                 self.w(QComboBox, "outcomeCombo").currentData(),
                 self._text("responderEdit"),
             )
@@ -378,7 +376,6 @@ class ChallengeDialog(QDialog):
                 self.challenge_id,
                 self._date("cafcassOnEdit"),
                 self._text("reasoningEdit"),
-                self.today,
             )
         )
 
@@ -389,7 +386,6 @@ class ChallengeDialog(QDialog):
                 self.challenge_id,
                 self._date("cafcassOnEdit"),
                 self._text("summaryEdit"),
-                self.today,
             )
         )
 
@@ -405,7 +401,6 @@ class ChallengeDialog(QDialog):
                 checked("toldCheck"),
                 checked("advocacyCheck"),
                 checked("complaintsCheck"),
-                self.today,
                 self._text("toldNoteEdit"),
             )
         )

@@ -101,7 +101,6 @@ class ChallengeSummary(QDialog):
                 self._store,
                 find(self, QDateEdit, "practiceOnEdit").date().toPython(),
                 edit.text(),
-                self.today,
             )
         except ValueError as problem:
             self._problem("practiceProblem", str(problem))

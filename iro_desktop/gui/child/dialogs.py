@@ -130,14 +130,14 @@ class DecisionStatusDialog(_SavingDialog):
 
     def _save(self) -> None:
         if self.mode == "done":
-            decisions.mark_done(self.store, self.decision.id, _day(self.on_edit), self.today)
+            decisions.mark_done(self.store, self.decision.id, _day(self.on_edit))
         elif self.mode == "not_done":
             reason = self.note_edit.toPlainText()
-            decisions.mark_not_done(self.store, self.decision.id, reason, _day(self.on_edit), self.today)
+            decisions.mark_not_done(self.store, self.decision.id, reason, _day(self.on_edit))
         else:
             new_due = _day(self.new_due_edit) if self.new_due_check.isChecked() else None
             decisions.mark_changed(
-                self.store, self.decision.id, self.note_edit.toPlainText(), new_due, self.today
+                self.store, self.decision.id, self.note_edit.toPlainText(), new_due
             )
 
 
@@ -160,7 +160,6 @@ class MonitoringNoteDialog(_SavingDialog):
             _day(self.noted_on),
             self.kind.currentData(),
             self.text.toPlainText(),
-            self.today,
         )
 
 
@@ -180,7 +179,6 @@ class EarlyReviewDialog(_SavingDialog):
             self.child_id,
             _day(self.by),
             self.reason.currentData(),
-            self.today,
             self.detail.text(),
         )
 
@@ -202,5 +200,5 @@ class AdjournReviewDialog(_SavingDialog):
 
     def _save(self) -> None:
         review_dates.adjourn_review(
-            self.store, self.review_id, _day(self.on), _day(self.to), self.reason.toPlainText(), self.today
+            self.store, self.review_id, _day(self.on), _day(self.to), self.reason.toPlainText()
         )

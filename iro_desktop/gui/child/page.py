@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -37,7 +38,7 @@ from iro_desktop.gui.child.dialogs import (
 )
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services import decisions, review_dates
-from iro_desktop.services.child import ChildRecord, DecisionLine, load_child
+from iro_desktop.services.child import ChildRecord, DecisionLine, ReviewLine, load_child
 from iro_desktop.store import Store
 
 _LATE_FG, _LATE_BG = STATUS_COLOURS[Status.OVERDUE]
@@ -47,12 +48,13 @@ _NONE = "None recorded"
 _WRAPPED = {
     "peopleTable": (0, 1, 2),
     "placementsTable": (2, 3, 4),
-    "reviewsTable": (4, 5),
+    "reviewsTable": (2, 5),
     "decisionsTable": (1, 5),
     "challengesTable": (0,),
 }
 
 _DECISION_BUTTONS = {"doneButton": "done", "notDoneButton": "not_done", "changedButton": "changed"}
+_OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def _day(d: date | None) -> str:
@@ -94,6 +96,24 @@ def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
     _fit(table)
 
 
+def _review_date(r: ReviewLine) -> str:
+    if r.held:
+        return format_date(r.held)
+    return f"{format_date(r.planned)} (planned)" if r.planned else "Not booked yet"
+
+
+def _timing(r: ReviewLine) -> QTableWidgetItem:
+    """On time or late, for a review that has met; nothing for one still ahead or cancelled."""
+    if r.held is None:
+        return _cell("")
+    if r.on_time is None:
+        return _cell("Not judged", "The start of this review cycle is not recorded")
+    if r.on_time:
+        return _cell("On time", fg=_OK_FG)
+    days = "day" if r.days_late == 1 else "days"
+    return _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
+
+
 class ChildPage(QWidget):
     back_requested = Signal()
     prepare_review_requested = Signal(int)  # the child's id: the lead opens the review pack
@@ -101,6 +121,7 @@ class ChildPage(QWidget):
     raise_concern_requested = Signal(int)  # the child's id: the lead opens the challenge dialog
     concern_about_requested = Signal(int, str)  # the child's id and what it is about ("decision 3 of ...")
     child_removed = Signal(int)  # the child's id: handed over or removed from this store
+    open_review_requested = Signal(int)  # a Review id from the Reviews table: the window shows that review
 
     def __init__(self, store: Store, child_id: int, today: date, parent=None) -> None:
         super().__init__(parent)
@@ -151,6 +172,7 @@ class ChildPage(QWidget):
         table = find(self, QTableWidget, "decisionsTable")
         table.itemSelectionChanged.connect(self._decision_selected)
         table.itemDoubleClicked.connect(lambda *_: self._open_default_decision_action())
+        self._connect_reviews()
 
     def selected_decision(self) -> DecisionLine | None:
         rows = find(self, QTableWidget, "decisionsTable").selectionModel().selectedRows()
@@ -219,6 +241,61 @@ class ChildPage(QWidget):
         self.dialog = dialog
         dialog.finished.connect(lambda *_: dialog.deleteLater())
         dialog.open()
+
+    # --- reviews: any of them opens, in whatever state -------------------------------------------
+
+    def _connect_reviews(self) -> None:
+        # Kept: the event filter below sees every event the table receives.
+        self._reviews = table = find(self, QTableWidget, "reviewsTable")
+        table.itemSelectionChanged.connect(self._review_selected)
+        table.itemDoubleClicked.connect(lambda *_: self.open_selected_review())
+        # Enter is caught here, not left to `activated`, which macOS does not emit for it.
+        table.installEventFilter(self)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._show_review_menu)
+        self._button("openReviewButton").clicked.connect(self.open_selected_review)
+
+    def selected_review(self) -> ReviewLine | None:
+        rows = self._reviews.selectionModel().selectedRows()
+        reviews = self.record.reviews if self.record else ()
+        return reviews[rows[0].row()] if rows and rows[0].row() < len(reviews) else None
+
+    def _review_selected(self) -> None:
+        self._button("openReviewButton").setEnabled(self.selected_review() is not None)
+
+    def open_selected_review(self) -> None:
+        review = self.selected_review()
+        if review is not None:  # the "None recorded" row opens nothing
+            self.open_review_requested.emit(review.id)
+
+    def review_menu(self, at: QPoint) -> QMenu | None:
+        """The right-click menu for the review at `at` (viewport coordinates), or None off any review."""
+        table = self._reviews
+        index = table.indexAt(at)
+        if index.isValid():
+            table.selectRow(index.row())
+        if self.selected_review() is None:
+            return None
+        menu = QMenu(table)
+        menu.setAccessibleName("Review choices")
+        menu.addAction("&Open review", self.open_selected_review)
+        return menu
+
+    def _show_review_menu(self, at: QPoint) -> None:
+        menu = self.review_menu(at)
+        if menu is not None:
+            menu.exec(self._reviews.viewport().mapToGlobal(at))
+            menu.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        table = self._reviews
+        if watched is table and event.type() == QEvent.Type.KeyPress and event.key() in _OPEN_KEYS:
+            if self.selected_review() is None and table.currentIndex().isValid():
+                table.selectRow(table.currentIndex().row())  # Tab lands on a row without selecting it
+            if self.selected_review() is not None:
+                self.open_selected_review()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -344,26 +421,19 @@ class ChildPage(QWidget):
         _fill(find(self, QTableWidget, "peopleTable"), rows)
 
     def _show_reviews(self) -> None:
-        rows = []
-        for r in self.record.reviews:
-            if r.on_time is None:
-                timing = _cell("Not judged", "The start of this review cycle is not recorded")
-            elif r.on_time:
-                timing = _cell("On time", fg=_OK_FG)
-            else:
-                days = "day" if r.days_late == 1 else "days"
-                timing = _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
-            rows.append(
-                [
-                    _cell(str(r.number or "")),
-                    _cell(_day(r.held)),
-                    _cell(_day(r.due)),
-                    timing,
-                    _cell(r.participation or "Not recorded", r.participation),
-                    _cell(r.record or "Not finalised", r.record),
-                ]
-            )
-        _fill(find(self, QTableWidget, "reviewsTable"), rows)
+        rows = [
+            [
+                _cell(str(r.number or "")),
+                _cell(_review_date(r)),
+                _cell(r.state_words, r.state_words),
+                _cell(_day(r.due)),
+                _timing(r),
+                _cell(r.participation or ("Not recorded" if r.held else ""), r.participation),
+            ]
+            for r in self.record.reviews
+        ]
+        _fill(self._reviews, rows)
+        self._review_selected()
 
     def _show_decisions(self) -> None:
         rows = []

@@ -38,6 +38,7 @@ def _fill(table: QTableWidget, lines: list[retention.RetentionLine], empty: str)
 
 class RetentionDialog(QDialog):
     def __init__(self, store: Store, as_of: date, parent=None) -> None:
+        """Lists the children due as of `as_of`, the day the window shows; removes only on a real today."""
         super().__init__(parent)
         load_into(self, "retention_dialog.ui")
         self._store, self.as_of = store, as_of
@@ -95,7 +96,7 @@ class RetentionDialog(QDialog):
         if line is None or not confirm_removal(self, line.first_name, line.child_ref, why):
             return
         try:
-            retention.remove_child(self._store, line.child_id, "retention date reached")
+            retention.remove_child(self._store, line.child_id, "retention date reached", as_of=self.as_of)
         except retention.RemovalRefused as exc:
             self._say(str(exc), problem=True)
             return

@@ -6,14 +6,13 @@ to a service; a refused value shows its sentence beside the field and the typed 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -29,24 +28,26 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.review_states import ReviewState, state_of
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.review.minute_removal import RemovalMixin, short
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit, parse_typed_date
 from iro_desktop.gui.widgets.phrases import PhrasesDialog
+from iro_desktop.gui.widgets.read_only import show_editable
 from iro_desktop.gui.widgets.spelling import attach_spelling
+from iro_desktop.gui.widgets.text_limit import limit_text
 from iro_desktop.services import minutes as svc
+from iro_desktop.services import text_limits
 from iro_desktop.services.spelling import checker_for, remember_word
 from iro_desktop.store.models import PERSON_ROLES
 
 NOT_RECORDED = ""
-
-
-def _set_date(edit: QDateEdit, day: date | None) -> None:
-    """Show a date, or the field's 'not set' text (its minimum date stands for no date)."""
-    edit.blockSignals(True)
-    edit.setDate(QDate(day) if day else edit.minimumDate())
-    edit.blockSignals(False)
+SHARE_CHOICES = (("Choose…", None), ("Yes, they agreed", True), ("No, not to be shared", False))
+# Controls that move around a signed review rather than change it: they stay usable when it is read-only.
+_NAVIGATION = {"sectionList", "attendancePartCombo", "bottomTabs"}
+_PARTICIPATION = {"participationCombo", "participationCodeEdit"}  # an imported review's only edit
 
 
 def _item(text: str, data=None, editable: bool = False) -> QTableWidgetItem:
@@ -57,22 +58,22 @@ def _item(text: str, data=None, editable: bool = False) -> QTableWidgetItem:
     return item
 
 
-def _parse_day(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("Write the date like 14 Jan 2027.")
+def fill_share_choices(combo: QComboBox, agreed: bool | None) -> None:
+    """Whether the child agreed to share their words: unset until the IRO asks them."""
+    combo.blockSignals(True)
+    combo.clear()
+    for label, value in SHARE_CHOICES:
+        combo.addItem(label, value)
+    combo.setCurrentIndex([value for _, value in SHARE_CHOICES].index(agreed))
+    combo.blockSignals(False)
 
 
 class MinutePage(QWidget, RemovalMixin):
     def __init__(self, store, review_id: int, today: date, parent: QWidget | None = None) -> None:
+        """`today` is the date the screens are viewed as of (ages, what is due); what is saved is dated
+        by the store's clock."""
         super().__init__(parent)
-        load_into(self, "review_minute.ui")
+        load_into(self, "review_minute.ui", custom=(OptionalDateEdit,))
         self.store, self.review_id, self.today = store, review_id, today
         self.autosaver = Autosaver(self)
         self.autosaver.failed.connect(self._show_refusal)
@@ -88,16 +89,17 @@ class MinutePage(QWidget, RemovalMixin):
         self._build_decisions()
         self._build_removal()
         self._shortcuts()
+        self._limit_texts()
         find(self, QSplitter, "mainSplitter").setSizes([520, 300])  # the writing gets most of the height
         self._refresh()
         self._restore_drafts()
 
     def _find_widgets(self) -> None:
         f = self
-        self.held_date = find(f, QDateEdit, "heldDate")
+        self.held_date = find(f, OptionalDateEdit, "heldDate")
         self.participation_combo = find(f, QComboBox, "participationCombo")
         self.code_edit = find(f, QLineEdit, "participationCodeEdit")
-        self.next_review = find(f, QDateEdit, "nextReviewDate")
+        self.next_review = find(f, OptionalDateEdit, "nextReviewDate")
         self.held_message = find(f, QLabel, "heldMessage")
         self.participation_message = find(f, QLabel, "participationMessage")
         self.next_review_check = find(f, QLabel, "nextReviewCheck")
@@ -123,12 +125,24 @@ class MinutePage(QWidget, RemovalMixin):
         if m.planned_date and not m.held_date:
             title += f" (planned {format_date(m.planned_date)})"
         find(self, QLabel, "titleLabel").setText(title)
-        _set_date(self.held_date, m.held_date)
-        _set_date(self.next_review, m.next_review_date)
+        real_today = self.store.clock.today()
+        for field in (self.held_date, self.next_review, self._w(OptionalDateEdit, "partDate")):
+            field.set_today(real_today)
+        self.held_date.set_date(m.held_date)
+        self.held_date.set_day_word("p", m.planned_date)
+        self.held_date.set_calendar_start(m.planned_date)
+        self.next_review.set_date(m.next_review_date)
+        self.next_review.set_calendar_start(m.statutory_due)
+        held_today = find(self, QPushButton, "heldTodayButton")
+        held_today.clicked.connect(lambda: self.held_date.commit_date(real_today))
+        planned = find(self, QPushButton, "heldPlannedButton")
+        planned.clicked.connect(lambda: self.held_date.commit_date(self.model.planned_date))
+        if m.planned_date:
+            planned.setToolTip(f"{planned.toolTip()}: {format_date(m.planned_date)}")
         self.code_edit.setText(m.participation_code or "")
         self._fill_participation()
         watch = self.autosaver.watch
-        watch(self.held_date, lambda day: svc.set_held_date(self.store, self.review_id, day, self.today))
+        watch(self.held_date, lambda day: svc.set_held_date(self.store, self.review_id, day))
         watch(self.participation_combo, self._save_code)
         watch(self.code_edit, self._save_code)
         watch(self.next_review, self._save_next_review)
@@ -281,7 +295,7 @@ class MinutePage(QWidget, RemovalMixin):
         for key, label in PERSON_ROLES.items():
             roles.addItem(label, key)
         roles.setCurrentIndex(roles.findData("other"))
-        _set_date(find(self, QDateEdit, "partDate"), self.model.review_date)
+        self._w(OptionalDateEdit, "partDate").set_date(self.model.review_date)
         find(self, QPushButton, "addPartButton").clicked.connect(self.add_part)
         find(self, QPushButton, "addAttendeeButton").clicked.connect(self.add_attendee)
         self.attendance_part.currentIndexChanged.connect(lambda _i: self._fill_attendance())
@@ -294,10 +308,10 @@ class MinutePage(QWidget, RemovalMixin):
             find(self, QLineEdit, "partLabelEdit"),
             find(self, QLineEdit, "partPlaceEdit"),
         )
-        held_on = value_of(find(self, QDateEdit, "partDate"))
         try:
+            held_on = value_of(self._w(OptionalDateEdit, "partDate"))
             svc.add_part(
-                self.store, self.review_id, label_edit.text(), held_on, place_edit.text(), today=self.today
+                self.store, self.review_id, label_edit.text(), held_on, place_edit.text()
             )
         except ValueError as exc:
             find(self, QLabel, "partMessage").setText(str(exc))
@@ -377,6 +391,7 @@ class MinutePage(QWidget, RemovalMixin):
         how = find(self, QComboBox, "wishHowCombo")
         for key, label in svc.HOW_OBTAINED.items():
             how.addItem(label, key)
+        fill_share_choices(find(self, QComboBox, "wishShareCombo"), None)
         find(self, QPushButton, "addWishButton").clicked.connect(self.add_wish)
         header = self.wishes_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -392,13 +407,14 @@ class MinutePage(QWidget, RemovalMixin):
                 self.review_id,
                 words.toPlainText(),
                 find(self, QComboBox, "wishHowCombo").currentData(),
-                find(self, QCheckBox, "wishShareCheck").isChecked(),
+                find(self, QComboBox, "wishShareCombo").currentData(),
             )
         except ValueError as exc:
             find(self, QLabel, "wishMessage").setText(str(exc))
             return
         find(self, QLabel, "wishMessage").clear()
         words.clear()
+        fill_share_choices(find(self, QComboBox, "wishShareCombo"), None)  # the next words are asked afresh
         self._save_drafts()
         self._refresh()
 
@@ -415,7 +431,9 @@ class MinutePage(QWidget, RemovalMixin):
         section.addItem("No particular section", None)
         for key, label, _ in svc.SECTIONS:
             section.addItem(label, key)
-        _set_date(find(self, QDateEdit, "decisionDue"), None)
+        due = self._w(OptionalDateEdit, "decisionDue")
+        due.set_today(self.store.clock.today())
+        due.set_calendar_start(self.model.review_date)
         find(self, QPushButton, "due10Button").clicked.connect(lambda: self.due_in(10))
         find(self, QPushButton, "due20Button").clicked.connect(lambda: self.due_in(20))
         find(self, QPushButton, "addDecisionButton").clicked.connect(self.add_decision)
@@ -428,13 +446,13 @@ class MinutePage(QWidget, RemovalMixin):
         self.decisions_table.itemChanged.connect(self._decision_edited)
 
     def due_in(self, working_days: int) -> None:
-        start = self.model.review_date or self.today
+        start = self.model.review_date or self.store.clock.today()
         day = svc.due_in_working_days(self.store, start, working_days)
-        find(self, QDateEdit, "decisionDue").setDate(QDate(day))
+        self._w(OptionalDateEdit, "decisionDue").set_date(day)
 
     def add_decision(self) -> None:
         action, person = find(self, QLineEdit, "decisionAction"), find(self, QComboBox, "decisionPerson")
-        due = find(self, QDateEdit, "decisionDue")
+        due = self._w(OptionalDateEdit, "decisionDue")
         try:
             svc.add_decision(
                 self.store,
@@ -452,7 +470,7 @@ class MinutePage(QWidget, RemovalMixin):
         action.clear()
         person.setCurrentIndex(-1)
         person.setEditText("")
-        _set_date(due, None)
+        due.set_date(None)
         self._save_drafts()
         self._refresh()
 
@@ -488,7 +506,7 @@ class MinutePage(QWidget, RemovalMixin):
                 line.id,
                 table.item(r, 1).text(),
                 table.item(r, 2).text(),
-                _parse_day(table.item(r, 3).text()),
+                parse_typed_date(table.item(r, 3).text(), {"t": self.store.clock.today()}),
                 line.section_key,
                 line.wish_id,
             )
@@ -526,9 +544,16 @@ class MinutePage(QWidget, RemovalMixin):
             table.setItem(r, 2, _item("Yes" if w.agreed_to_share else "No"))
 
     def _fill_checks(self) -> None:
+        """What stops signing, then what may be signed past with a reason (the Finalise dialog asks it)."""
         self.problems_list.clear()
-        problems = self.model.problems
-        self.problems_list.addItems(list(problems) or ["Nothing stops this record being finalised."])
+        if not self.model.editable:  # signed, cancelled or recorded elsewhere: nothing left to sign
+            self.problems_list.addItem("This review can no longer change, so there is nothing left to check.")
+            return
+        problems, warnings = self.model.problems, self.model.warnings
+        self.problems_list.addItems([f"To put right: {p}" for p in problems])
+        self.problems_list.addItems([f"To explain when signing: {w.text}" for w in warnings])
+        if not problems and not warnings:
+            self.problems_list.addItem("Nothing stops this record being finalised.")
         index = self.tabs.indexOf(find(self, QWidget, "checksTab"))
         self.tabs.setTabText(
             index, f"Before &finalising ({len(problems)})" if problems else "Before &finalising"
@@ -547,6 +572,49 @@ class MinutePage(QWidget, RemovalMixin):
         self._fill_checks()
         self._show_next_review_check(self.model.next_review_warning)
         self._enable_removal()
+        self._show_editable()
+
+    def _w(self, cls: type, name: str):
+        return find(self, cls, name)
+
+    # --- a signed (or imported, or cancelled) review is shown read-only --------------------------
+
+    def _show_editable(self) -> None:
+        """Only a review that may still change offers anything that changes it; its text can still be
+        read, scrolled and copied. An imported review lets its participation code be put right."""
+        editable = self.model.editable
+        imported = state_of(self.model.status) is ReviewState.IMPORTED
+        show_editable(
+            self,
+            editable,
+            skip=self._moves_around,
+            allowed=lambda w: imported and w.objectName() in _PARTICIPATION,
+        )
+        triggers = QAbstractItemView.EditTrigger
+        editing = triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+        self.decisions_table.setEditTriggers(editing if editable else triggers.NoEditTriggers)
+        planned = find(self, QPushButton, "heldPlannedButton")
+        planned.setEnabled(editable and self.model.planned_date is not None)
+
+    def _moves_around(self, widget: QWidget) -> bool:
+        """Navigation stays usable on a read-only review; Remove buttons follow the selection."""
+        name = widget.objectName()
+        return name in _NAVIGATION or widget is self.last_time or name.startswith("remove")
+
+    def _limit_texts(self) -> None:
+        """Each field refuses text past what the store, the PDF and one sync request hold together."""
+        message = self.section_message.setText
+        for editor in self.editors.values():
+            limit_text(editor, text_limits.SECTION, message)
+        for name, limit, label in (
+            ("wishWords", text_limits.WORDS, "wishMessage"),
+            ("decisionAction", text_limits.ACTION, "decisionMessage"),
+            ("partLabelEdit", text_limits.PART_LABEL, "partMessage"),
+            ("partPlaceEdit", text_limits.NAME, "partMessage"),
+            ("attendeeNameEdit", text_limits.NAME, "attendanceMessage"),
+        ):
+            widget = self.findChild(QPlainTextEdit, name) or find(self, QLineEdit, name)
+            limit_text(widget, limit, find(self, QLabel, label).setText)
 
     # --- autosave feedback -----------------------------------------------------------------------
 
@@ -576,6 +644,7 @@ class MinutePage(QWidget, RemovalMixin):
         self._refresh()
         if widget is self.held_date:
             self._fill_participation()
+            self._w(OptionalDateEdit, "partDate").set_date(self.model.review_date)  # a new part, that day
 
     def flush(self) -> None:
         """Save whatever is still waiting: call before closing, locking or leaving the page."""

@@ -45,7 +45,7 @@ class RemovalMixin:
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _enable_removal(self) -> None:
-        editable = self.model.status != "finalised"
+        editable = self.model.editable
         for table, button in (
             (self.parts_table, "removePartButton"),
             (self.wishes_table, "removeWishButton"),

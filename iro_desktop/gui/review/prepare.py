@@ -11,13 +11,12 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTime, QTimer
+from PySide6.QtCore import QTime, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -38,9 +37,13 @@ from iro_desktop.documents.agenda import render_agenda
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.appearance import set_tone, text_colour
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.review.minute import fill_share_choices
 from iro_desktop.gui.saving import save_file
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
-from iro_desktop.services import review_prep
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
+from iro_desktop.gui.widgets.read_only import show_editable
+from iro_desktop.gui.widgets.text_limit import limit_text
+from iro_desktop.services import review_prep, text_limits
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.review_prep import (
     CONTRIBUTIONS,
@@ -51,7 +54,6 @@ from iro_desktop.services.review_prep import (
 )
 from iro_desktop.store import Store
 
-NOT_SET = QDate(1900, 1, 1)  # a date edit at its minimum stands for "not set" (see widgets.autosave)
 _LATE = "#a4141c"  # chosen for a light background; text_colour() lightens it on a dark one
 # Which error label shows a refusal, by the field the service names.
 _CONVERSATION_ERRORS = {
@@ -62,18 +64,12 @@ _CONVERSATION_ERRORS = {
 }
 
 
-def _qdate(d: date | None) -> QDate:
-    return QDate(d.year, d.month, d.day) if d else NOT_SET
-
-
-def _date_edit(accessible: str, special: str = "", description: str = "") -> QDateEdit:
-    edit = QDateEdit()
-    edit.setAccessibleDescription(description)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(NOT_SET)
-    edit.setSpecialValueText(special)
+def _date_edit(accessible: str, placeholder: str, description: str, today: date) -> OptionalDateEdit:
+    edit = OptionalDateEdit()
     edit.setAccessibleName(accessible)
+    edit.setAccessibleDescription(description)
+    edit.setPlaceholderText(placeholder)
+    edit.set_today(today)
     return edit
 
 
@@ -92,8 +88,9 @@ def _cell(text: str, bold: bool = False, colour: str | None = None) -> QTableWid
 
 class PreparePage(QWidget):
     def __init__(self, store: Store, review_id: int, today: date, parent=None) -> None:
+        """`today` is the date the screens are viewed as of; what is saved is dated by the store's clock."""
         super().__init__(parent)
-        load_into(self, "review_prepare.ui")
+        load_into(self, "review_prepare.ui", custom=(OptionalDateEdit,))
         self._store, self.review_id, self.today = store, review_id, today
         self.pack: ReviewPack = review_prep.review_pack(store, review_id, today)
         self._problem_field: str | None = None
@@ -106,6 +103,7 @@ class PreparePage(QWidget):
         self._refit.timeout.connect(self._fit_tables)
         self._setup_fields()
         self._watch_fields()
+        self._limit_texts()
         find(self, QPushButton, "printButton").clicked.connect(self._ask_where_to_save)
         find(self, QPushButton, "addInviteeButton").clicked.connect(self._add_invitee)
         self.refresh()
@@ -130,6 +128,7 @@ class PreparePage(QWidget):
         self._show_challenges()
         self._show_wishes()
         self._show_conversation()
+        self._show_editable()
 
     def save_agenda(self, path: str | Path) -> Path | None:
         """Write the one-page agenda PDF to `path`, and nowhere else; None (and a message) if it failed."""
@@ -143,6 +142,27 @@ class PreparePage(QWidget):
             return None
         return Path(path)
 
+    # --- a review that can no longer change is shown read-only ----------------------------------
+
+    def _show_editable(self) -> None:
+        """Once signed (or cancelled, or recorded elsewhere) nothing here offers to change it; the pack
+        can still be read and the agenda printed."""
+        show_editable(
+            self, self.pack.editable, skip=lambda w: w.objectName() == "printButton", allowed=lambda _w: False
+        )
+
+    def _limit_texts(self) -> None:
+        """Each field refuses text past what the store, the PDF and one sync request hold together."""
+        for name, limit, error in (
+            ("venueEdit", text_limits.NAME, "venueError"),
+            ("talkPlaceEdit", text_limits.NAME, "talkPlaceError"),
+            ("talkWordsEdit", text_limits.WORDS, "talkPlaceError"),
+            ("reasonEdit", text_limits.REASON, "reasonError"),
+            ("newNameEdit", text_limits.NAME, "inviteesError"),
+        ):
+            widget = self.findChild(QPlainTextEdit, name) or self._w(QLineEdit, name)
+            limit_text(widget, limit, lambda text, e=error: self._show_error(e, text))
+
     # --- set-up ---------------------------------------------------------------------------------
 
     def _w(self, cls: type, name: str):
@@ -150,7 +170,8 @@ class PreparePage(QWidget):
 
     def _setup_fields(self) -> None:
         for name in ("dateEdit", "talkDateEdit"):
-            self._w(QDateEdit, name).setMinimumDate(NOT_SET)
+            self._w(OptionalDateEdit, name).set_today(self._store.clock.today())
+        self._w(OptionalDateEdit, "dateEdit").set_calendar_start(self.pack.due)
         for combo_name in ("newContributionCombo",):
             combo = self._w(QComboBox, combo_name)
             for key, label in CONTRIBUTIONS.items():
@@ -179,7 +200,7 @@ class PreparePage(QWidget):
     def _watch_fields(self) -> None:
         watch = self._autosaver.watch
         for name, cls, error in (
-            ("dateEdit", QDateEdit, "dateError"),
+            ("dateEdit", OptionalDateEdit, "dateError"),
             ("timeEdit", QTimeEdit, "timeError"),
             ("venueEdit", QLineEdit, "venueError"),
         ):
@@ -189,10 +210,10 @@ class PreparePage(QWidget):
         for name, cls in (
             ("happenedYes", QRadioButton),
             ("happenedNo", QRadioButton),
-            ("talkDateEdit", QDateEdit),
+            ("talkDateEdit", OptionalDateEdit),
             ("talkPlaceEdit", QLineEdit),
             ("talkWordsEdit", QPlainTextEdit),
-            ("shareCheck", QCheckBox),
+            ("shareCombo", QComboBox),
             ("whyNotCombo", QComboBox),
             ("reasonEdit", QPlainTextEdit),
         ):
@@ -212,7 +233,7 @@ class PreparePage(QWidget):
 
     def _show_when_where(self) -> None:
         p = self.pack
-        self._quietly(self._w(QDateEdit, "dateEdit"), lambda w: w.setDate(_qdate(p.planned_date)))
+        self._quietly(self._w(OptionalDateEdit, "dateEdit"), lambda w: w.set_date(p.planned_date))
         time = QTime.fromString(p.planned_time or "", "HH:mm")
         self._quietly(
             self._w(QTimeEdit, "timeEdit"),
@@ -278,8 +299,13 @@ class PreparePage(QWidget):
             received = QCheckBox("Received")
             received.setChecked(report.received_on is not None)
             received.setAccessibleName(f"{report.label} received")
-            on = _date_edit(f"Date the {report.label.lower()} arrived", "not yet", "Empty until it comes")
-            on.setDate(_qdate(report.received_on))
+            on = _date_edit(
+                f"Date the {report.label.lower()} arrived",
+                "Not yet",
+                "Empty until it comes",
+                self._store.clock.today(),
+            )
+            on.set_date(report.received_on)
             on.setEnabled(report.received_on is not None)
             received.toggled.connect(lambda checked, e=on: self._received_toggled(e, checked))
             table.setCellWidget(row, 1, self._centred(expected))
@@ -342,10 +368,11 @@ class PreparePage(QWidget):
         c = self.pack.conversation
         self._quietly(self._w(QRadioButton, "happenedYes"), lambda w: w.setChecked(c.happened is True))
         self._quietly(self._w(QRadioButton, "happenedNo"), lambda w: w.setChecked(c.happened is False))
-        self._quietly(self._w(QDateEdit, "talkDateEdit"), lambda w: w.setDate(_qdate(c.on or self.today)))
+        talk_on = c.on or self._store.clock.today()  # most conversations are logged the day they happen
+        self._quietly(self._w(OptionalDateEdit, "talkDateEdit"), lambda w: w.set_date(talk_on))
         self._quietly(self._w(QLineEdit, "talkPlaceEdit"), lambda w: w.setText(c.place or ""))
         self._quietly(self._w(QPlainTextEdit, "talkWordsEdit"), lambda w: w.setPlainText(c.words or ""))
-        self._quietly(self._w(QCheckBox, "shareCheck"), lambda w: w.setChecked(c.agreed_to_share))
+        fill_share_choices(self._w(QComboBox, "shareCombo"), c.agreed_to_share)
         why = self._w(QComboBox, "whyNotCombo")
         self._quietly(why, lambda w: w.setCurrentIndex(max(w.findData(c.why_not_category), 0)))
         self._quietly(self._w(QPlainTextEdit, "reasonEdit"), lambda w: w.setPlainText(c.why_not or ""))
@@ -381,17 +408,16 @@ class PreparePage(QWidget):
             review_prep.record_private_conversation,
             self._store,
             self.review_id,
-            self.today,
             happened=yes.isChecked(),
-            on=value_of(self._w(QDateEdit, "talkDateEdit")),
+            on=value_of(self._w(OptionalDateEdit, "talkDateEdit")),
             place=self._w(QLineEdit, "talkPlaceEdit").text(),
             words=self._w(QPlainTextEdit, "talkWordsEdit").toPlainText(),
-            agreed_to_share=self._w(QCheckBox, "shareCheck").isChecked(),
+            agreed_to_share=self._w(QComboBox, "shareCombo").currentData(),
             why_not_category=self._w(QComboBox, "whyNotCombo").currentData(),
             why_not=self._w(QPlainTextEdit, "reasonEdit").toPlainText(),
         )
 
-    def _save_report(self, report: ReportLine, expected: QCheckBox, on: QDateEdit) -> None:
+    def _save_report(self, report: ReportLine, expected: QCheckBox, on: OptionalDateEdit) -> None:
         self._guarded(
             review_prep.set_report,
             self._store,
@@ -400,15 +426,12 @@ class PreparePage(QWidget):
             expected.isChecked(),
             value_of(on) if on.isEnabled() else None,
             report.note,
-            today=self.today,
         )
 
-    def _received_toggled(self, on: QDateEdit, checked: bool) -> None:
+    def _received_toggled(self, on: OptionalDateEdit, checked: bool) -> None:
         on.setEnabled(checked)
-        if checked and on.date() == NOT_SET:
-            on.setDate(
-                _qdate(self.today)
-            )  # a start the IRO can change: most reports arrive the day they log them
+        if checked and not on.text().strip():  # a start the IRO can change: most arrive the day they log them
+            on.commit_date(self._store.clock.today())
 
     def _guarded(self, save, *args, **kwargs) -> None:
         """Run a service call, remembering which field a refusal names."""

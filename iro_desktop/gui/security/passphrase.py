@@ -6,7 +6,6 @@ itself is never re-encrypted, and a wrong passphrase changes nothing.
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -250,8 +249,9 @@ class RecoveryKeyDialog(QDialog):
     def page_html(self) -> str:
         profile = self.store.profile()
         who = ", ".join(filter(None, [profile.iro_name, profile.council_name])) or "this laptop's caseload"
+        made = format_date(self.store.clock.today())
         return (
-            f"<h2>iro-desktop recovery key</h2><p>For: {escape(who)}<br>Made: {format_date(date.today())}"
+            f"<h2>iro-desktop recovery key</h2><p>For: {escape(who)}<br>Made: {made}"
             f"<br>Store: {escape(self.store.store_id)}</p>"
             "<p style='font-family: monospace; font-size: 16pt; white-space: pre;'>"
             f"<b>{escape(self.key)}</b></p>" + RECOVERY_INSTRUCTIONS

@@ -2,7 +2,8 @@
 
 Watch a field with `autosaver.watch(widget, save)`: each change restarts a short timer for that field,
 and when the IRO pauses, `save(value)` runs (one short transaction in the service). `flush()` saves
-whatever is pending at once: call it before closing, locking or moving to another page.
+whatever is pending at once: call it before closing, locking or moving to another page. A date field
+(OptionalDateEdit) saves when the IRO commits it (Enter, or leaving it), never half-typed.
 """
 
 from __future__ import annotations
@@ -22,13 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.store.errors import DiskFull, StoreLocked
 
 DEBOUNCE_MS = 700  # long enough to batch a burst of typing, short enough to lose at most a second
 
 
 def value_of(widget: QWidget):
-    """The field's value as the services take it: text, a date, a bool, or a combo's data."""
+    """The field's value as the services take it: text, a date, a bool, or a combo's data.
+
+    A date field with text that is not a date raises ValueError with the sentence to show.
+    """
+    if isinstance(widget, OptionalDateEdit):
+        return widget.date()
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText()
     if isinstance(widget, QTextEdit):
@@ -51,6 +58,8 @@ def value_of(widget: QWidget):
 
 
 def _changed_signal(widget: QWidget):
+    if isinstance(widget, OptionalDateEdit):
+        return widget.committed
     if isinstance(widget, QPlainTextEdit | QTextEdit):
         return widget.textChanged
     if isinstance(widget, QLineEdit):
@@ -83,6 +92,9 @@ class Autosaver(QObject):
         timer.timeout.connect(lambda w=widget: self._save(w))
         self._timers[widget] = timer
         self._savers[widget] = save
+        if isinstance(widget, OptionalDateEdit):  # committed already: no typing pause to wait for
+            widget.committed.connect(lambda *_: (timer.stop(), self._save(widget)))
+            return
         _changed_signal(widget).connect(lambda *_: timer.start())
 
     def pending(self) -> bool:
@@ -96,7 +108,7 @@ class Autosaver(QObject):
 
     def _save(self, widget: QWidget) -> None:
         try:
-            self._savers[widget](value_of(widget))
+            self._savers[widget](value_of(widget))  # a date field's bad text refuses here, too
         except (ValueError, DiskFull, StoreLocked) as exc:  # each carries a sentence fit for the IRO
             self.failed.emit(widget, str(exc))  # the text stays in the field; the next edit tries again
             return
