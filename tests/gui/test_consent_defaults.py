@@ -58,3 +58,21 @@ def test_enter_at_sign_the_letter_signs_nothing(qtbot, demo_store):
     assert seen == [QMessageBox.StandardButton.No]
     assert not dialog.findChild(QPlainTextEdit, "letterEdit").isReadOnly()
     assert [o for o in sync_service.outbox_items(demo_store) if o.kind == "challenge_letter"] == []
+
+
+def test_enter_at_open_a_correction_opens_nothing(qtbot, demo_store):
+    from sqlalchemy import select
+
+    from iro_desktop.gui.review.workspace import ReviewWorkspace
+    from iro_desktop.store.models import Review
+
+    with demo_store.session() as s:
+        signed = s.scalars(select(Review.id).where(Review.status == "finalised")).first()
+    workspace = ReviewWorkspace(demo_store, signed, TODAY, "Review")
+    qtbot.addWidget(workspace)
+    seen: list = []
+    _press_enter_at_the_question(qtbot, seen)
+    qtbot.mouseClick(workspace.correct_button, Qt.MouseButton.LeftButton)
+    assert seen == [QMessageBox.StandardButton.No]
+    with demo_store.session() as s:
+        assert s.get(Review, signed).status == "finalised"

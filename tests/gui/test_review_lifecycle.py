@@ -182,7 +182,7 @@ def test_the_date_field_shows_no_stand_in_date(qtbot, demo_store):
     for field in workspace.minute.findChildren(OptionalDateEdit):
         assert "1900" not in field.text()
     assert (
-        workspace.minute.held_date.text() == "" and workspace.minute.held_date.placeholderText() == "Not set"
+        workspace.minute.held_date.text() == "" and workspace.minute.held_date.placeholderText() == "Not held yet"
     )
     held = workspace.minute.held_date
     held.setFocus()

@@ -18,8 +18,16 @@ from iro_desktop.services.handover import HandoverError, WrongCode, read_handove
 from iro_desktop.services.retention import remove_child
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from iro_desktop.store.models import Challenge, Child, Decision, ReviewSection, SignedRecord, WishEntry
-from tests.conftest import PASSPHRASE, TODAY
+from iro_desktop.store.models import (
+    Challenge,
+    Child,
+    Decision,
+    Review,
+    ReviewSection,
+    SignedRecord,
+    WishEntry,
+)
+from tests.conftest import PASSPHRASE, TODAY, sign_review
 from tests.services.child_traces import FULL_CHILD, counts, fill_every_table, mark_delivered, tables_holding
 
 
@@ -281,3 +289,23 @@ def test_hostile_texts_refuse_the_whole_file(other_store, sent, texts, why):
     with pytest.raises(HandoverError, match=why):
         receive(other_store, bad)
     assert _children(other_store) == 0 and other_store.get_setting("profile.iro_name") is None
+
+
+def test_a_signed_review_arrives_signed_and_a_correction_continues_its_record(demo_store, other_store, sent):
+    """The receiving IRO sees the review signed and read-only; their correction is the next version of the
+    same record, naming the hash it supersedes, signed by their own device."""
+    receive(other_store, read_handover(sent.path, sent.code))
+    with other_store.session() as s:
+        first = s.scalars(select(SignedRecord).where(SignedRecord.kind == "review")).first()
+        review_id = first.review_id
+        review = s.get(Review, review_id)
+        assert review.status == "finalised"
+    with pytest.raises(ValueError, match="signed, so its record cannot change"):
+        minutes.save_section(other_store, review_id, "health", "Changed after the handover.")
+    open_correction(other_store, review_id)
+    minutes.save_section(other_store, review_id, "health", "The dental date was 2 Oct.")
+    done = sign_review(other_store, review_id, "The dental date was wrong.")
+    assert (done.record_id, done.version, done.supersedes_hash) == (first.record_id, 2, first.content_hash)
+    with other_store.session() as s:
+        signer = json.loads(s.get(SignedRecord, done.signed_record_id).canonical_json)["signer"]
+    assert signer["fingerprint"] == device_fingerprint(other_store) != device_fingerprint(demo_store)

@@ -59,6 +59,7 @@ class FinaliseDialog(QDialog):
         self._signable = check.can_finalise and not blocked
         self._order_keys()
         self._update()
+        self.adjustSize()  # no empty middle when there is no checklist to show
 
     def _order_keys(self) -> None:
         """Tab goes through the reasons in the order the checks are listed, then the correction's reason,

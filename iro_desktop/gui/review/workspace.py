@@ -57,7 +57,7 @@ class ReviewWorkspace(QWidget):
         self.banner.setText(header.banner)
         self.banner.setVisible(bool(header.banner))
         find(self, QLabel, "saveState").setText(
-            "Everything you type is saved as you go." if header.editable else "Read-only."
+            "Saved as you type." if header.editable else "Read-only."
         )
         self.finalise_button.setVisible(header.state in EDITABLE)
         correcting = header.state is ReviewState.CORRECTING

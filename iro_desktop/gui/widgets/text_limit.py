@@ -31,7 +31,10 @@ def limit_text(widget: QLineEdit | QPlainTextEdit, limit: int, say: Callable[[st
             widget.setCursorPosition(min(cursor, len(kept["text"])))
         cut_by_qt = not plain and length >= widget.maxLength()  # Qt cut the paste first: its size is unknown
         size = "That is more" if cut_by_qt else f"That would make it {length:,} characters, more"
-        say(f"{size} than the {limit:,} this field holds. Nothing was added: the field keeps what it had.")
+        say(
+            f"{size} than the {limit:,} characters this field holds. Nothing was added: the field keeps "
+            "what it had."
+        )
 
     def check(*_args) -> None:
         text = text_of()
