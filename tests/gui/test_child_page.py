@@ -66,12 +66,7 @@ def child_id(store) -> int:
 
 @pytest.fixture
 def page(qtbot, store, child_id):
-    p = ChildPage(store, child_id, TODAY)
-    qtbot.addWidget(p)
-    p.resize(1400, 900)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return _shown(qtbot, store, child_id)
 
 
 def _text(page, name: str) -> str:
