@@ -290,7 +290,6 @@ def themed_screens(mode: str, out: Path) -> None:
         window.open_child(busiest.id)
         save(app, window, out, "child")
         minute_a_review(app, window, busiest.id, out)
-        review_life(app, window, out)
         window.show_challenges()
         save(app, window, out, "challenges")
         window.show_sync()
