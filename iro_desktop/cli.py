@@ -264,10 +264,19 @@ def cmd_self_test(args) -> int:
         return _self_test_failed(self_test.failure_message(exc))
 
 
+def _say_tightened(store) -> None:
+    """One sentence when unlocking found the store's files readable by others (now owner-only)."""
+    if store.tightened:
+        from iro_desktop.store.database import tightened_message
+
+        print(tightened_message(store.tightened), file=sys.stderr)
+
+
 @contextmanager
 def _open(args) -> Iterator:
     """The unlocked store for one command, closed however the command ends."""
     store = store_api.open_store(_db(args), passphrase(args))
+    _say_tightened(store)
     try:
         yield store
     finally:
@@ -341,9 +350,15 @@ def cmd_export_record(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    from iro_desktop.records.council_export import check_export
     from iro_desktop.records.export import verify_file
 
-    result = verify_file(Path(args.file))
+    if Path(args.file).is_dir():
+        if not args.receiver:
+            raise UsageError("An export folder is checked against the receiver's key: give --receiver.")
+        result = check_export(Path(args.file), args.receiver)
+    else:
+        result = verify_file(Path(args.file))
     print(result.text())
     return 0 if result.intact else 1
 
@@ -415,24 +430,31 @@ def cmd_restore(args) -> int:
     info = restore(Path(args.file), db, passphrase(args))
     with _open(args) as store:
         audit.record(store, "restore", detail=f"{info.children} children from {info.path.name}")
-    print(
-        f"Restored {info.children} children from {info.path}. The previous store was kept beside it "
-        f"as {db.name}.before-restore."
-    )
+    kept = ""
+    if info.previous_kept:  # only when there was a store at that path to keep
+        kept = f" The previous store was kept beside it as {db.name}.before-restore."
+    print(f"Restored {info.children} children from {info.path} to {db}.{kept}")
     return 0
 
 
 def cmd_enrol(args) -> int:
     from iro_desktop.records.keys import fingerprint_groups
+    from iro_desktop.services.sync import pin_words, set_ca_file
     from iro_desktop.sync.client import SyncError, enrol
+    from iro_desktop.sync.tls_pin import tls_pin
 
     with _open(args) as store:
         try:
+            if args.ca:  # read into the encrypted store now: the file is not needed afterwards
+                set_ca_file(store, args.ca)
             done = enrol(store, args.server)
-        except SyncError as exc:
+        except (SyncError, ValueError) as exc:
             raise UsageError(str(exc)) from exc
+        pinned = pin_words(tls_pin(store)) if args.server.startswith("https:") else None
     print(f"This device's fingerprint: {fingerprint_groups(done.device_fingerprint)}")
     print(f"Receiver's fingerprint (pinned): {fingerprint_groups(done.receiver_fingerprint)}")
+    if pinned:
+        print(f"Certificate pinned: {pinned}")
     if done.status == "approved":
         print("Approved: records can be sent.")
     else:
@@ -658,12 +680,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export-record", cmd_export_record, "Write a signed record bundle to a file.")
     p.add_argument("record_id", metavar="RECORD_ID")
     p.add_argument("file", metavar="FILE")
-    p = sub.add_parser("verify", help="Check a record bundle offline (exit 0 only when intact).")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser(
+        "verify",
+        help="Check a record bundle, or a receiver's export folder, offline (exit 0 only when intact).",
+    )
+    p.add_argument("file", metavar="FILE_OR_FOLDER")
+    p.add_argument(
+        "--receiver",
+        metavar="FINGERPRINT_OR_KEY",
+        help="for an export folder: the receiver's fingerprint or public key, as its administrator gives it",
+    )
     p.set_defaults(func=cmd_verify)
     p = add("enrol", cmd_enrol, "Ask the council's receiver to enrol this device; prints its fingerprint.")
     p.add_argument(
         "--server", required=True, metavar="URL", help="the receiver, e.g. https://iro.example.gov.uk"
+    )
+    p.add_argument(
+        "--ca",
+        metavar="PEM_FILE",
+        help="the council's CA certificate: pinned inside the store (else the receiver's key is pinned)",
     )
     p = add("sync", cmd_sync, "Send the outbox to the council's receiver.")
     p.add_argument("--server", metavar="URL", help="the receiver (default: the one enrolled with)")

@@ -14,6 +14,8 @@ import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
+from iro_desktop.private_files import make_private, private_dir
+
 SETTINGS_DIR_ENV = "IRO_DESKTOP_SETTINGS_DIR"
 _open: dict[Path, QSettings] = {}  # one per file, so frequent small saves stay in memory until synced
 
@@ -27,15 +29,17 @@ def settings_path() -> Path:
 def settings() -> QSettings:
     path = settings_path()
     if path not in _open:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # 0700 if made here, as every folder the app makes
         _open[path] = QSettings(str(path), QSettings.Format.IniFormat)
     return _open[path]
 
 
 def sync() -> None:
     """Write what is waiting to the file (Qt does so by itself soon after; closing should not wait)."""
-    for s in _open.values():
+    for path, s in _open.items():
         s.sync()
+        if path.exists():
+            make_private(path)  # nothing personal in it, but kept owner-only like every file the app writes
 
 
 def _load(key: str) -> QByteArray | None:

@@ -7,7 +7,6 @@ byte is intact and whose key signed it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.private_files import write_private
 from iro_desktop.records import bundle as bundle_api
 from iro_desktop.records.bundle import Bundle, BundleError
 from iro_desktop.records.finalise import PDF_KIND, render_record_pdf
@@ -82,13 +82,7 @@ def export_record(store: Store, record_id: str, path: Path, version: int | None 
     """Write the record's bundle to `path`, privately (0600) and whole or not at all."""
     data = bundle_api.to_json(record_bundle(store, record_id, version))
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
+    write_private(path, data)
     return path
 
 

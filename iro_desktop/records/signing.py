@@ -106,3 +106,9 @@ def receipt_statement(
             "device": device,
         }
     )
+
+
+def statement_of_receipt(receipt: dict) -> bytes:
+    """The statement a receipt as received (a dict) claims to be; KeyError or TypeError if it is not one."""
+    fields = ("record_id", "content_hash", "received_at", "receiver", "device")
+    return receipt_statement(*(receipt[name] for name in fields))

@@ -2,6 +2,10 @@
 
 Each entry's hash covers its own fields and the previous entry's hash (the first covers GENESIS). Entries
 name what was acted on by id (a child's council id, a review number), never by a person's name or words.
+
+A chain alone cannot show its newest entries cut off, so its head is anchored outside the laptop: each sync
+sends it to the council's receiver (sync/trail.py), and the head the receiver acknowledged is kept here.
+`verify` then also checks that the trail still runs through that head.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from iro_desktop.records.signing import canonical, sha256_hex
 from iro_desktop.store import Store
@@ -83,7 +87,7 @@ def entries(store: Store, limit: int | None = None) -> list[AuditLine]:
 
 def verify(store: Store) -> list[str]:
     """Every break in the chain, in plain words; an empty list means the trail is intact."""
-    problems, prev = [], GENESIS
+    problems, prev, hashes = [], GENESIS, [GENESIS]
     with store.session() as s:
         for entry in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
             if entry.prev_hash != prev:
@@ -93,4 +97,57 @@ def verify(store: Store) -> list[str]:
             ):
                 problems.append(f"Entry {entry.id}: this entry was changed after it was written.")
             prev = entry.hash
+            hashes.append(entry.hash)
+    synced = store.get_setting(SYNCED_HEAD_SETTING)
+    if synced and (synced["entries"] >= len(hashes) or hashes[synced["entries"]] != synced["hash"]):
+        problems.append(
+            f"The trail was cut or rewound after it was synced: the council's receiver holds its first "
+            f"{synced['entries']} entries, and this trail no longer runs through them."
+        )
     return problems
+
+
+SYNCED_HEAD_SETTING = "audit.synced_head"  # {"entries": n, "hash": h}: the head the receiver acknowledged
+
+
+@dataclass(frozen=True)
+class Head:
+    entries: int
+    hash: str  # the newest entry's hash; GENESIS for an empty trail
+
+
+def head(store: Store) -> Head:
+    with store.session() as s:
+        count = s.scalar(select(func.count()).select_from(AuditEntry))
+        last = s.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return Head(count, last or GENESIS)
+
+
+def hash_at(store: Store, entries: int) -> str | None:
+    """The hash of the trail's entry number `entries` (1 is the first; 0 is GENESIS), or None if the trail
+    is shorter than that."""
+    if entries == 0:
+        return GENESIS
+    with store.session() as s:
+        query = select(AuditEntry.hash).order_by(AuditEntry.id).offset(entries - 1).limit(1)
+        return s.scalars(query).first()
+
+
+def latest_restore(store: Store) -> Head | None:
+    """The newest "restore" entry, as its position and hash: a rewind the receiver may accept."""
+    with store.session() as s:
+        row = s.execute(
+            select(AuditEntry.id, AuditEntry.hash)
+            .where(AuditEntry.action == "restore")
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        position = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= row.id))
+    return Head(position, row.hash)
+
+
+def anchor(store: Store, acknowledged: Head) -> None:
+    """Keep the head the council's receiver acknowledged: `verify` checks the trail still runs through it."""
+    store.set_setting(SYNCED_HEAD_SETTING, {"entries": acknowledged.entries, "hash": acknowledged.hash})

@@ -23,6 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from iro_desktop import __version__
+from iro_desktop.private_files import write_private
 from iro_desktop.store.keys import key_file_for
 
 Section = tuple[str, list[str]]
@@ -35,6 +36,12 @@ NO_LOG = (
 
 def default_file_name(day) -> str:
     return f"iro-desktop-diagnostics-{day.isoformat()}.txt"
+
+
+def save(path: Path, text: str) -> None:
+    """Write the report where the IRO chose, whole or not at all and owner-only (0600): it names the
+    store's folder and settings, so it is kept as private as everything else the app writes."""
+    write_private(Path(path), text.encode("utf-8"))
 
 
 def config_dir() -> Path:

@@ -19,10 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.interop import ssda903
+from iro_desktop.private_files import private_dir, write_private
 from iro_desktop.services import audit
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.store import Store
-from iro_desktop.store.keys import write_atomically
 from iro_desktop.store.models import Child, Episode, PeriodOfCare
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # collection years the export accepts
@@ -116,9 +116,7 @@ def export_903(
         files.update(header=tables.header, episodes=tables.episodes)
     notes = _stale_files_note(folder, files)
     for table, rows in files.items():
-        write_atomically(
-            folder / ssda903.FILE_NAMES[table], ssda903.table_bytes(ssda903.COLUMNS[table], rows)
-        )
+        write_private(folder / ssda903.FILE_NAMES[table], ssda903.table_bytes(ssda903.COLUMNS[table], rows))
     audit.record(
         store,
         "export",
@@ -136,7 +134,7 @@ def _ready_folder(folder: Path, force: bool) -> Path:
             "or say to replace the 903 files in it (--force)."
         )
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)  # 0700 if made here; a folder the IRO chose is left as it is
     except OSError as exc:
         raise ExportProblem(f"Cannot make the folder {folder}: {exc.strerror}.") from exc
     return folder

@@ -7,7 +7,6 @@ next start finds no half-made store and simply offers the set-up again.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from iro_desktop.domain.timescales import TimescaleSettings, caseload_guidance
+from iro_desktop.private_files import write_private
 from iro_desktop.services import audit
 from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
 from iro_desktop.services.documents import LOGO_KEY
@@ -205,7 +205,7 @@ def _fill(store: Store, setup: Setup) -> None:
     if setup.logo is not None:
         # A copy beside the store: the chosen file may sit in Downloads or on a stick that goes away.
         copy = logo_copy_path(store.path, setup.logo)
-        shutil.copyfile(setup.logo, copy)
+        write_private(copy, Path(setup.logo).read_bytes())  # owner-only, like everything beside the store
         store.set_setting(LOGO_KEY, str(copy))
     if setup.receiver.strip():
         # Enrolment needs the receiver to answer; the address waits here to fill in View > Sync.

@@ -21,13 +21,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from iro_desktop.private_files import write_private
 from iro_desktop.records.keys import device_key
 from iro_desktop.records.signing import b64, canonical, fingerprint, raw_public_key, sign, unb64, verify
 from iro_desktop.services import audit
 from iro_desktop.services.handover_rows import RowsRefused, dump, load, sign_again
 from iro_desktop.services.handover_texts import dump_texts, load_texts
 from iro_desktop.store import Store
-from iro_desktop.store.keys import KdfParams, write_atomically
+from iro_desktop.store.keys import KdfParams
 from iro_desktop.store.models import Child, utcnow
 from iro_desktop.store.passphrase_policy import new_recovery_key, normalise_recovery_key
 
@@ -225,7 +226,7 @@ def send(store: Store, child_id: int, path: Path, kdf: KdfParams | None = None) 
     payload = _payload(store, child_id)
     code = new_recovery_key()
     try:
-        write_atomically(path, _seal(_signed(store, payload), code, kdf or KdfParams()))
+        write_private(path, _seal(_signed(store, payload), code, kdf or KdfParams()))
     except OSError as exc:
         raise HandoverError(f"Cannot write {path}: {exc.strerror}.") from exc
     handover = read_handover(path, code)

@@ -27,11 +27,11 @@ from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.interop import ssda903
 from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, ReviewRow, Where
+from iro_desktop.private_files import write_private
 from iro_desktop.services import audit
 from iro_desktop.services.review_life import move
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.store import Store
-from iro_desktop.store.keys import write_atomically
 from iro_desktop.store.models import Child, Episode, PeriodOfCare, Review
 
 IMPORTED = "903"  # Review.source of reviews that came from the council's data
@@ -167,7 +167,7 @@ class ImportReport:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(REPORT_COLUMNS)
         writer.writerows(self.csv_rows())
-        write_atomically(Path(path), out.getvalue().encode("utf-8"))
+        write_private(Path(path), out.getvalue().encode("utf-8"))
 
 
 @dataclass

@@ -22,13 +22,13 @@ from iro_desktop.records.finalise import (
     open_correction,
 )
 from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
+from iro_desktop.services import audit
 from iro_desktop.services.minutes import Warning, minutes
 from iro_desktop.services.review_life import latest_signed
 from iro_desktop.store import Store
-from iro_desktop.store.models import SignedRecord
+from iro_desktop.store.models import Setting, SignedRecord
 from iro_desktop.sync import outbox
 from iro_desktop.sync.client import (
-    CA_FILE_SETTING,
     ENROLMENT_SETTING,
     RECEIVER_FINGERPRINT_SETTING,
     SERVER_SETTING,
@@ -39,6 +39,7 @@ from iro_desktop.sync.client import (
     sync_once,
 )
 from iro_desktop.sync.outbox import OutboxLine, counts, outbox_items, requeue
+from iro_desktop.sync.tls_pin import LEGACY_CA_FILE_SETTING, TLS_PIN_SETTING, ca_pin, tls_pin
 
 __all__ = [
     "FinaliseRefused",
@@ -92,7 +93,8 @@ class SyncSettings:
     server: str
     receiver_fingerprint: str  # in groups, or "" before enrolment
     enrolment: str  # "", pending, approved
-    ca_file: str
+    pin: str  # what the TLS pin is, in words (see pin_words)
+    pin_kind: str  # "ca", "key", or "" when nothing is pinned yet
     interval_minutes: int
 
     @property
@@ -102,23 +104,71 @@ class SyncSettings:
 
 def sync_settings(store: Store) -> SyncSettings:
     receiver = store.get_setting(RECEIVER_FINGERPRINT_SETTING) or ""
+    try:
+        pin = tls_pin(store)  # a path an older version kept is read into the store here
+    except SyncError as exc:
+        pin, words = None, str(exc)
+    else:
+        words = pin_words(pin)
     return SyncSettings(
         fingerprint_groups(device_fingerprint(store)),
         store.get_setting(SERVER_SETTING) or "",
         fingerprint_groups(receiver) if receiver else "",
         store.get_setting(ENROLMENT_SETTING) or "",
-        store.get_setting(CA_FILE_SETTING) or "",
+        words,
+        (pin or {}).get("kind", ""),
         int(store.get_setting(INTERVAL_SETTING, DEFAULT_INTERVAL_MINUTES)),
     )
 
 
-def set_ca_file(store: Store, path: str) -> None:
-    """Pin the council's CA or certificate (a PEM file); empty uses the system's trusted CAs."""
+def _hash_groups(hex_digest: str) -> str:
+    return " ".join(hex_digest[i : i + 8] for i in range(0, len(hex_digest), 8))
+
+
+def pin_words(pin: dict | None) -> str:
+    """What is pinned, to show the IRO: whose certificate, its SHA-256, and what that means."""
+    if not pin:
+        return (
+            "Nothing pinned yet. Enrolling pins the certificate the receiver presents (this computer's "
+            "authorities must vouch for it), unless you choose the council's CA certificate first."
+        )
+    if pin["kind"] == "ca":
+        return (
+            f"The council's CA certificate {pin['subject']} (SHA-256 {_hash_groups(pin['sha256'])}), kept in "
+            "this device's encrypted store: only receiver certificates it vouches for are accepted."
+        )
+    return (
+        f"The receiver's certificate key, taken at enrolment on {pin['pinned_on']} from {pin['subject']} "
+        f"issued by {pin['issuer']} (public key SHA-256 {_hash_groups(pin['spki_sha256'])}), kept in this "
+        "device's encrypted store: any other certificate is refused, however trusted."
+    )
+
+
+def set_ca_file(store: Store, path: str) -> str:
+    """Pin the council's CA certificate: the PEM file's certificates are read now and kept in the encrypted
+    store (the file is not needed afterwards). Replaces any pin. Returns what is now pinned, in words."""
     path = path.strip()
-    if path:
-        if not Path(path).is_file():
-            raise ValueError("There is no file at that path: choose the PEM file the council gave you.")
-    store.set_setting(CA_FILE_SETTING, path or None)
+    if not path:
+        raise ValueError("Choose the council's CA certificate file (PEM) first.")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError("There is no file at that path: choose the PEM file the council gave you.") from exc
+    pin = ca_pin(data)  # ValueError, in words, when it holds no certificate
+    _set_pin(store, pin, f"TLS pin: the council's CA certificate, SHA-256 {pin['sha256'][:16]}")
+    return pin_words(pin)
+
+
+def forget_pin(store: Store) -> None:
+    """Forget the TLS pin: the next enrolment (or sync) pins the certificate the receiver presents then."""
+    _set_pin(store, None, "TLS pin forgotten")
+
+
+def _set_pin(store: Store, pin: dict | None, detail: str) -> None:
+    with store.session() as s:  # one transaction: the pin and the end of any older version's path
+        s.merge(Setting(key=TLS_PIN_SETTING, value=pin))
+        s.merge(Setting(key=LEGACY_CA_FILE_SETTING, value=None))
+    audit.record(store, "settings_changed", detail=detail)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ the database made by SQLite's VACUUM INTO (still encrypted with the data key), t
 that key under the passphrase, and a manifest of their SHA-256 hashes. It is checked after writing.
 Restore checks a backup fully before replacing anything, and keeps the previous store beside the new
 one (`.before-restore`) until the restored store has opened.
+
+Every file written here (the backup, the restored store and key file, the previous store kept aside)
+is owner-only (0600), and a folder made for them is 0700 (iro_desktop.private_files); a folder that
+already exists, such as one the IRO chose, is left as it is.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from iro_desktop.private_files import make_private, private_dir, tighten
 from iro_desktop.store import keys
 from iro_desktop.store.database import Store, open_store
 from iro_desktop.store.engine import raw_connection
@@ -40,6 +45,7 @@ class BackupInfo:
     store_id: str
     children: int
     size: int
+    previous_kept: bool = False  # restore only: a store was already there and is kept as .before-restore
 
 
 def _sha256(path: Path) -> str:
@@ -71,7 +77,7 @@ def backup(store: Store, destination: Path) -> BackupInfo:
     destination = Path(destination)
     if destination.is_dir():
         raise BackupError(f"{destination} is a folder: choose a file name for the backup.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(destination.parent)
     try:
         with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".iro-backup-") as tmp:
             partial = _write_zip(store, Path(tmp))
@@ -103,14 +109,16 @@ def _write_zip(store: Store, folder: Path) -> Path:
         "files": {DB_MEMBER: _sha256(copy), KEY_MEMBER: _sha256(key_file)},
     }
     partial = folder / "backup.zip"
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(MANIFEST, json.dumps(manifest, indent=2))
-        z.write(copy, DB_MEMBER)
-        z.write(key_file, KEY_MEMBER)
-    copy.unlink()  # room for verify to unpack the zip
-    os.chmod(partial, 0o600)
-    with partial.open("rb+") as f:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only from its first byte
+    with os.fdopen(fd, "wb") as f:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(MANIFEST, json.dumps(manifest, indent=2))
+            z.write(copy, DB_MEMBER)
+            z.write(key_file, KEY_MEMBER)
+        f.flush()
         os.fsync(f.fileno())
+    make_private(partial)  # os.open's mode is masked by the umask, which may not be 077 on every system
+    copy.unlink()  # room for verify to unpack the zip
     return partial
 
 
@@ -138,6 +146,7 @@ def _unpack(backup_file: Path, folder: Path) -> dict:
                 raise BackupError(
                     f"The backup {backup_file.name} is damaged: {member} cannot be read."
                 ) from exc
+            make_private(folder / member)  # zipfile extracts with the umask's mode; restore renames it
     for member, expected in manifest["files"].items():
         if _sha256(folder / member) != expected:
             raise BackupError(
@@ -168,11 +177,12 @@ def _move_aside(db: Path) -> list[tuple[Path, Path]]:
 def restore(backup_file: Path, db: Path, passphrase: str) -> BackupInfo:
     """Replace the store at `db` with the backup, after checking the backup fully.
 
-    The passphrase is the one the store had when the backup was made. The previous store is kept as
-    `<db>.before-restore` and put back if the restored one does not open.
+    The passphrase is the one the store had when the backup was made. A previous store is kept as
+    `<db>.before-restore` (`previous_kept` says whether there was one) and put back if the restored
+    one does not open. The restored files are 0600; a folder made for a new path is 0700.
     """
     backup_file, db = Path(backup_file), Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db.parent)
     with tempfile.TemporaryDirectory(dir=db.parent, prefix=".iro-restore-") as tmp:
         folder = Path(tmp)
         manifest = _unpack(backup_file, folder)
@@ -193,7 +203,9 @@ def restore(backup_file: Path, db: Path, passphrase: str) -> BackupInfo:
         for aside, original in moved:  # put the previous store back as it was
             os.replace(aside, original)
         raise
-    return BackupInfo(backup_file, manifest["store_id"], children, backup_file.stat().st_size)
+    tighten(aside for aside, _ in moved)  # the previous store kept aside is as private as the store it was
+    kept = any(original == db for _, original in moved)  # a store was there, not only a stray file beside it
+    return BackupInfo(backup_file, manifest["store_id"], children, backup_file.stat().st_size, kept)
 
 
 def to_keep(made: list[date], today: date, daily: int = 7, weekly: int = 4, monthly: int = 12) -> set[date]:

@@ -2,13 +2,17 @@
 
 Order on unlock matters for "a wrong passphrase changes nothing": the key file is read and the data
 key unwrapped before the database file is opened at all.
+
+The store's files are owner-only (0600) and a folder made for it 0700 (iro_desktop.private_files). A
+store found looser at unlock (copied with another tool, restored by an older version) is tightened
+before SQLite opens it, and the Store says which files were, so the IRO can be told.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from iro_desktop.clock import Clock, system_clock
+from iro_desktop.private_files import make_private, private_dir, tighten
 from iro_desktop.store import frozen, keys, migrate
 from iro_desktop.store.engine import PAGE_SIZE, forget_key, open_engine
 from iro_desktop.store.errors import (
@@ -46,6 +51,7 @@ class Store:
     store_id: str
     data_key: bytes = field(repr=False, default=b"")  # kept while unlocked, to verify backups it writes
     clock: Clock = field(default_factory=system_clock)  # the real date for what is saved, never a view date
+    tightened: tuple[str, ...] = ()  # names of the store's files found readable by others at unlock, now 0600
     _sessions: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +92,23 @@ class Store:
             return s.scalars(select(Profile)).one()
 
 
+def store_files(db: Path) -> tuple[Path, ...]:
+    """Every file that makes up the store: the database, its key file, its write-ahead log and index."""
+    return (db, keys.key_file_for(db), db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))
+
+
+def tightened_message(names: Iterable[str]) -> str:
+    """One plain sentence for the IRO when unlocking found the store's files open to others."""
+    names = list(names)
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Other people using this computer could read {listed}; iro-desktop has now made "
+        f"{'it' if len(names) == 1 else 'them'} readable by you only."
+    )
+
+
 def _check_files(db: Path) -> Path:
     key_file = keys.key_file_for(db)
     if not db.exists():
@@ -117,10 +140,11 @@ def create_store(
     key_file = keys.key_file_for(db)
     if db.exists() or key_file.exists():
         raise StoreExists(db)
-    db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(db.parent)  # 0700 for each folder made here; an existing folder is left as it is
     data_key, doc = keys.new_key_file(passphrase, kdf or keys.KdfParams())
     keys.write_key_file(key_file, doc)
     os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # private before SQLite writes a byte
+    make_private(db)  # whatever the umask; SQLite gives the -wal and -shm files the database's mode
     engine = open_engine(db, data_key)
     migrate.upgrade(engine)
     store = Store(db, engine, doc["store_id"], data_key)
@@ -150,13 +174,14 @@ def open_store(db: Path, passphrase: str) -> Store:
     key_file = _check_files(db)
     doc = keys.read_key_file(key_file)
     data_key = keys.unwrap(doc, passphrase)  # WrongPassphrase before the database is touched
+    tightened = tuple(p.name for p in tighten(store_files(db)))  # before SQLite opens (or makes) any of them
     engine = _open_checked(db, data_key)
     current = migrate.current_revision(engine)
     if current is not None and not migrate.is_known(current):
         engine.dispose()
         raise StoreTooNew(db)
     migrate.upgrade_if_needed(engine)
-    return Store(db, engine, doc["store_id"], data_key)
+    return Store(db, engine, doc["store_id"], data_key, tightened=tightened)
 
 
 def change_passphrase(db: Path, old: str, new: str, kdf: keys.KdfParams | None = None) -> None:

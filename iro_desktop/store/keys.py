@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import uuid
 from dataclasses import asdict, dataclass
@@ -19,6 +18,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from iro_desktop.private_files import write_private
 from iro_desktop.store.errors import DiskFull, NotAStore, WrongPassphrase, is_disk_full
 
 KEY_FILE_FORMAT = "iro-desktop-key"
@@ -129,22 +129,10 @@ def kdf_of(doc: dict, slot_name: str = "passphrase") -> KdfParams:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file, fsync, rename over the target: a crash leaves old or new, never half."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
-            f.write(data)  # unlike os.write, never stops short: a full disk raises instead
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError:
-        tmp.unlink(missing_ok=True)  # the old file stays as it was, with no half-written copy beside it
-        raise
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """Write a temporary file, fsync, rename over the target: a crash leaves old or new, never half.
+
+    Kept for the modules that import it; the file is owner-only (see iro_desktop.private_files)."""
+    write_private(path, data)
 
 
 def write_key_file(path: Path, doc: dict) -> None:

@@ -3,6 +3,8 @@
 A record counts as delivered only when the receiver's signed receipt verifies against the receiver key
 pinned at enrolment and names this record's id and hash; the receipt is kept as proof. Sending is
 idempotent (PUT to the record's id and hash), so a retry after a lost answer is harmless.
+
+TLS is pinned inside the encrypted store (sync/tls_pin.py): a refused receiver is sent nothing.
 """
 
 from __future__ import annotations
@@ -26,19 +28,29 @@ from iro_desktop.records.signing import (
     canonical,
     fingerprint,
     raw_public_key,
-    receipt_statement,
+    statement_of_receipt,
     unb64,
     verify,
 )
 from iro_desktop.services import audit
 from iro_desktop.store import Store
-from iro_desktop.sync import outbox
-from iro_desktop.sync.protocol import record_path, signed_headers
+from iro_desktop.sync import outbox, trail
+from iro_desktop.sync.errors import SyncError
+from iro_desktop.sync.protocol import as_device_name, record_path, signed_headers
+from iro_desktop.sync.tls_pin import (
+    CHOOSE_CA,
+    TLS_PIN_SETTING,
+    UNTRUSTED,
+    Presented,
+    base,
+    keep_key_pin,
+    pinned_context,
+    tls_refusal,
+)
 
 SERVER_SETTING = "sync.server"
 RECEIVER_KEY_SETTING = "sync.receiver_key"  # b64 raw Ed25519, pinned at enrolment
 RECEIVER_FINGERPRINT_SETTING = "sync.receiver_fingerprint"
-CA_FILE_SETTING = "sync.ca_file"  # optional: the council's CA or certificate, pinned
 ENROLMENT_SETTING = "sync.enrolment"  # pending | approved
 TIMEOUT_SECONDS = 20.0
 BATCH = 50  # outcomes written to the store together: one disk sync per batch, not per record
@@ -54,10 +66,6 @@ T = TypeVar("T")
 _sync_lock = threading.Lock()  # one sync at a time in this process: "sending" found at start is stale
 
 
-class SyncError(Exception):
-    """Sync cannot start or cannot go on (no receiver set, not enrolled, device not approved)."""
-
-
 @dataclass(frozen=True)
 class Enrolment:
     device_fingerprint: str
@@ -71,6 +79,8 @@ class SyncReport:
     retried: list[tuple[str, str]] = field(default_factory=list)  # (record id, why)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early, if it did
+    trail: str | None = None  # whether the council took the audit trail's head, in a sentence
+    trail_taken: bool = False
 
     def summary(self) -> str:
         """Counts only: the audit trail names no record's content."""
@@ -84,13 +94,20 @@ class SyncReport:
         out += [f"  {rid}: {why}" for rid, why in self.rejected]
         if self.stopped:
             out.append(self.stopped)
+        if self.trail:
+            out.append(self.trail)
         return out
 
 
-def _client(store: Store, server: str) -> httpx.Client:
-    """TLS certificates are verified; a CA or certificate file in settings pins the council's own."""
-    ca_file = store.get_setting(CA_FILE_SETTING)
-    return httpx.Client(base_url=server.rstrip("/"), verify=ca_file or True, timeout=TIMEOUT_SECONDS)
+def _introduced_as(store: Store) -> str:
+    """The device's name as the receiver takes one: its refused characters dropped, cut to length."""
+    return as_device_name(device_name(store))
+
+
+def _client(store: Store, server: str, enrolling: bool = False) -> tuple[httpx.Client, Presented | None]:
+    """An HTTP client trusting only what is pinned (sync/tls_pin.py)."""
+    context, presented = pinned_context(store, server, enrolling)
+    return httpx.Client(base_url=base(server), verify=context, timeout=TIMEOUT_SECONDS), presented
 
 
 class _BadAnswer(Exception):
@@ -146,26 +163,32 @@ def enrol(store: Store, server: str) -> Enrolment:
     try:
         return _enrol(store, server)
     except httpx.HTTPError as exc:
+        refused = tls_refusal(exc)
+        if refused:
+            hint = CHOOSE_CA if refused == UNTRUSTED and not store.get_setting(TLS_PIN_SETTING) else ""
+            raise SyncError(refused + hint) from exc
         raise SyncError(f"Could not enrol with {server}: {_plain(str(exc))}") from exc
     except (KeyError, ValueError, TypeError, AttributeError) as exc:  # the answer was not a receiver's
         raise SyncError(f"Could not enrol with {server}: it did not answer as a receiver does.") from exc
 
 
 def _enrol(store: Store, server: str) -> Enrolment:
-    with _client(store, server) as http:
+    http, presented = _client(store, server, enrolling=True)
+    with http:
         identity = http.get("/v1/receiver")
         identity.raise_for_status()
         receiver_key = unb64(identity.json()["public_key"])
         if fingerprint(receiver_key) != identity.json().get("fingerprint"):
             raise SyncError("The receiver's key does not match its own fingerprint; enrolment stopped.")
         asked = http.post(
-            "/v1/devices", json={"public_key": b64(device_public_key(store)), "name": device_name(store)}
+            "/v1/devices", json={"public_key": b64(device_public_key(store)), "name": _introduced_as(store)}
         )
         if asked.status_code not in (200, 201, 202):
             raise SyncError(
                 f"The receiver refused to enrol this device: {_detail(asked.status_code, asked.content)}"
             )
     status = asked.json().get("status", "pending")
+    keep_key_pin(store, server, presented)
     store.set_setting(SERVER_SETTING, server.rstrip("/"))
     store.set_setting(RECEIVER_KEY_SETTING, b64(receiver_key))
     store.set_setting(RECEIVER_FINGERPRINT_SETTING, fingerprint(receiver_key))
@@ -179,13 +202,7 @@ def receipt_problem(
     """Why a receipt is not proof of delivery of this record, or None when it is."""
     try:
         receipt, signature = body["receipt"], body["signature"]
-        statement = receipt_statement(
-            receipt["record_id"],
-            receipt["content_hash"],
-            receipt["received_at"],
-            receipt["receiver"],
-            receipt["device"],
-        )
+        statement = statement_of_receipt(receipt)
     except (KeyError, TypeError, ValueError):
         return "The receiver's answer held no readable receipt."
     if not isinstance(signature, str):
@@ -201,10 +218,7 @@ def receipt_problem(
 
 def _proof(answer: dict) -> bytes:
     """What is kept of a verified answer: the signed statement and its signature, nothing else it carried."""
-    r = answer["receipt"]
-    statement = receipt_statement(
-        r["record_id"], r["content_hash"], r["received_at"], r["receiver"], r["device"]
-    )
+    statement = statement_of_receipt(answer["receipt"])
     return canonical({"receipt": json.loads(statement), "signature": answer["signature"]})
 
 
@@ -226,6 +240,9 @@ class _Sender:
         try:
             status, content = _bounded(self.http, lambda: self._put(path, body, headers), self.should_stop)
         except httpx.TransportError as exc:
+            refused = tls_refusal(exc)  # a new connection showed another certificate: stop, nothing sent
+            if refused:
+                raise SyncError(refused) from exc
             return "retry", f"{NO_ANSWER} ({exc.__class__.__name__}).", None
         except _BadAnswer as exc:
             return "retry", str(exc), None
@@ -238,8 +255,25 @@ class _Sender:
         return "retry", _detail(status, content), None
 
     def _put(self, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
-        with self.http.stream("PUT", path, content=body, headers=headers) as response:
+        return self._exchange("PUT", path, body, headers)
+
+    def _exchange(self, method: str, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+        with self.http.stream(method, path, content=body, headers=headers) as response:
             return response.status_code, _read_answer(response)
+
+    def signed(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        """One signed request, bounded like a record's; httpx.TransportError or _BadAnswer if no answer."""
+        headers = signed_headers(self.key, self.device_fp, method, path, body, int(time.time()))
+        return _bounded(self.http, lambda: self._exchange(method, path, body, headers), self.should_stop)
+
+    def send_trail_head(self, store: Store, report: SyncReport) -> None:
+        try:
+            report.trail_taken, report.trail = trail.send_head(store, self.signed, _detail)
+        except (httpx.TransportError, _BadAnswer) as exc:
+            why = tls_refusal(exc) or f"{NO_ANSWER}."
+            report.trail = f"The audit trail's head was not sent. {why}"
+        except SyncError as exc:  # the app is locking or closing
+            report.stopped = str(exc)
 
     def _check_receipt(self, bundle, content: bytes) -> tuple[str, str | None, bytes | None]:
         try:
@@ -259,8 +293,9 @@ class _Sender:
         try:
             answer = _bounded(self.http, lambda: self.http.post("/v1/devices", json=asked), self.should_stop)
         except httpx.TransportError as exc:
+            refused = tls_refusal(exc)
             raise SyncError(
-                f"No answer from the receiver ({exc.__class__.__name__}); will try again."
+                refused or f"No answer from the receiver ({exc.__class__.__name__}); will try again."
             ) from exc
         return answer.status_code == 200
 
@@ -276,7 +311,7 @@ def _sender(store: Store, http: httpx.Client, should_stop=None) -> _Sender:
         device_fingerprint(store),
         unb64(pinned),
         raw_public_key(key),
-        device_name(store),
+        _introduced_as(store),
         should_stop,
     )
     if not sender.approved():
@@ -309,12 +344,19 @@ def sync_once(
         return SyncReport(stopped="A sync is already running.")
     try:
         outbox.recover_interrupted(store)
-        with _client(store, server) as http:
+        http, presented = _client(store, server)
+        with http:
             try:
                 sender = _sender(store, http, should_stop)
             except SyncError as exc:
+                if tls_refusal(exc):
+                    audit.record(store, "sync", detail=str(exc))  # words about certificates, no record's
                 return SyncReport(stopped=str(exc))
-            return _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
+            keep_key_pin(store, server, presented)
+            report = _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
+            if not report.stopped:
+                sender.send_trail_head(store, report)
+            return report
     finally:
         _sync_lock.release()
 

@@ -18,7 +18,9 @@ device pins the receiver's key when it enrols and verifies every receipt against
 
 from __future__ import annotations
 
+import re
 import secrets
+from urllib.parse import quote
 
 from iro_desktop.records.signing import sha256_hex, sign
 
@@ -28,6 +30,13 @@ HEADER_NONCE = "X-IRO-Nonce"  # 32 hex characters, never reused
 HEADER_SIGNATURE = "X-IRO-Signature"  # b64 Ed25519 signature of request_message(...)
 MAX_SKEW_SECONDS = 300
 MAX_BODY_BYTES = 20 * 1024 * 1024
+MAX_DEVICE_NAME = 100  # characters a device may introduce itself with
+# A character a device's name may hold: anything but control characters, and the invisible ones that can
+# make a line show other than it is (soft hyphen, zero-width and direction marks, line separators, BOM).
+NAME_CHARACTER = (
+    r"[^\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+NAME_PATTERN = f"^{NAME_CHARACTER}{{0,{MAX_DEVICE_NAME}}}$"
 
 
 def request_message(method: str, path: str, timestamp: int, nonce: str, body: bytes) -> bytes:
@@ -49,5 +58,25 @@ def signed_headers(
     }
 
 
-def record_path(record_id: str, content_hash: str) -> str:
-    return f"/v1/records/{record_id}/{content_hash}"
+def is_device_name(value: object) -> bool:
+    """Whether a device may introduce itself so: NAME_PATTERN, and valid Unicode (no lone surrogates)."""
+    if not isinstance(value, str) or not re.fullmatch(NAME_PATTERN, value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def as_device_name(text: str) -> str:
+    """`text` made a name the receiver takes: characters it refuses dropped, cut to the length."""
+    kept = "".join(ch for ch in text if re.fullmatch(NAME_CHARACTER, ch) and not "\ud800" <= ch <= "\udfff")
+    return kept[:MAX_DEVICE_NAME]
+
+
+def record_path(record_id: str, content_hash: str | None = None) -> str:
+    """The record's address, its id percent-encoded (the receiver checks the signature against the path
+    exactly as sent, so both sides must spell it the same way)."""
+    path = f"/v1/records/{quote(record_id, safe='')}"
+    return f"{path}/{content_hash}" if content_hash is not None else path

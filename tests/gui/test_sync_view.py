@@ -50,7 +50,34 @@ def test_sync_now_delivers_and_the_states_change(qtbot, demo_store, receiver):
     assert sent.args[0].delivered
     assert set(_states(view)) == {"Delivered"}
     assert "Receipt kept" in view.table.item(0, 5).text()
-    assert "Delivered" in view.findChild(QLabel, "lastResult").text()
+    last = view.findChild(QLabel, "lastResult")
+    assert (
+        "Delivered" in last.text()
+        and "The council holds this device's audit trail up to entry" in last.text()
+    )
+    assert not last.property("tone")
+
+
+def test_a_trail_cut_after_a_sync_shows_as_a_problem_after_the_next(qtbot, demo_store, receiver):
+    from sqlalchemy import delete, select
+
+    from iro_desktop.store.models import AuditEntry
+    from tests.sync.live import queue_signed_records
+
+    enrolled(demo_store, receiver)
+    view = SyncView(demo_store)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.synced, timeout=20_000):
+        view.sync_button.click()
+    with demo_store.session() as s:  # someone with the passphrase hides the last thing they did
+        newest = s.scalars(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(2)).all()
+        s.execute(delete(AuditEntry).where(AuditEntry.id.in_(newest)))
+    queue_signed_records(demo_store, 1)
+    with qtbot.waitSignal(view.synced, timeout=20_000) as sent:
+        view.sync_button.click()
+    last = view.findChild(QLabel, "lastResult")
+    assert sent.args[0].delivered and "cut or rewound" in last.text()
+    assert last.property("tone") == "problem"
 
 
 def test_enrolling_from_the_view_pins_the_receiver(qtbot, store, receiver):
@@ -70,6 +97,66 @@ def test_a_bad_certificate_path_is_explained_and_kept(qtbot, store):
     view.save_ca_file()
     assert "no file" in view.findChild(QLabel, "settingsMessage").text()
     assert view.ca_edit.text() == "/nowhere/council-ca.pem"
+
+
+def test_choosing_a_ca_file_stores_its_pem_and_shows_what_is_pinned(qtbot, store, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from iro_desktop.sync.tls_pin import TLS_PIN_SETTING
+    from tests.sync.tls import Authority
+
+    council = Authority.make("Example Borough Test CA")
+    ca_file = council.write(tmp_path / "council-ca.pem")
+    view = SyncView(store)
+    qtbot.addWidget(view)
+    pinned = view.findChild(QLabel, "pinState")
+    assert "Nothing pinned yet" in pinned.text() and not view.forget_button.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(ca_file), ""))
+    view.findChild(QPushButton, "caChooseButton").click()
+    assert store.get_setting(TLS_PIN_SETTING)["pem"] == council.pem.decode()  # the PEM, not the path
+    assert "CN=Example Borough Test CA" in pinned.text() and "encrypted store" in pinned.text()
+    assert (
+        view.ca_edit.text() == "" and "no longer needed" in view.findChild(QLabel, "settingsMessage").text()
+    )
+    ca_file.unlink()  # the file is not needed any more
+    view.refresh()
+    assert "CN=Example Borough Test CA" in pinned.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.forget_button.click()
+    assert store.get_setting(TLS_PIN_SETTING) is None and "Nothing pinned yet" in pinned.text()
+
+
+def test_a_file_holding_no_certificate_is_refused(qtbot, store, tmp_path):
+    from iro_desktop.sync.tls_pin import TLS_PIN_SETTING
+
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("Not a certificate.")
+    view = SyncView(store)
+    qtbot.addWidget(view)
+    view.ca_edit.setText(str(not_pem))
+    view.save_ca_file()
+    assert "no certificate" in view.findChild(QLabel, "settingsMessage").text()
+    assert store.get_setting(TLS_PIN_SETTING) is None
+
+
+def test_enrolling_over_tls_shows_the_receivers_pinned_certificate_key(qtbot, store, tmp_path, monkeypatch):
+    from tests.sync.tls import Authority, TLSReceiver
+
+    council = Authority.make("Example Borough Test CA")
+    monkeypatch.setenv("SSL_CERT_FILE", str(council.write(tmp_path / "system-cas.pem")))  # trusted here
+    served = council.issue(tmp_path / "pki", "receiver")
+    (tmp_path / "receiver").mkdir()
+    live = TLSReceiver(tmp_path / "receiver", served).start()
+    try:
+        view = SyncView(store)
+        qtbot.addWidget(view)
+        view.server_edit.setText(live.url)
+        view.enrol()
+        pinned = view.findChild(QLabel, "pinState")
+        qtbot.waitUntil(lambda: "certificate key" in pinned.text(), timeout=20_000)
+        assert served.spki_sha256[:8] in pinned.text() and view.forget_button.isEnabled()
+    finally:
+        live.stop()
 
 
 def test_the_finalise_dialog_lists_what_stops_it(qtbot, store_path, demo_store):

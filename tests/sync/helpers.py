@@ -15,9 +15,9 @@ from iro_desktop.records.signing import (
     canonical,
     fingerprint,
     raw_public_key,
-    receipt_statement,
     sha256_hex,
     sign,
+    statement_of_receipt,
     unb64,
     verify,
 )
@@ -48,8 +48,11 @@ class Device:
         return client.put(path, content=body, headers=self.headers("PUT", path, body, **kwargs))
 
     def get(self, client: httpx.Client, record_id: str) -> httpx.Response:
-        path = f"/v1/records/{record_id}"
-        return client.get(path, headers=self.headers("GET", path, b""))
+        return self.signed(client, "GET", record_path(record_id))
+
+    def signed(self, client: httpx.Client, method: str, path: str, body: bytes = b"") -> httpx.Response:
+        """Any request, signed over the path exactly as given (percent-encoded as it is to be sent)."""
+        return client.request(method, path, content=body, headers=self.headers(method, path, body))
 
 
 def make_bundle(
@@ -60,6 +63,7 @@ def make_bundle(
     supersedes: str | None = None,
     note: str = "Placement is stable; contact with grandmother continues monthly.",
     pdf: bytes | None = FAKE_PDF,
+    signer: str | None = None,
 ) -> Bundle:
     """A signed review record for a fictional child, as a finalised review would produce."""
     record_id = record_id or str(uuid.uuid4())
@@ -71,6 +75,8 @@ def make_bundle(
         "held_date": "2026-11-20",
         "summary": note,
     }
+    if signer is not None:  # the fingerprint the signed record names as its signer
+        document["signer"] = {"name": "Alex Example", "fingerprint": signer}
     content = canonical(document)
     content_hash = sha256_hex(content)
     pdf_hash = sha256_hex(pdf) if pdf is not None else None
@@ -105,13 +111,7 @@ def tampered(bundle: Bundle) -> Bundle:
 
 def receipt_verifies(answer: dict, receiver_identity: dict) -> bool:
     receipt = answer["receipt"]
-    statement = receipt_statement(
-        receipt["record_id"],
-        receipt["content_hash"],
-        receipt["received_at"],
-        receipt["receiver"],
-        receipt["device"],
-    )
+    statement = statement_of_receipt(receipt)
     return (
         receipt["receiver"] == receiver_identity["fingerprint"]
         and verify(unb64(receiver_identity["public_key"]), statement, answer["signature"])

@@ -29,6 +29,7 @@ from iro_desktop.sync.client import (
     enrol,
     sync_once,
 )
+from iro_desktop.sync.receiver.storage import ReceiverStore
 from tests.conftest import TODAY, sign_review
 from tests.sync.live import LiveReceiver, enrolled, queue_signed_records
 
@@ -60,6 +61,20 @@ def test_enrolment_pins_the_receiver_and_waits_for_approval(demo_store, receiver
     assert "approve" in report.stopped and not report.delivered
     assert _states(demo_store) == ["queued"] * DEMO_SIGNED_REVIEWS  # nothing lost while waiting
     assert demo_store.get_setting(ENROLMENT_SETTING) == "pending"
+
+
+def test_an_iro_name_the_receiver_would_refuse_as_it_is_still_enrols(store, receiver):
+    """The receiver takes at most 100 characters without control characters: the app sends its name so."""
+    from iro_desktop.store.models import Profile
+
+    with store.session() as s:
+        s.get(Profile, 1).iro_name = "Alex\tExample-" + "Smythe" * 30
+    done = enrol(store, receiver.url)
+    held = ReceiverStore(receiver.db_url)
+    (device,) = held.devices()
+    held.dispose()
+    assert done.status == "pending" and device.name.startswith("AlexExample-Smythe")
+    assert len(device.name) == 100 and device.name.isprintable()
 
 
 def test_finalised_reviews_are_delivered_once_with_verified_receipts_kept(demo_store, receiver):

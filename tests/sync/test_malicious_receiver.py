@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from iro_desktop.records.signing import receipt_statement, sign
+from iro_desktop.services import audit
 from iro_desktop.store.models import OutboxItem, Setting
 from iro_desktop.sync import client, outbox
 from iro_desktop.sync.client import SERVER_SETTING, SyncError, enrol, sync_once
@@ -39,7 +40,7 @@ def _http(status: bytes, body: bytes, content_type: bytes = b"application/json",
 class HostileReceiver(FaultyProxy):
     """Passes everything to the real receiver except requests starting with `target`, which meet `attack`."""
 
-    def __init__(self, receiver: LiveReceiver, attack: str, target: bytes = b"PUT "):
+    def __init__(self, receiver: LiveReceiver, attack: str, target: bytes = b"PUT /v1/records/"):
         super().__init__(receiver.port, fault_rate=1.0, restart=lambda: None)
         self.attack, self.target = attack, target
         self.real_key = load_or_create_key(receiver.key_file)  # the receiver's own, to forge true signatures
@@ -191,11 +192,11 @@ def receiver(tmp_path):
 
 
 def _settings(store) -> dict:
-    """Every setting but the enrolment status, which the real receiver's approval moves on."""
+    """Every setting but the enrolment status, which the real receiver's approval moves on, and the audit
+    trail's head the (truthful) receiver acknowledges."""
+    moving = {client.ENROLMENT_SETTING, audit.SYNCED_HEAD_SETTING}
     with store.session() as s:
-        return {
-            row.key: row.value for row in s.scalars(select(Setting)) if row.key != client.ENROLMENT_SETTING
-        }
+        return {row.key: row.value for row in s.scalars(select(Setting)) if row.key not in moving}
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))

@@ -204,16 +204,52 @@ def test_one_iro_can_neither_read_nor_overwrite_another_iros_records(receiver):
         record = make_bundle(alex.key)
         assert alex.put(client, record).status_code == 201
         read = jo.get(client, record.record_id)
-        overwrite = jo.put(client, make_bundle(jo.key, record.record_id, note="Jo's text"))
+        same_id = make_bundle(jo.key, record.record_id, note="Jo's text")
+        jo_own = jo.put(client, same_id)
         supersede = jo.put(
             client, make_bundle(jo.key, record.record_id, version=2, supersedes=record.content_hash)
         )
-        own_read = alex.get(client, record.record_id)
+        alex_reads, jo_reads = alex.get(client, record.record_id), jo.get(client, record.record_id)
     assert read.status_code == 404 and record.content_hash not in read.text
-    assert overwrite.status_code == 403 and supersede.status_code == 403
-    assert "another device" in overwrite.json()["detail"] and record.content_hash not in overwrite.text
-    assert own_read.status_code == 200
-    assert [(r.sender, r.content_hash) for r in stored(receiver)] == [(alex.fingerprint, record.content_hash)]
+    # Jo's record of the same id is Jo's own record: Alex's is untouched, and neither sees the other's.
+    assert jo_own.status_code == 201 and supersede.status_code == 409
+    assert alex_reads.json()["receipt"]["content_hash"] == record.content_hash
+    assert jo_reads.json()["receipt"]["content_hash"] == same_id.content_hash
+    assert sorted((r.sender, r.content_hash) for r in stored(receiver)) == sorted(
+        [(alex.fingerprint, record.content_hash), (jo.fingerprint, same_id.content_hash)]
+    )
+
+
+def test_a_device_cannot_claim_a_record_id_before_its_owner_sends_it(receiver):
+    """Jo learns the id of a record Alex has not sent yet and sends first: Alex's record still arrives."""
+    with receiver.client() as client:
+        alex = approved_device(receiver, client, "Alex's laptop")
+        jo = approved_device(receiver, client, "Jo's laptop")
+        genuine = make_bundle(alex.key)
+        claim = jo.put(client, make_bundle(jo.key, genuine.record_id, note="Jo got here first"))
+        delivered = alex.put(client, genuine)
+        again = alex.put(client, genuine)
+    assert claim.status_code == 201
+    assert delivered.status_code == 201 and again.status_code == 200
+    assert delivered.json()["receipt"]["device"] == alex.fingerprint
+    assert delivered.json() == again.json()
+
+
+def test_a_correction_after_a_handover_is_kept_under_the_receiving_iros_device(receiver):
+    """Jo took over Alex's child and corrects a review Alex signed: version 2 names Alex's version 1, and
+    is Jo's own record at the council; Alex's version 1 is untouched."""
+    with receiver.client() as client:
+        alex = approved_device(receiver, client, "Alex's laptop")
+        jo = approved_device(receiver, client, "Jo's laptop")
+        first = make_bundle(alex.key)
+        assert alex.put(client, first).status_code == 201
+        correction = make_bundle(jo.key, first.record_id, version=2, supersedes=first.content_hash)
+        kept = jo.put(client, correction)
+        jo_reads = jo.get(client, first.record_id).json()
+        alex_reads = alex.get(client, first.record_id).json()
+    assert kept.status_code == 201 and kept.json()["receipt"]["device"] == jo.fingerprint
+    assert [v["supersedes_hash"] for v in jo_reads["versions"]] == [first.content_hash]
+    assert [v["content_hash"] for v in alex_reads["versions"]] == [first.content_hash]
 
 
 def test_the_openapi_description_names_every_endpoint(receiver):
@@ -224,6 +260,7 @@ def test_the_openapi_description_names_every_endpoint(receiver):
         "/v1/devices",
         "/v1/records/{record_id}/{content_hash}",
         "/v1/records/{record_id}",
+        "/v1/trail",
     }
 
 

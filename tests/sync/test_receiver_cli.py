@@ -17,6 +17,8 @@ import pytest
 
 from iro_desktop.records.signing import sha256_hex
 from iro_desktop.sync.receiver import cli, create_app
+from iro_desktop.sync.receiver.storage import Device as DeviceRow
+from iro_desktop.sync.receiver.storage import ReceiverStore
 from tests.sync.conftest import ServerThread
 from tests.sync.helpers import Device, make_bundle, receipt_verifies
 from tests.sync.pg import free_port
@@ -39,13 +41,31 @@ def test_devices_lists_each_enrolled_key_with_its_state(live, capsys):
     assert "No device has asked to enrol yet." in capsys.readouterr().out
     alex, jo = Device("Alex's laptop"), Device("Jo's laptop")
     alex.enrol(client), jo.enrol(client)
-    assert cli.main(["approve", alex.fingerprint, "--db", db_url]) == 0
-    assert f"Approved {alex.fingerprint} (Alex's laptop)." in capsys.readouterr().out
+    assert cli.main(["approve", alex.fingerprint, "--by", "Sam Admin", "--db", db_url]) == 0
+    assert f"Approved {alex.fingerprint} (Alex's laptop), by Sam Admin." in capsys.readouterr().out
     assert cli.main(["devices", "--json", "--db", db_url]) == 0
     listed = {d["fingerprint"]: d for d in json.loads(capsys.readouterr().out)}
     assert listed[alex.fingerprint]["status"] == "approved" and listed[jo.fingerprint]["status"] == "pending"
+    assert listed[alex.fingerprint]["decided_by"] == "Sam Admin"
     assert cli.main(["devices", "--db", db_url]) == 0
     assert jo.fingerprint in capsys.readouterr().out
+
+
+def test_a_name_kept_from_before_names_were_checked_cannot_forge_a_row_in_the_listing(live, capsys):
+    """Enrolment now refuses such a name (tests/sync/test_receiver_hardening.py); one already held is
+    printed escaped: a carriage return and terminal escapes cannot draw a fake "approved" row."""
+    db_url, client, _ = live
+    forger = Device("x")
+    forger.enrol(client)
+    store = ReceiverStore(db_url)
+    with store.session() as s:
+        forged = "\r11111-22222-33333-44444-55555-66666  approved  \x1b[32mthe council\x1b[0m"
+        s.get(DeviceRow, forger.fingerprint).name = forged
+    store.dispose()
+    assert cli.main(["devices", "--db", db_url]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "\r" not in line and "\x1b" not in line
+    assert line.startswith(f"{forger.fingerprint}  pending") and "\\x0d11111-22222" in line
 
 
 def test_revoking_a_key_stops_its_requests_and_it_cannot_be_approved_again(live, capsys):
@@ -79,9 +99,11 @@ def test_export_writes_each_record_received_since_the_date_as_json_and_pdf(live,
         assert device.put(client, bundle).status_code == 201
     today = datetime.now(UTC).date()
     out = tmp_path / "export"
-    assert cli.main(["export", "--since", today.isoformat(), "--out", str(out), "--db", db_url]) == 0
-    assert "Exported 2 record(s)" in capsys.readouterr().out
-    manifest = json.loads((out / "manifest.json").read_text())["records"]
+    key = ["--key-file", str(tmp_path / "receiver.key"), "--db", db_url]
+    assert cli.main(["export", "--since", today.isoformat(), "--out", str(out), *key]) == 0
+    printed = capsys.readouterr().out
+    assert "Exported 2 record(s)" in printed and f"--receiver {identity['fingerprint']}" in printed
+    manifest = json.loads((out / "manifest.json").read_text())["listing"]["records"]
     assert [m["content_hash"] for m in manifest] == [first.content_hash, second.content_hash]
     for entry in manifest:
         assert sha256_hex((out / entry["json_file"]).read_bytes()) == entry["content_hash"]
@@ -91,9 +113,18 @@ def test_export_writes_each_record_received_since_the_date_as_json_and_pdf(live,
     assert (out / manifest[0]["pdf_file"]).read_bytes() == first.pdf and manifest[1]["pdf_file"] is None
     later = tmp_path / "later"
     tomorrow = (today + timedelta(days=1)).isoformat()
-    assert cli.main(["export", "--since", tomorrow, "--out", str(later), "--db", db_url]) == 0
-    assert json.loads((later / "manifest.json").read_text())["records"] == []
-    assert cli.main(["export", "--since", "last week", "--out", str(later), "--db", db_url]) == 2
+    assert cli.main(["export", "--since", tomorrow, "--out", str(later), *key]) == 0
+    assert json.loads((later / "manifest.json").read_text())["listing"]["records"] == []
+    assert cli.main(["export", "--since", "last week", "--out", str(later), *key]) == 2
+
+
+def test_export_without_the_receivers_key_says_where_it_looked(live, tmp_path, capsys):
+    db_url, _, _ = live
+    missing = tmp_path / "elsewhere.key"
+    out = tmp_path / "export"
+    args = ["export", "--since", "2026-11-01", "--out", str(out), "--key-file", str(missing), "--db", db_url]
+    assert cli.main(args) == 2
+    assert f"No receiver key at {missing}" in capsys.readouterr().err and not out.exists()
 
 
 def test_serve_starts_a_receiver_with_a_private_key_file_beside_its_database(tmp_path):
@@ -110,9 +141,9 @@ def test_serve_starts_a_receiver_with_a_private_key_file_beside_its_database(tmp
     finally:
         process.terminate()
         output = process.communicate(timeout=15)[0]
-    key_file = tmp_path / "receiver.key"
-    assert (tmp_path / "receiver.db").exists()
-    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    # The database holds every record received, the key signs every receipt: both owner-only.
+    for name in ("receiver.key", "receiver.db"):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
     assert f"Receiver key fingerprint: {identity['fingerprint']}" in output
 
 

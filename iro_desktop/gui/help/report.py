@@ -75,7 +75,7 @@ class ReportDialog(QDialog):
     def save_to(self, path: Path) -> bool:
         """Write the report exactly as shown; on failure say why and stay open."""
         try:
-            path.write_text(self.text, encoding="utf-8")
+            diagnostics.save(path, self.text)
         except OSError as exc:
             self.status.setText(f"The report was not saved: {exc.strerror or exc}. Choose another folder.")
             return False

@@ -1,13 +1,16 @@
 """The Sync view: the outbox with each record's state and reason, a progress bar while sending, Sync now,
-and this device's settings (its fingerprint in groups to read aloud, the receiver and its pinned key)."""
+and this device's settings (its fingerprint in groups to read aloud, the receiver and its pinned key, and
+the certificate pinned for the secure connection: the council's CA, or the receiver's own key)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.sync.worker import Runner
 from iro_desktop.services import sync as sync_service
@@ -49,6 +53,9 @@ class SyncView(QWidget):
         self.requeue_button.clicked.connect(self.send_again)
         find(self, QPushButton, "enrolButton").clicked.connect(self.enrol)
         find(self, QPushButton, "caSaveButton").clicked.connect(self.save_ca_file)
+        find(self, QPushButton, "caChooseButton").clicked.connect(self.choose_ca_file)
+        self.forget_button: QPushButton = find(self, QPushButton, "pinForgetButton")
+        self.forget_button.clicked.connect(self.forget_pin)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.progress.hide()
         self._lines: list = []
@@ -63,7 +70,8 @@ class SyncView(QWidget):
         self._label("deviceFingerprint").setText(settings.device_fingerprint)
         if not self.server_edit.hasFocus():
             self.server_edit.setText(settings.server)
-        self.ca_edit.setText(settings.ca_file)
+        self._label("pinState").setText(settings.pin)
+        self.forget_button.setEnabled(bool(settings.pin_kind))
         self._label("receiverFingerprint").setText(settings.receiver_fingerprint or "None pinned yet")
         self._label("enrolmentState").setText(ENROLMENT_WORDS.get(settings.enrolment, settings.enrolment))
         self.sync_button.setEnabled(settings.configured and not self.runner.busy)
@@ -126,7 +134,10 @@ class SyncView(QWidget):
             f"refused {len(report.rejected)}",
         ]
         text = ", ".join(parts) + "."
-        self._label("lastResult").setText(f"{report.stopped} {text}" if report.stopped else text)
+        text = f"{report.stopped} {text}" if report.stopped else text
+        self._label("lastResult").setText(f"{text} {report.trail}" if report.trail else text)
+        trail_refused = report.trail is not None and not report.trail_taken
+        set_tone(self._label("lastResult"), "problem" if trail_refused else None)
         self.refresh()
         self.synced.emit(report)
 
@@ -156,13 +167,42 @@ class SyncView(QWidget):
             self._enrolling = True
             self._label("settingsMessage").setText("Asking the receiver...")
 
+    def choose_ca_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "The council's CA certificate", "", "Certificates (*.pem *.crt *.cer);;All files (*)"
+        )
+        if chosen:
+            self.ca_edit.setText(chosen)
+            self.save_ca_file()
+
     def save_ca_file(self) -> None:
+        """Read the named file's certificate into the encrypted store: the path itself is not kept."""
         try:
             sync_service.set_ca_file(self._store, self.ca_edit.text())
         except ValueError as exc:
             self._label("settingsMessage").setText(str(exc))  # the typed path stays in the field
             return
-        self._label("settingsMessage").setText("")
+        self.ca_edit.clear()
+        self._label("settingsMessage").setText(
+            "Pinned: the certificate is kept in this device's encrypted store; the file is no longer needed."
+        )
+        self.refresh()
+
+    def forget_pin(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Forget the certificate pin",
+            "Only do this when the council tells you its receiver's certificate has changed. The next "
+            "enrolment or sync then pins whatever certificate the receiver presents, if this computer's "
+            "authorities vouch for it. Forget the pin?",
+            defaultButton=QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        sync_service.forget_pin(self._store)
+        self._label("settingsMessage").setText(
+            "The pin is forgotten: enrol again to pin the receiver's certificate, or choose the council's CA."
+        )
         self.refresh()
 
 

@@ -1,15 +1,16 @@
 """The council's receiver: an ASGI app that enrols IRO device keys, verifies and keeps signed records,
-and answers each with a signed receipt. Endpoints and status codes are those of sync/protocol.py.
+keeps the head of each device's audit trail, and answers each record with a signed receipt. Endpoints and
+status codes are those of sync/protocol.py; the OpenAPI states them exactly (openapi.py).
 
-Every refusal answers {"detail": "a plain sentence"}, stores nothing, and is logged (ids and reasons only,
-never a record's content). Bodies are measured before they are parsed.
+Every refusal answers {"detail": "a plain sentence"}, stores nothing, and is logged on one line and in the
+refusals table (ids and reasons only, escaped; never a record's content). Bodies are measured before they
+are parsed, and a signed request is authenticated before its body is parsed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,11 +23,24 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
-from iro_desktop.records.bundle import Bundle, BundleError, from_json, problems
+from iro_desktop.records.bundle import Bundle, BundleError, from_json, parse_json, problems
 from iro_desktop.records.signing import fingerprint, unb64
-from iro_desktop.sync.protocol import MAX_BODY_BYTES, MAX_SKEW_SECONDS
-from iro_desktop.sync.receiver.auth import Refused, authenticate, read_headers, signer_of, status_refusal
+from iro_desktop.sync.protocol import MAX_BODY_BYTES, MAX_DEVICE_NAME, MAX_SKEW_SECONDS, is_device_name
+from iro_desktop.sync.receiver import openapi, trail
+from iro_desktop.sync.receiver.auth import (
+    Refused,
+    SignedRequest,
+    admit,
+    authenticate,
+    path_as_sent,
+    read_headers,
+    status_refusal,
+)
+from iro_desktop.sync.receiver.plain import is_plain, shown
 from iro_desktop.sync.receiver.receipts import (
     ReceiptSigner,
     default_key_file,
@@ -45,9 +59,12 @@ from iro_desktop.sync.receiver.storage import (
 )
 
 log = logging.getLogger("iro_desktop.receiver")
-ENROL_MAX_BYTES = 16 * 1024
-HASH = re.compile(r"[0-9a-f]{64}")
+SMALL_BODY_BYTES = 16 * 1024  # an enrolment, a trail head, or a GET's (empty) body
 NONCE_PRUNE_EVERY = 60.0  # seconds between sweeps of nonces too old to matter
+FRAMEWORK_REFUSALS = {
+    404: "There is nothing at this address.",
+    405: "This address does not answer that method.",
+}
 
 DESCRIPTION = """
 The council's receiver for signed review records from Independent Reviewing Officers' devices.
@@ -55,10 +72,12 @@ The council's receiver for signed review records from Independent Reviewing Offi
 A device enrols its Ed25519 public key (`POST /v1/devices`); an administrator compares fingerprints and
 approves it (`iro-desktop-receiver approve FINGERPRINT`). Every other request is signed by the device key:
 `X-IRO-Key` (fingerprint), `X-IRO-Timestamp` (unix seconds, within 5 minutes), `X-IRO-Nonce` (never reused)
-and `X-IRO-Signature` (base64 Ed25519 over method, path, timestamp, nonce and the body's SHA-256).
+and `X-IRO-Signature` (base64 Ed25519 over method, the path as sent, timestamp, nonce and the body's SHA-256).
 
-Each record is verified before it is kept, and acknowledged with a receipt signed by the receiver's key
-(`GET /v1/receiver`). Sending the same record again returns the same receipt. Errors are
+A record id belongs to the device that sends it: each device's records are its own. Each record is verified
+before it is kept, and acknowledged with a receipt signed by the receiver's key (`GET /v1/receiver`).
+Sending the same record again returns the same receipt. At each sync a device also sends the head of its
+audit trail (`PUT /v1/trail`), which must run on from the head held. Errors are
 `{"detail": "a plain sentence"}`.
 """
 
@@ -102,48 +121,18 @@ class HeldRecord(BaseModel):
     signature: str
 
 
+class TrailHeadHeld(BaseModel):
+    entries: int
+    head_hash: str
+    restore_hash: str | None
+
+
 class Problem(BaseModel):
     detail: str
 
 
 def _errors(*codes: int) -> dict:
     return {code: {"model": Problem} for code in codes}
-
-
-SIGNED_HEADERS = [
-    {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
-    for name in ("X-IRO-Key", "X-IRO-Timestamp", "X-IRO-Nonce", "X-IRO-Signature")
-]
-B64 = {"type": "string", "contentEncoding": "base64"}
-BUNDLE_SCHEMA = {
-    "type": "object",
-    "required": ["format", "version", "record_id", "record_version", "kind", "canonical_json", "content_hash"]
-    + ["signature", "public_key", "fingerprint"],
-    "properties": {
-        "format": {"const": "iro-desktop-record"},
-        "version": {"const": 1},
-        "record_id": {"type": "string"},
-        "record_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-        "kind": {"type": "string"},
-        "canonical_json": B64,
-        "pdf": {"anyOf": [B64, {"type": "null"}]},
-        "content_hash": {"type": "string"},
-        "pdf_hash": {"type": ["string", "null"]},
-        "supersedes_hash": {"type": ["string", "null"]},
-        "signature": B64,
-        "public_key": B64,
-        "fingerprint": {"type": "string"},
-    },
-}
-ENROL_SCHEMA = {
-    "type": "object",
-    "required": ["public_key"],
-    "properties": {"public_key": B64, "name": {"type": "string", "maxLength": 200}},
-}
-
-
-def _body_doc(schema: dict) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def create_app(
@@ -156,17 +145,34 @@ def create_app(
 ) -> FastAPI:
     store = ReceiverStore(db_url, refusal_limits)
     signer = ReceiptSigner(load_or_create_key(Path(key_file) if key_file else default_key_file(db_url)))
-    app = FastAPI(title="iro-desktop receiver", version="1", description=DESCRIPTION)
+    app = FastAPI(title="iro-desktop receiver", version="1", description=DESCRIPTION, redirect_slashes=False)
     app.state.store, app.state.signer = store, signer
     last_prune = [0.0]
 
-    @app.exception_handler(Refused)
-    async def _refused(request: Request, exc: Refused):
-        # The reason may quote a value the client sent: the log and the audit table keep 300 characters.
-        path, reason = request.url.path[:300], exc.reason[:300]
+    async def refuse(request: Request, exc: Refused, headers: dict | None = None) -> JSONResponse:
+        path, reason = shown(request.scope["path"]), shown(exc.reason)  # as decoded: \r and \n kept, escaped
         log.warning("refused %s %s key=%s: %s %s", request.method, path, exc.fingerprint, exc.status, reason)
         await run_in_threadpool(store.log_refusal, request.method, path, exc.fingerprint, exc.status, reason)
-        return JSONResponse({"detail": exc.reason}, status_code=exc.status)
+        return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused):
+        return await refuse(request, exc)
+
+    @app.exception_handler(HTTPException)
+    async def _not_here(request: Request, exc: HTTPException):
+        reason = FRAMEWORK_REFUSALS.get(exc.status_code, "This request cannot be answered.")
+        headers = exc.headers
+        if exc.status_code == 405:  # every method the address answers, not only its first route's
+            headers = {**(headers or {}), "Allow": ", ".join(_methods_at(app, request.scope))}
+        return await refuse(request, Refused(exc.status_code, reason), headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _exc: ClientDisconnect):
+        # A normal event (a cut connection, a closed laptop): one line, nothing stored, nobody to answer.
+        path = shown(request.scope["path"])
+        log.info("client left before its request arrived: %s %s", request.method, path)
+        return JSONResponse({"detail": "The request did not arrive whole."}, status_code=400)
 
     @app.get("/v1/receiver", response_model=ReceiverIdentity, summary="The receiver's receipt-signing key")
     async def identity():
@@ -177,12 +183,12 @@ def create_app(
         status_code=202,
         response_model=Enrolment,
         responses={200: {"model": Enrolment}, **_errors(400, 403, 413)},
-        openapi_extra=_body_doc(ENROL_SCHEMA),
+        openapi_extra=openapi.body(openapi.ENROL_SCHEMA),
         summary="Ask to enrol a device key (an administrator approves it)",
     )
     async def enrol(request: Request):
-        body = await read_body(request, ENROL_MAX_BYTES)
-        device = await run_in_threadpool(_enrol, store, body)
+        body = await read_body(request, SMALL_BODY_BYTES)
+        device = await run_in_threadpool(_enrol, store, signer, body)
         return JSONResponse(
             {"fingerprint": device.fingerprint, "status": device.status},
             status_code=200 if device.status == APPROVED else 202,
@@ -192,16 +198,16 @@ def create_app(
         "/v1/records/{record_id}/{content_hash}",
         status_code=201,
         response_model=Acknowledgement,
-        responses={200: {"model": Acknowledgement}, **_errors(400, 401, 403, 409, 413, 422)},
-        openapi_extra={**_body_doc(BUNDLE_SCHEMA), "parameters": SIGNED_HEADERS},
+        responses={200: {"model": Acknowledgement}, **_errors(400, 401, 403, 404, 409, 413, 422)},
+        openapi_extra={**openapi.body(openapi.BUNDLE_SCHEMA), **openapi.SIGNED},
         summary="Send a signed record bundle; answered with a signed receipt",
     )
     async def put_record(record_id: str, content_hash: str, request: Request):
-        body = await read_body(request, max_body_bytes)
-        now = clock()
+        signed, device, body = await _authenticated(request, max_body_bytes)
         status, answer = await run_in_threadpool(
-            _accept, store, signer, request.headers, request.url.path, body, record_id, content_hash, now
+            _accept, store, signer, signed, device, body, record_id, content_hash
         )
+        now = clock()
         if now - last_prune[0] > NONCE_PRUNE_EVERY:
             last_prune[0] = now
             await run_in_threadpool(store.prune_nonces, timedelta(seconds=2 * MAX_SKEW_SECONDS))
@@ -210,17 +216,63 @@ def create_app(
     @app.get(
         "/v1/records/{record_id}",
         response_model=HeldRecord,
-        responses=_errors(401, 403, 404),
-        openapi_extra={"parameters": SIGNED_HEADERS},
+        responses=_errors(400, 401, 403, 404, 413),
+        openapi_extra=openapi.SIGNED,
         summary="This device's own record: its versions and the latest receipt",
     )
     async def get_record(record_id: str, request: Request):
-        body = await read_body(request, ENROL_MAX_BYTES)
-        return await run_in_threadpool(
-            _held, store, request.headers, request.url.path, body, record_id, clock()
-        )
+        signed, device, _body = await _authenticated(request, SMALL_BODY_BYTES)
+        return await run_in_threadpool(_held, store, signed, device, record_id)
 
+    @app.get(
+        "/v1/trail",
+        response_model=TrailHeadHeld,
+        responses=_errors(400, 401, 403, 413),
+        openapi_extra=openapi.SIGNED,
+        summary="The head of this device's audit trail as the receiver holds it",
+    )
+    async def get_trail(request: Request):
+        signed, device, _body = await _authenticated(request, SMALL_BODY_BYTES)
+        await run_in_threadpool(_admitted, store, signed)
+        return await run_in_threadpool(trail.held, store, device.fingerprint)
+
+    @app.put(
+        "/v1/trail",
+        response_model=TrailHeadHeld,
+        responses=_errors(400, 401, 403, 409, 413, 422),
+        openapi_extra={**openapi.body(trail.CLAIM_SCHEMA), **openapi.SIGNED},
+        summary="This device's audit-trail head, which must run on from the head held",
+    )
+    async def put_trail(request: Request):
+        signed, device, body = await _authenticated(request, SMALL_BODY_BYTES)
+        return await run_in_threadpool(_take_trail, store, signed, device, body)
+
+    async def _authenticated(request: Request, limit: int) -> tuple[SignedRequest, Device, bytes]:
+        """The signed request's headers, its device (found by one read, checked by one verify) and body."""
+        body = await read_body(request, limit)
+        signed = read_headers(request.headers)
+        path = path_as_sent(request.scope)
+        device = await run_in_threadpool(authenticate, store, signed, request.method, path, body, clock())
+        return signed, device, body
+
+    app.openapi_schema = None
+    default_openapi = app.openapi
+
+    def document() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi.finish(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = document
     return app
+
+
+def _methods_at(app: FastAPI, scope: dict) -> list[str]:
+    methods = set()
+    for route in app.routes:
+        if route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -240,22 +292,30 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _enrol(store: ReceiverStore, body: bytes) -> Device:
-    try:
-        doc = json.loads(body)
-        public_key = unb64(doc["public_key"]) if isinstance(doc["public_key"], str) else b""
-        name = doc.get("name") or ""
-    except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, RecursionError):
-        raise Refused(400, 'The body must be JSON: {"public_key": base64, "name": text}.') from None
-    if len(public_key) != 32 or not isinstance(name, str) or len(name) > 200:
-        raise Refused(400, "The public key must be a base64 Ed25519 key (32 bytes) and the name short text.")
-    print_ = fingerprint(public_key)
+def _enrol(store: ReceiverStore, signer, body: bytes) -> Device:
+    doc = _json_object(
+        body, {"public_key", "name"}, 'The body must be JSON: {"public_key": base64, "name": text}.'
+    )
+    public_key = doc.get("public_key")
+    if not (isinstance(public_key, str) and _is_key(public_key)):
+        raise Refused(400, "The public key must be a base64 Ed25519 key (32 bytes, 44 characters).")
+    name = doc.get("name", "")
+    if not is_device_name(name):
+        raise Refused(
+            400,
+            f"The name must be printable text of at most {MAX_DEVICE_NAME} characters, on one line, without "
+            "control or invisible characters.",
+        )
+    key = unb64(public_key)
+    print_ = fingerprint(key)
+    if key == signer.public_key:
+        raise Refused(403, "This is the receiver's own key: a device must enrol a key of its own.", print_)
     try:
         with store.session() as s:
             device = s.get(Device, print_)
             if device is None:
                 device = Device(
-                    fingerprint=print_, public_key=public_key, name=name, status=PENDING, enrolled_at=utcnow()
+                    fingerprint=print_, public_key=key, name=name, status=PENDING, enrolled_at=utcnow()
                 )
                 s.add(device)
                 log.info("enrolment asked key=%s", print_)
@@ -266,46 +326,80 @@ def _enrol(store: ReceiverStore, body: bytes) -> Device:
     return device
 
 
-def _accept(store, signer, headers, path, body, record_id, content_hash, now) -> tuple[int, dict]:
-    signed = read_headers(headers)
-    checked = _checked_bundle(body, signed.fingerprint, record_id, content_hash)  # CPU only, before the lock
+def _json_object(body: bytes, fields: set[str], wanted: str) -> dict:
+    try:
+        doc = parse_json(body)
+    except BundleError:
+        raise Refused(400, wanted) from None
+    if not isinstance(doc, dict) or not doc.keys() <= fields:
+        raise Refused(400, wanted)
+    return doc
+
+
+def _is_key(text: str) -> bool:
+    try:
+        return len(unb64(text)) == 32
+    except ValueError:
+        return False
+
+
+def _admitted(store: ReceiverStore, signed: SignedRequest) -> Device:
+    """Spend the nonce of an authenticated request (committed even when it is then refused) and return its
+    device as it is now; Refused (403) when that device is not approved."""
+    with store.session() as s:
+        device = admit(s, signed)
+    refusal = status_refusal(device)
+    if refusal:
+        raise refusal
+    return device
+
+
+def _accept(store, signer, signed: SignedRequest, device: Device, body, record_id, content_hash):
+    # The bundle is read only for a device that was approved a moment ago, and outside the write lock.
+    checked = status_refusal(device) or _checked_bundle(body, device, record_id, content_hash)
     try:
         with store.session() as s:  # one transaction and one disk flush: the nonce and the record together
-            device = signer_of(s, signed, "PUT", path, body, now)
+            device = admit(s, signed)
             refusal = status_refusal(device) or (checked if isinstance(checked, Refused) else None)
-            if refusal is None and checked.public_key != device.public_key:
-                refusal = Refused(
-                    403, "The record is signed by a key that is not the sender's.", device.fingerprint
-                )
             if refusal is None:
                 try:
                     answer = _keep(s, signer, checked, device.fingerprint)
                 except Refused as exc:
                     refusal = exc  # still commit: the nonce is spent
     except IntegrityError:
-        # Raced with a twin request, or the same content is held under another id: look again.
-        held = [r for r in store.versions(record_id) if r.content_hash == content_hash]
-        if held and held[0].sender == signed.fingerprint:
+        # Raced with a twin request (PostgreSQL; SQLite queues them): look again, and spend the nonce.
+        _spend_quietly(store, signed)
+        held = [r for r in store.versions(signed.fingerprint, record_id) if r.content_hash == content_hash]
+        if held:
             return 200, receipt_body(held[0].receipt_json, held[0].receipt_signature)
         raise Refused(
-            409, "This record's content or version is already held; nothing was stored.", signed.fingerprint
+            409,
+            "A different version of this record arrived at the same moment; nothing was stored.",
+            signed.fingerprint,
         ) from None
     if refusal is not None:
         raise refusal
     return answer
 
 
-def _checked_bundle(body: bytes, sender: str, record_id: str, content_hash: str) -> Bundle | Refused:
-    """The intact bundle the sender signed for this address, or why not (given once the sender is known)."""
+def _spend_quietly(store: ReceiverStore, signed: SignedRequest) -> None:
+    try:
+        with store.session() as s:
+            admit(s, signed)
+    except Refused:
+        pass  # spent already
+
+
+def _checked_bundle(body: bytes, device: Device, record_id: str, content_hash: str) -> Bundle | Refused:
+    """The intact bundle the sender signed for this address, or why not."""
+    sender = device.fingerprint
     try:
         bundle = from_json(body)
     except BundleError as exc:
         return Refused(400, str(exc), sender)
-    except (AttributeError, TypeError, ValueError, RecursionError):
-        return Refused(400, "The body is not a readable record bundle.", sender)
     if bundle.record_id != record_id or bundle.content_hash != content_hash:
         return Refused(422, "The record id and hash in the address do not match the bundle's.", sender)
-    if bundle.fingerprint != sender:
+    if bundle.fingerprint != sender or bundle.public_key != device.public_key:
         return Refused(403, "The record is signed by a key that is not the sender's.", sender)
     shape = _shape_problem(bundle)
     if shape:
@@ -316,40 +410,50 @@ def _checked_bundle(body: bytes, sender: str, record_id: str, content_hash: str)
         found = ["Its signed fields cannot be put in canonical form."]
     if found:
         return Refused(422, "The record is not intact: " + " ".join(found), sender)
-    kind = _kind_problem(bundle)
-    return Refused(422, kind, sender) if kind else bundle
+    document = _document_problem(bundle, sender)
+    return Refused(422, document, sender) if document else bundle
 
 
 def _shape_problem(bundle: Bundle) -> str | None:
     """Fields a bundle could hold in an odd shape (even signed): refused rather than checked or kept oddly."""
-    if not (0 < len(bundle.record_id) <= 200) or not (0 < len(bundle.kind) <= 50):
-        return "The record id or kind is empty or too long."
-    if not HASH.fullmatch(bundle.content_hash):
+    if not is_plain(bundle.record_id, openapi.RECORD_ID_MAX) or "/" in bundle.record_id:
+        return (
+            f"The record id must be printable text of at most {openapi.RECORD_ID_MAX} characters, without /."
+        )
+    if not is_plain(bundle.kind, openapi.KIND_MAX):
+        return f"The record's kind must be printable text of at most {openapi.KIND_MAX} characters."
+    if not trail.is_hash(bundle.content_hash):
         return "The content hash is not a SHA-256 in lower-case hexadecimal."
     for value in (bundle.pdf_hash, bundle.supersedes_hash):
-        if value is not None and not (isinstance(value, str) and HASH.fullmatch(value)):
+        if value is not None and not trail.is_hash(value):
             return "A hash in the bundle is not a SHA-256 in lower-case hexadecimal."
-    if len(bundle.signature) > 200:
-        return "The signature is too long."
     return None
 
 
-def _kind_problem(bundle: Bundle) -> str | None:
-    document = bundle.document()
-    if isinstance(document, dict) and "kind" in document and document["kind"] != bundle.kind:
+def _document_problem(bundle: Bundle, sender: str) -> str | None:
+    """The signed record must agree with its bundle: the same kind, and signed by the device sending it."""
+    try:
+        document = bundle.document()
+    except (ValueError, RecursionError):
+        return "The signed record is not a JSON document."
+    if not isinstance(document, dict):
+        return None
+    if "kind" in document and document["kind"] != bundle.kind:
         # The bundle's kind is outside the signature; the record's own (signed) kind must agree with it.
         return "The bundle's kind does not match the kind in the signed record."
+    signer = document.get("signer")
+    if isinstance(signer, dict) and "fingerprint" in signer and signer["fingerprint"] != sender:
+        return "The signed record names another device as its signer."
     return None
 
 
 def _keep(s: Session, signer: ReceiptSigner, bundle: Bundle, sender: str) -> tuple[int, dict]:
-    """Keep a verified record in the session's transaction, or acknowledge it again; Refused on conflict."""
-    query = select(ReceivedRecord).where(ReceivedRecord.record_id == bundle.record_id)
+    """Keep a verified record in the session's transaction, or acknowledge it again; Refused on conflict.
+    Record ids are the sending device's own: another device's record of the same id is another record."""
+    query = select(ReceivedRecord).where(
+        ReceivedRecord.sender == sender, ReceivedRecord.record_id == bundle.record_id
+    )
     held = list(s.scalars(query.order_by(ReceivedRecord.id)))
-    if held and held[0].sender != sender:
-        raise Refused(
-            403, "This record id belongs to another device: a device sends only its own records.", sender
-        )
     same = next((r for r in held if r.content_hash == bundle.content_hash), None)
     if same is not None:
         return 200, receipt_body(same.receipt_json, same.receipt_signature)
@@ -381,13 +485,15 @@ def _keep(s: Session, signer: ReceiptSigner, bundle: Bundle, sender: str) -> tup
         "receipt_signature": receipt_signature,
     }
     s.execute(insert(ReceivedRecord.__table__).values(row))  # Core: no unit of work on the hot path
-    log.info("keeping record=%s version=%s key=%s", bundle.record_id, bundle.record_version, sender)
+    log.info("keeping record=%s version=%s key=%s", shown(bundle.record_id), bundle.record_version, sender)
     return 201, receipt_body(receipt_json, receipt_signature)
 
 
-def _held(store: ReceiverStore, headers, path: str, body: bytes, record_id: str, now: float) -> dict:
-    device = authenticate(store, headers, "GET", path, body, now)
-    versions = [r for r in store.versions(record_id) if r.sender == device.fingerprint]
+def _held(store: ReceiverStore, signed: SignedRequest, device: Device, record_id: str) -> dict:
+    device = _admitted(store, signed)
+    versions = (
+        store.versions(device.fingerprint, record_id) if is_plain(record_id, openapi.RECORD_ID_MAX) else []
+    )
     if not versions:
         raise Refused(404, "No record with this id is held for this device.", device.fingerprint)
     latest = versions[-1]
@@ -405,3 +511,17 @@ def _held(store: ReceiverStore, headers, path: str, body: bytes, record_id: str,
         ],
         **receipt_body(latest.receipt_json, latest.receipt_signature),
     }
+
+
+def _take_trail(store: ReceiverStore, signed: SignedRequest, device: Device, body: bytes) -> dict:
+    try:
+        claim = trail.read_claim(body, device.fingerprint)
+    except Refused as exc:
+        claim = exc  # refused once the nonce is spent
+    with store.session() as s:
+        device = admit(s, signed)
+        answer = status_refusal(device) or (claim if isinstance(claim, Refused) else None)
+        answer = answer or trail.take(s, device.fingerprint, claim)
+    if isinstance(answer, Refused):
+        raise answer
+    return answer

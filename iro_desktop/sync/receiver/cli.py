@@ -1,5 +1,6 @@
 """The `iro-desktop-receiver` command a council's administrator runs: serve, approve, revoke, devices,
-export."""
+trail, export. Whatever a device sent (its name) is printed escaped: it cannot forge a line or move the
+cursor."""
 
 from __future__ import annotations
 
@@ -64,13 +65,15 @@ def cmd_serve(args) -> int:
 
 
 def _set_status(args, status: str, done: str) -> int:
+    from iro_desktop.sync.receiver.plain import shown
+
     fingerprint = _fingerprint(args.fingerprint)
     try:
-        device = _store(args).set_status(fingerprint, status)
+        device = _store(args).set_status(fingerprint, status, by=args.by)
     except (LookupError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"{done} {device.fingerprint} ({device.name or 'unnamed device'}).")
+    print(f"{done} {device.fingerprint} ({shown(device.name) or 'unnamed device'}), by {args.by}.")
     return 0
 
 
@@ -87,6 +90,7 @@ def cmd_revoke(args) -> int:
 
 
 def cmd_devices(args) -> int:
+    from iro_desktop.sync.receiver.plain import shown
     from iro_desktop.sync.receiver.storage import aware
 
     devices = _store(args).devices()
@@ -96,25 +100,60 @@ def cmd_devices(args) -> int:
             "status": d.status,
             "name": d.name,
             "enrolled_at": aware(d.enrolled_at).isoformat(timespec="seconds"),
+            "decided_by": d.decided_by,
         }
         for d in devices
     ]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2))  # JSON escapes control characters itself
     elif not rows:
         print("No device has asked to enrol yet.")
     else:
         for row in rows:
-            print(f"{row['fingerprint']}  {row['status']:<8}  {row['enrolled_at']}  {row['name']}")
+            by = f"  (by {shown(row['decided_by'])})" if row["decided_by"] else ""
+            print(f"{row['fingerprint']}  {row['status']:<8}  {row['enrolled_at']}  {shown(row['name'])}{by}")
+    return 0
+
+
+def cmd_trail(args) -> int:
+    from iro_desktop.sync.receiver import trail
+    from iro_desktop.sync.receiver.storage import aware
+
+    store = _store(args)
+    fingerprint = _fingerprint(args.fingerprint)
+    if store.device(fingerprint) is None:
+        print("No device with that fingerprint has asked to enrol.", file=sys.stderr)
+        return 1
+    head, events = trail.held(store, fingerprint), trail.events(store, fingerprint)
+    if not head["entries"]:
+        print(f"{fingerprint} has not sent its audit trail's head yet.")
+    else:
+        print(f"{fingerprint}: the receiver holds its audit trail up to entry {head['entries']}")
+        print(f"  head hash {head['head_hash']}")
+    for event in events:
+        when = aware(event.at).isoformat(timespec="seconds")
+        what = f"{event.from_entries} -> {event.to_entries} entries"
+        print(f"  {when}  {event.kind:<8}  {what}  {event.detail}".rstrip())
+    if events and events[0].kind == "refused":
+        print(
+            "The trail's last sync was refused: entries were cut or rewound on the device.", file=sys.stderr
+        )
+        return 1
     return 0
 
 
 def cmd_export(args) -> int:
     from iro_desktop.sync.receiver.export import export_records
+    from iro_desktop.sync.receiver.receipts import ReceiptSigner, default_key_file, load_key
 
-    written = export_records(_store(args), _since(args.since), Path(args.out))
-    records = sum(1 for p in written if p.suffix == ".json" and p.name != "manifest.json")
+    key_file = Path(args.key_file) if args.key_file else default_key_file(args.db)
+    if not key_file.exists():
+        raise UsageError(f"No receiver key at {key_file}: give --key-file as for `serve`.")
+    signer = ReceiptSigner(load_key(key_file))
+    written = export_records(_store(args), signer, _since(args.since), Path(args.out))
+    records = sum(1 for p in written if p.name.endswith(".bundle.json"))
     print(f"Exported {records} record(s) received since {args.since} to {args.out}.")
+    print(f"Check it with: iro-desktop verify {args.out} --receiver {signer.fingerprint}")
     return 0
 
 
@@ -124,6 +163,15 @@ def _since(text: str) -> datetime:
     except ValueError:
         raise UsageError(f"--since {text!r} is not a date such as {date.today().isoformat()}.") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _account() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this user id (a container)
+        return "unknown account"
 
 
 def _safe_url(db_url: str) -> str:
@@ -160,11 +208,26 @@ def build_parser() -> argparse.ArgumentParser:
         ("approve", cmd_approve, "Approve a device's key after comparing its fingerprint with the IRO."),
         ("revoke", cmd_revoke, "Revoke a device's key: its requests are refused from now on."),
     ):
-        command(name, handler, text).add_argument("fingerprint", help="30 digits, spaces or dashes allowed")
+        decide = command(name, handler, text)
+        decide.add_argument("fingerprint", help="30 digits, spaces or dashes allowed")
+        decide.add_argument(
+            "--by",
+            default=_account(),
+            help="who decides, for the signed enrolment list (default: your account)",
+        )
     command("devices", cmd_devices, "List enrolled devices.").add_argument("--json", action="store_true")
-    export = command("export", cmd_export, "Write records received since a date as JSON and PDF files.")
+    trail = command(
+        "trail",
+        cmd_trail,
+        "Show the head of a device's audit trail as held, and whether it was cut (exit 1).",
+    )
+    trail.add_argument("fingerprint", help="30 digits, spaces or dashes allowed")
+    export = command(
+        "export", cmd_export, "Write records received since a date, signed, for `iro-desktop verify`."
+    )
     export.add_argument("--since", required=True, help="ISO date (UTC), e.g. 2026-11-01")
     export.add_argument("--out", required=True, help="folder to write into")
+    export.add_argument("--key-file", help="the receipt-signing key (default: beside the SQLite database)")
     return parser
 
 

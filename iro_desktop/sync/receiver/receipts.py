@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from sqlalchemy.engine import make_url
 
+from iro_desktop.private_files import private_dir
 from iro_desktop.records.signing import b64, fingerprint, raw_public_key, receipt_statement, sign
 
 
@@ -31,16 +32,20 @@ def default_key_file(db_url: str) -> Path:
     return Path("receiver.key")
 
 
+def load_key(path: Path) -> Ed25519PrivateKey:
+    key = load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 key.")
+    return key
+
+
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     path = Path(path)
     if path.exists():
-        key = load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path} does not hold an Ed25519 key.")
-        return key
+        return load_key(path)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
@@ -53,6 +58,10 @@ class ReceiptSigner:
         self.public_key = raw_public_key(key)
         self.fingerprint = fingerprint(self.public_key)
 
+    def sign(self, message: bytes) -> str:
+        """The receiver key's signature (b64): receipts, and the export's signed list."""
+        return sign(self._key, message)
+
     def identity(self) -> dict:
         return {"public_key": b64(self.public_key), "fingerprint": self.fingerprint}
 
@@ -62,7 +71,7 @@ class ReceiptSigner:
         """The receipt as JSON text and its signature (b64). The receipt holds exactly the fields of
         receipt_statement, so a device verifies with receipt_statement(**fields minus 'statement')."""
         statement = receipt_statement(record_id, content_hash, iso_utc(received_at), self.fingerprint, device)
-        return statement.decode("utf-8"), sign(self._key, statement)
+        return statement.decode("utf-8"), self.sign(statement)
 
 
 def iso_utc(moment: datetime) -> str:

@@ -1,13 +1,16 @@
-"""The receiver's own tables: enrolled device keys, the records received, request nonces and refusals.
+"""The receiver's own tables: enrolled device keys, the records received (each device's in its own
+namespace), request nonces, refusals, and the head of each device's audit trail.
 
-Separate from the IRO's encrypted store (its own MetaData), created with create_all at start: SQLite by
-default, PostgreSQL by URL for a council's deployment.
+Separate from the IRO's encrypted store (its own MetaData). The schema is made and upgraded by Alembic
+(sync/receiver/migrations) when the store opens, so an existing database upgrades in place; one made before
+the receiver had migrations is recognised and brought up from there. SQLite by default, PostgreSQL by URL.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import (
     DateTime,
@@ -19,12 +22,16 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    inspect,
     or_,
     select,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from iro_desktop.private_files import FILE_MODE, make_private, private_dir, tighten
 
 PENDING, APPROVED, REVOKED = "pending", "approved", "revoked"
 
@@ -41,17 +48,24 @@ class Device(ReceiverBase):
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the account that decided
 
 
 class ReceivedRecord(ReceiverBase):
-    """One version of a record; a correction is another row with the same record_id."""
+    """One version of a record; a correction is another row with the same record_id. A record id is the
+    sending device's own: another device's record of the same id is another record."""
 
     __tablename__ = "records"
-    __table_args__ = (UniqueConstraint("record_id", "supersedes_key"),)
+    __table_args__ = (
+        # "" for a first version: two versions can never claim the same predecessor (a fork), even when
+        # two requests race past the application's own check.
+        UniqueConstraint("sender", "record_id", "supersedes_key", name="uq_records_sender_record_version"),
+        UniqueConstraint("sender", "content_hash", name="uq_records_sender_content_hash"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(200), index=True)
     record_version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
     sender: Mapped[str] = mapped_column(String(35), index=True)
     kind: Mapped[str] = mapped_column(String(50))
     canonical_json: Mapped[bytes] = mapped_column(LargeBinary)
@@ -59,8 +73,6 @@ class ReceivedRecord(ReceiverBase):
     pdf_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     signature: Mapped[str] = mapped_column(String(200))
     supersedes_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # "" for a first version: with record_id unique, so two versions can never claim the same predecessor
-    # (a fork), even when two requests race past the application's own check.
     supersedes_key: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     receipt_json: Mapped[str] = mapped_column(Text)
@@ -89,6 +101,30 @@ class Refusal(ReceiverBase):
     reason: Mapped[str] = mapped_column(String(300))
 
 
+class TrailHead(ReceiverBase):
+    """The head of a device's audit trail as last synced: how many entries, and the last one's hash."""
+
+    __tablename__ = "trail_heads"
+    fingerprint: Mapped[str] = mapped_column(String(35), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    restore_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the last restore accepted
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrailEvent(ReceiverBase):
+    """What happened to a device's trail at a sync: extended, restored from a backup, or refused."""
+
+    __tablename__ = "trail_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fingerprint: Mapped[str] = mapped_column(String(35), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(20))  # extended, restored, refused
+    from_entries: Mapped[int] = mapped_column(Integer)
+    to_entries: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(300))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -112,12 +148,19 @@ class ReceiverStore:
 
     def __init__(self, db_url: str, refusal_limits: RefusalLimits | None = None):
         self.refusal_limits = refusal_limits or RefusalLimits()
+        self.tightened = _private_sqlite_files(db_url)
         self.engine = _engine(db_url)
-        ReceiverBase.metadata.create_all(self.engine)
+        upgrade_if_needed(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(reading=True), expire_on_commit=False)
 
     def session(self) -> Session:
+        """A write transaction (on SQLite it takes the write lock at BEGIN)."""
         return self._sessions.begin()
+
+    def reading(self) -> Session:
+        """A read-only transaction: on SQLite it takes no write lock, so it never waits behind a writer."""
+        return self._readers.begin()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -130,20 +173,24 @@ class ReceiverStore:
         with self.session() as s:
             return list(s.scalars(select(Device).order_by(Device.enrolled_at)))
 
-    def set_status(self, fingerprint: str, status: str) -> Device:
-        """Approve or revoke an enrolled key; a revoked key stays revoked (the device enrols a new one)."""
+    def set_status(self, fingerprint: str, status: str, by: str = "") -> Device:
+        """Approve or revoke an enrolled key; a revoked key stays revoked (the device enrols a new one).
+        `by` names the administrator's account, for the signed enrolment list."""
         with self.session() as s:
             device = s.get(Device, fingerprint)
             if device is None:
                 raise LookupError("No device with that fingerprint has asked to enrol.")
             if device.status == REVOKED and status != REVOKED:
                 raise ValueError("That key was revoked; the device must enrol again with a new key.")
-            device.status, device.decided_at = status, utcnow()
+            device.status, device.decided_at, device.decided_by = status, utcnow(), by[:100] or None
             return device
 
-    def versions(self, record_id: str) -> list[ReceivedRecord]:
+    def versions(self, sender: str, record_id: str) -> list[ReceivedRecord]:
+        """One device's versions of its record, oldest first."""
         with self.session() as s:
-            query = select(ReceivedRecord).where(ReceivedRecord.record_id == record_id)
+            query = select(ReceivedRecord).where(
+                ReceivedRecord.sender == sender, ReceivedRecord.record_id == record_id
+            )
             return list(s.scalars(query.order_by(ReceivedRecord.id)))
 
     def received_since(self, since: datetime) -> list[ReceivedRecord]:
@@ -177,13 +224,63 @@ class ReceiverStore:
             s.execute(delete(Nonce).where(Nonce.seen_at < utcnow() - older_than))
 
 
+MIGRATIONS = Path(__file__).with_name("migrations")
+FIRST_REVISION = "0001"  # the tables as create_all made them before the receiver had migrations
+HEAD_REVISION = max(
+    p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest revision, in one transaction; a database made before the receiver
+    had migrations is first marked as the revision it already is."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "records" in tables and "alembic_version" not in tables:
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, "head")
+
+
+def upgrade_if_needed(engine: Engine) -> None:
+    """Alembic is loaded only when the database is not at the newest revision: every start is quick."""
+    with engine.connect() as conn:
+        if inspect(conn).has_table("alembic_version"):
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == HEAD_REVISION:
+                return
+    upgrade(engine)
+
+
+def _private_sqlite_files(db_url: str) -> list[Path]:
+    """A SQLite database holds every record received: made owner-only before SQLite opens it (its -wal and
+    -shm take the database file's mode), and tightened if found looser. Returns the files tightened."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    database = Path(url.database)
+    if not database.exists():
+        private_dir(database.parent)
+        database.touch(mode=FILE_MODE)
+        make_private(database)  # touch's mode is masked by the umask
+    return tighten([database, *(database.with_name(database.name + end) for end in ("-wal", "-shm"))])
+
+
 def _engine(db_url: str) -> Engine:
+    # hide_parameters: an unexpected error's traceback is logged, but never a record's content with it.
     if not db_url.startswith("sqlite"):
-        return create_engine(db_url, pool_pre_ping=True)
+        return create_engine(db_url, pool_pre_ping=True, hide_parameters=True)
     in_memory = db_url in ("sqlite://", "sqlite:///:memory:")
     # An in-memory database lives in one connection: share it, or each thread would see its own.
     pool = {"poolclass": StaticPool} if in_memory else {}
-    engine = create_engine(db_url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+    engine = create_engine(
+        db_url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **pool
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
@@ -198,6 +295,7 @@ def _engine(db_url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin_immediate(conn):
         # Take the write lock at BEGIN: two requests queue instead of one failing at its first write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (store.reading()) takes none: in WAL mode it reads beside the writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("reading") else "BEGIN IMMEDIATE")
 
     return engine

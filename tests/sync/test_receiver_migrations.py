@@ -1,0 +1,100 @@
+"""A council's receiver database made before the receiver had migrations upgrades in place when the new
+receiver starts, on SQLite and PostgreSQL: what it held is still held and answered, and the new rules
+(each device's records its own) hold from then on."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import create_engine, insert, inspect, text
+
+from iro_desktop.records.bundle import Bundle
+from iro_desktop.sync.receiver import cli, create_app
+from iro_desktop.sync.receiver.receipts import ReceiptSigner, load_or_create_key
+from iro_desktop.sync.receiver.storage import HEAD_REVISION, utcnow
+from tests.sync.conftest import ServerThread
+from tests.sync.helpers import Device, make_bundle
+from tests.sync.receiver_before_migrations import OLD
+
+
+def _old_database(db_url: str, key_file, alex: Device) -> Bundle:
+    """The old tables, with Alex's device approved and one record of Alex's received (returned)."""
+    engine = create_engine(db_url)
+    OLD.create_all(engine)
+    bundle = make_bundle(alex.key)
+    receipt_json, receipt_signature = ReceiptSigner(load_or_create_key(key_file)).receipt(
+        bundle.record_id, bundle.content_hash, utcnow(), alex.fingerprint
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            insert(OLD.tables["devices"]).values(
+                fingerprint=alex.fingerprint,
+                public_key=alex.public_key,
+                name="Alex's laptop",
+                status="approved",
+                enrolled_at=utcnow(),
+                decided_at=utcnow(),
+            )
+        )
+        conn.execute(
+            insert(OLD.tables["records"]).values(
+                record_id=bundle.record_id,
+                record_version=1,
+                content_hash=bundle.content_hash,
+                sender=alex.fingerprint,
+                kind="review",
+                canonical_json=bundle.canonical_json,
+                pdf=bundle.pdf,
+                pdf_hash=bundle.pdf_hash,
+                signature=bundle.signature,
+                supersedes_hash=None,
+                supersedes_key="",
+                received_at=utcnow(),
+                receipt_json=receipt_json,
+                receipt_signature=receipt_signature,
+            )
+        )
+    engine.dispose()
+    return bundle
+
+
+def test_an_old_receiver_database_upgrades_in_place_and_keeps_what_it_held(db_url, tmp_path):
+    alex, jo = Device("Alex's laptop"), Device("Jo's laptop")
+    key_file = tmp_path / "receiver.key"
+    held = _old_database(db_url, key_file, alex)
+    app = create_app(db_url, key_file)
+    try:
+        with ServerThread(app) as server:
+            with httpx.Client(base_url=f"http://127.0.0.1:{server.port}") as client:
+                again = alex.put(client, held)  # the old receipt, answered again
+                read = alex.get(client, held.record_id)
+                jo.enrol(client)
+                assert cli.main(["approve", jo.fingerprint, "--by", "Sam Admin", "--db", db_url]) == 0
+                jo_same_id = jo.put(client, make_bundle(jo.key, held.record_id, note="Jo's own record"))
+                alex_new = alex.put(client, make_bundle(alex.key))
+                trail = jo.signed(client, "GET", "/v1/trail")
+    finally:
+        app.state.store.dispose()
+    assert again.status_code == 200 and again.json()["receipt"]["content_hash"] == held.content_hash
+    assert read.status_code == 200 and [v["content_hash"] for v in read.json()["versions"]] == [
+        held.content_hash
+    ]
+    assert jo_same_id.status_code == 201 and alex_new.status_code == 201  # new rows number on past the old
+    assert trail.status_code == 200 and trail.json()["entries"] == 0
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        assert "decided_by" in {c["name"] for c in inspect(conn).get_columns("devices")}
+        assert {"trail_heads", "trail_events"} <= set(inspect(conn).get_table_names())
+    engine.dispose()
+
+
+def test_a_new_receiver_database_is_made_at_the_newest_revision_and_opens_again_unchanged(db_url, tmp_path):
+    for _ in range(2):
+        app = create_app(db_url, tmp_path / "receiver.key")
+        app.state.store.dispose()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        uniques = {u["name"] for u in inspect(conn).get_unique_constraints("records")}
+    engine.dispose()
+    assert {"uq_records_sender_record_version", "uq_records_sender_content_hash"} <= uniques

@@ -1,0 +1,82 @@
+"""schemathesis, the public API fuzzer, against the receiver's own OpenAPI with every check, on SQLite and
+PostgreSQL: the receiver as deployed (`iro-desktop-receiver serve`, its own process), every request signed
+by an approved device through a hook (schemathesis/hooks.py). It must find nothing: no 5xx, every answer
+as documented, every malformed request refused and every well-formed one answered as the schema says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from iro_desktop.records.signing import b64, fingerprint, raw_public_key
+from iro_desktop.sync.receiver import cli
+from tests.sync.pg import free_port
+from tests.sync.test_receiver_cli import _wait_for
+
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).parent / "schemathesis"
+EXAMPLES = "60"  # per operation and phase: about ten seconds a database on this kind of machine
+SEED = "15"  # a fixed seed: the same cases on every run and machine
+
+
+def _approved_device_key(url: str, db_url: str, folder: Path) -> Path:
+    key = Ed25519PrivateKey.generate()
+    pem = folder / "device.pem"
+    pem.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    public = raw_public_key(key)
+    assert httpx.post(f"{url}/v1/devices", json={"public_key": b64(public), "name": "Fuzz laptop"}).is_success
+    assert cli.main(["approve", fingerprint(public), "--by", "fuzz test", "--db", db_url]) == 0
+    return pem
+
+
+def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = [str(BIN / "iro-desktop-receiver"), "serve", "--db", db_url, "--port", str(port)]
+    log_file = tmp_path / "receiver.log"  # a file, not a pipe: nobody reads a pipe until the end
+    with log_file.open("w") as log_out:
+        receiver = subprocess.Popen(
+            [*serve, "--key-file", str(tmp_path / "receiver.key")],
+            cwd=tmp_path,
+            stdout=log_out,
+            stderr=log_out,
+        )
+    try:
+        _wait_for(f"{url}/v1/receiver")
+        key = _approved_device_key(url, db_url, tmp_path)
+        fuzz = subprocess.run(
+            [
+                str(BIN / "schemathesis"),
+                "--config-file",
+                str(HERE / "schemathesis.toml"),
+                "run",
+                f"{url}/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                EXAMPLES,
+                "--seed",
+                SEED,
+                "--generation-database",
+                "none",
+                "--no-color",
+            ],
+            env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "hooks.py"), "IRO_FUZZ_DEVICE_KEY": str(key)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=15)
+    log = log_file.read_text()
+    assert fuzz.returncode == 0, fuzz.stdout[-6000:]
+    assert " passed" in fuzz.stdout and "Failures:" not in fuzz.stdout
+    assert "Traceback" not in log and "Exception in ASGI application" not in log
