@@ -1,4 +1,8 @@
-"""The unlock dialog: passphrase in, an unlocked Store out. A wrong passphrase keeps the dialog open."""
+"""The unlock dialog: passphrase in, an unlocked Store out. A wrong passphrase keeps the dialog open.
+
+If unlocking found the store's files readable by other people on the computer (they are now owner-only
+again), the dialog says so in one sentence and waits for Continue, so the IRO is told before working.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +47,9 @@ class UnlockDialog(QDialog):
         self.passphrase.setFocus()
 
     def try_unlock(self) -> None:
+        if self.store is not None:  # unlocked already; the IRO has read the notice and goes on
+            self.accept()
+            return
         if self._wait.isActive():
             return  # still waiting after a wrong passphrase
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF takes about half a second
@@ -62,7 +69,27 @@ class UnlockDialog(QDialog):
             from iro_desktop.services import audit  # imported late: the dialog must appear quickly
 
             audit.record(self.store, "failed_unlocks", detail=f"{self.failures} wrong passphrases first")
+        if self.store.tightened:
+            self._tell_tightened()
+            return
         self.accept()
+
+    def _tell_tightened(self) -> None:
+        from iro_desktop.gui.appearance import set_tone
+        from iro_desktop.store.database import tightened_message
+
+        self.error.setAccessibleName("Unlock notice")
+        set_tone(self.error, "warning")
+        self._show_message(tightened_message(self.store.tightened))
+        self.passphrase.setEnabled(False)
+        self.unlock_button.setText("&Continue")
+        self.unlock_button.setFocus()
+
+    def reject(self) -> None:
+        if self.store is not None:  # cancelled after unlocking (at the notice): lock it again
+            self.store.close()
+            self.store = None
+        super().reject()
 
     def _make_wait(self, message: str) -> None:
         delay = retry_delay_seconds(self.failures)
@@ -77,7 +104,11 @@ class UnlockDialog(QDialog):
         self.passphrase.setFocus()
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self._show_message(message)
         self.passphrase.selectAll()
         self.passphrase.setFocus()
+
+    def _show_message(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.adjustSize()  # the dialog grows to the wrapped lines, rather than clipping them

@@ -4,15 +4,27 @@ one, and Tab walks each main dialog through every field to its OK or Save button
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QShortcut
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialogButtonBox,
+    QGroupBox,
+    QMenu,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 
 from iro_desktop.gui.main_window import MainWindow
+from iro_desktop.paths import ui_dir
 from tests.conftest import TODAY
-from tests.gui.test_accessibility import FORMS, load_form
+from tests.gui.test_accessibility import FORMS, MNEMONIC, load_form
 
 COMMON = {  # what an IRO does many times a day
     "actionCaseload",
@@ -80,6 +92,15 @@ def test_tab_leaves_every_text_area(qapp, name):
     form = load_form(name)
     areas = [w for w in form.findChildren(QWidget) if isinstance(w, (QPlainTextEdit, QTextEdit))]
     traps = [w.objectName() for w in areas if not (w.isReadOnly() or w.tabChangesFocus())]
+    assert traps == []
+    form.deleteLater()
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_tab_leaves_every_table(qapp, name):
+    """A table that moves Tab from cell to cell holds a keyboard user in it (found walking View > Sync)."""
+    form = load_form(name)
+    traps = [v.objectName() for v in form.findChildren(QAbstractItemView) if v.tabKeyNavigation()]
     assert traps == []
     form.deleteLater()
 
@@ -174,3 +195,34 @@ def demo_child(store) -> int:
     from iro_desktop.services.caseload import load_caseload
 
     return load_caseload(store, TODAY)[0].id
+
+
+def _mnemonics(texts) -> list[str]:
+    return [m.group(0)[1].lower() for t in texts for m in [MNEMONIC.search(t.replace("&&", ""))] if m]
+
+
+def _root_class(name: str) -> str:
+    return re.search(r'<widget class="(\w+)"', (Path(ui_dir()) / name).read_text()).group(1)
+
+
+# Forms shown under the main window's menu bar (new_passphrase.ui sits inside dialogs, which have none).
+PAGES = [n for n in FORMS if _root_class(n) == "QWidget" and n != "new_passphrase.ui"]
+UNSETTLED = {"review_minute.ui"}  # its letters need re-choosing across its tabs: left for a later issue
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.xfail(strict=True)) if n in UNSETTLED else n for n in PAGES]
+)
+def test_no_mnemonic_on_a_page_is_also_a_menus(qapp, name):
+    """A page sits under the menu bar: Alt+H on a "C&hoose..." button opened Help instead (found walking
+    View > Sync). A letter a menu title uses is not used again on a page."""
+    menus = load_form("main_window.ui")
+    menu_letters = _mnemonics(m.title() for m in menus.findChildren(QMenu) if m.title())
+    form = load_form(name)
+    texts = [w.text() for w in form.findChildren(QWidget) if hasattr(w, "text") and callable(w.text)]
+    texts += [w.title() for w in form.findChildren(QGroupBox)]
+    tabs = [tab.tabText(i) for tab in form.findChildren(QTabWidget) for i in range(tab.count())]
+    letters = _mnemonics(t for t in [*texts, *tabs] if isinstance(t, str))
+    assert menu_letters and sorted(set(letters) & set(menu_letters)) == []
+    form.deleteLater()
+    menus.deleteLater()
