@@ -439,9 +439,8 @@ def cmd_restore(args) -> int:
 
 def cmd_enrol(args) -> int:
     from iro_desktop.records.keys import fingerprint_groups
-    from iro_desktop.services.sync import pin_words, set_ca_file
+    from iro_desktop.services.sync import set_ca_file, sync_settings
     from iro_desktop.sync.client import SyncError, enrol
-    from iro_desktop.sync.tls_pin import tls_pin
 
     with _open(args) as store:
         try:
@@ -450,7 +449,7 @@ def cmd_enrol(args) -> int:
             done = enrol(store, args.server)
         except (SyncError, ValueError) as exc:
             raise UsageError(str(exc)) from exc
-        pinned = pin_words(tls_pin(store)) if args.server.startswith("https:") else None
+        pinned = sync_settings(store).pin if args.server.startswith("https:") else None
     print(f"This device's fingerprint: {fingerprint_groups(done.device_fingerprint)}")
     print(f"Receiver's fingerprint (pinned): {fingerprint_groups(done.receiver_fingerprint)}")
     if pinned:

@@ -128,16 +128,9 @@ def kdf_of(doc: dict, slot_name: str = "passphrase") -> KdfParams:
     return KdfParams(k["time_cost"], k["memory_kib"], k["parallelism"])
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file, fsync, rename over the target: a crash leaves old or new, never half.
-
-    Kept for the modules that import it; the file is owner-only (see iro_desktop.private_files)."""
-    write_private(path, data)
-
-
 def write_key_file(path: Path, doc: dict) -> None:
     try:
-        write_atomically(path, json.dumps(doc, indent=2, sort_keys=True).encode("utf-8"))
+        write_private(path, json.dumps(doc, indent=2, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         if is_disk_full(exc):  # the previous key file is untouched, so the old passphrase still opens
             raise DiskFull("write the key file") from exc

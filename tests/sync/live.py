@@ -35,9 +35,17 @@ class LiveReceiver:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
+    def _app(self):
+        return create_app(self.db_url, self.key_file)
+
+    def _tls(self) -> dict:
+        """uvicorn's TLS settings: none here (TLSReceiver serves a certificate)."""
+        return {}
+
     def start(self) -> LiveReceiver:
-        app = create_app(self.db_url, self.key_file)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            self._app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", **self._tls()
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

@@ -230,3 +230,20 @@ def test_a_device_enrolled_before_pins_were_kept_pins_the_key_at_its_next_sync(
     assert store.get_setting(TLS_PIN_SETTING)["spki_sha256"] == pki.receiver.spki_sha256
     receiver.present(pki.foreign)
     assert sync_once(store).stopped == NOT_PINNED
+
+
+def test_the_command_line_enrols_with_the_council_ca_and_says_what_is_pinned(
+    store, store_path, receiver, council_ca_file, monkeypatch, capsys
+):
+    from iro_desktop.cli import main
+    from tests.conftest import PASSPHRASE
+
+    store.close()
+    monkeypatch.setenv("IRO_DESKTOP_PASSPHRASE", PASSPHRASE)
+    args = ["enrol", "--db", str(store_path), "--server", receiver.url, "--ca", str(council_ca_file)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Certificate pinned: The council's CA certificate" in printed
+    assert "Example Borough Test CA" in printed
+    council_ca_file.unlink()  # the file is not needed afterwards: its certificate is in the store
+    assert main(["enrol", "--db", str(store_path), "--server", receiver.url]) == 0

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -152,20 +149,11 @@ class TLSReceiver(LiveReceiver):
         self.served = served
         self.requests: list[tuple[str, str]] = []
 
-    def start(self) -> TLSReceiver:
-        app = _Counting(create_app(self.db_url, self.key_file), self.requests)
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", **self.served.ssl()
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("The receiver did not start.")
-            time.sleep(0.01)
-        return self
+    def _app(self):
+        return _Counting(create_app(self.db_url, self.key_file), self.requests)
+
+    def _tls(self) -> dict:
+        return self.served.ssl()
 
     def present(self, served: ServerCert) -> None:
         """Serve another certificate from now on; the request count starts again."""
