@@ -155,19 +155,25 @@ def cmd_demo(args) -> int:
 
 def cmd_caseload(args) -> int:
     from iro_desktop.domain.calendar import format_date
+    from iro_desktop.domain.timescales import left_words
+    from iro_desktop.services.care_facts import AS_NOW_NOTE
     from iro_desktop.services.caseload import load_caseload
 
     with _open(args) as store:
-        rows = load_caseload(store, _as_of(args))
+        as_of = _as_of(args)
+        rows = load_caseload(store, as_of)
+        past = as_of < _today()
     if args.json:
         json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
         print()
         return 0
-    print(f"{'Child':<10} {'Name':<28} {'Next review due':<16} {'WD left':>7}  Status")
+    if past:
+        print(f"As it was on {format_date(as_of)}. {AS_NOW_NOTE}")
+    print(f"{'Child':<10} {'Name':<28} {'Next review due':<16} {'WD left':>12}  Status")
     for r in sorted(rows, key=lambda r: (r.next_review_due is None, r.next_review_due or date.max)):
         due = format_date(r.next_review_due) if r.next_review_due else "-"
-        left = "" if r.working_days_left is None else str(r.working_days_left)
-        print(f"{r.child:<10} {r.name[:28]:<28} {due:<16} {left:>7}  {r.status.label}")
+        left = left_words(r.working_days_left)
+        print(f"{r.child:<10} {r.name[:28]:<28} {due:<16} {left:>12}  {r.status.label}")
     return 0
 
 
@@ -196,11 +202,7 @@ def cmd_import_903(args) -> int:
             raise UsageError(f"{exc} Nothing was imported.") from exc
     print("\n".join(report.summary_lines()))
     if args.report:
-        try:
-            report.save_csv(Path(args.report))
-        except OSError as exc:
-            raise UsageError(f"The import is done, but the report was not saved: {exc.strerror}.") from exc
-        print(f"Report of refused rows and notes saved to {args.report}")
+        _save_report(report.save_csv, args.report, "import", "Report of refused rows and notes")
     elif report.issues:
         print("Save the list of every refused row with --report FILE.csv")
     return 0
@@ -228,7 +230,19 @@ def cmd_export_903(args) -> int:
         except ExportProblem as exc:
             raise UsageError(str(exc)) from exc
     print("\n".join(result.summary_lines()))
+    if args.report:
+        what = "Report of every held review (exported or left out, and why)"
+        _save_report(result.save_report, args.report, "export", what)
     return 0
+
+
+def _save_report(save, path: str, done: str, what: str) -> None:
+    """Save a report once the work is done; a report that cannot be saved says so and undoes nothing."""
+    try:
+        save(Path(path))
+    except OSError as exc:
+        raise UsageError(f"The {done} is done, but the report was not saved: {exc.strerror}.") from exc
+    print(f"{what} saved to {path}")
 
 
 def cmd_gui(args) -> int:
@@ -658,6 +672,9 @@ def build_parser() -> argparse.ArgumentParser:
     span.add_argument("--all-years", action="store_true", help="every review held, whatever the year")
     p.add_argument("--with-header-episodes", action="store_true", help="header.csv, episodes.csv too")
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.add_argument(
+        "--report", metavar="FILE.csv", help="save every held review, exported or left out and why, as CSV"
+    )
     p = add("finalise", cmd_finalise, "Finalise and sign a held review, and queue it for the council.")
     p.add_argument("review_id", type=int, metavar="REVIEW_ID")
     p.add_argument("--correction-reason", help="when correcting a finalised record: why")

@@ -25,6 +25,7 @@ class TimescaleSettings:
     subsequent_review_months: int = 6  # T3 reg 33(2)
     short_break_first_review_months: int = 3  # T8 reg 48
     short_break_subsequent_months: int = 6
+    short_break_series_gap_months: int = 6  # T8: a series of breaks ends after a longer gap (UNCERTAIN)
     adoption_authorised_first_months: int = 3  # T9 AAR 2005 reg 36(1)
     adoption_placed_first_weeks: int = 4  # T10 AAR 2005 reg 36(3)
     adoption_placed_second_months: int = 3
@@ -126,6 +127,7 @@ class Status(StrEnum):
     DUE_10WD = "due_10wd"
     DUE_20WD = "due_20wd"
     ON_TRACK = "on_track"
+    OPEN_AFTER_18 = "open_after_18"  # an episode still open after the 18th birthday: a data error
     NOT_LOOKED_AFTER = "not_looked_after"
 
     @property
@@ -139,6 +141,7 @@ _STATUS_LABELS = {
     Status.DUE_10WD: "Due soon",  # within TimescaleSettings.due_soon_wd (a setting)
     Status.DUE_20WD: "Coming up",  # within due_later_wd
     Status.ON_TRACK: "On track",
+    Status.OPEN_AFTER_18: "Open after 18",
     Status.NOT_LOOKED_AFTER: "Not looked after",
 }
 
@@ -309,8 +312,26 @@ def _judge(number: int, held: date, due: date) -> HeldReview:
 
 
 def working_days_left(due: date | None, today: date, cal: WorkingCalendar) -> int | None:
-    """Working days from today to the due date; negative when overdue, None when nothing is due."""
-    return None if due is None else cal.working_days_between(today, due)
+    """Working days from today to the due date; when overdue, minus the working days since it was due
+    (at least one: a review due on a Saturday is 1 overdue on the Monday, never 0 left); None if none due."""
+    if due is None:
+        return None
+    if today > due:
+        return -max(cal.working_days_between(due, today), 1)
+    return cal.working_days_between(today, due)
+
+
+def left_words(left: int | None) -> str:
+    """Working days left, or overdue said as overdue: "3 overdue", never a minus sign or "0 left"."""
+    if left is None:
+        return ""
+    return f"{-left} overdue" if left < 0 else str(left)
+
+
+def timing_words(left: int) -> str:
+    """The same in a phrase: "1 working day overdue", "5 working days left"."""
+    days = "day" if abs(left) == 1 else "days"
+    return f"{-left} working {days} overdue" if left < 0 else f"{left} working {days} left"
 
 
 def review_status(

@@ -38,6 +38,7 @@ from iro_desktop.gui.clipboard import ClipboardGuard
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
 from iro_desktop.services import audit
+from iro_desktop.services.care_facts import AS_NOW_NOTE
 from iro_desktop.store import Store, StoreError
 
 ALWAYS_AVAILABLE = {
@@ -213,8 +214,9 @@ class MainWindow(QMainWindow):
         today = self.store.clock.today()
         self.view_date_banner.setVisible(as_of != today)
         when = "ahead to" if as_of > today else "back at"
+        then = f" {AS_NOW_NOTE}" if as_of < today else " Reviews booked for then are not yet held."
         find(self, QLabel, "viewDateLabel").setText(
-            f"You are looking {when} {format_date(as_of)}. Everything you save is dated today, "
+            f"You are looking {when} {format_date(as_of)}.{then} Everything you save is dated today, "
             f"{format_date(today)}; signing and removing children wait until you are back to today."
         )
 
@@ -307,6 +309,7 @@ class MainWindow(QMainWindow):
         self.child_page = self._replace_page(self.child_page, page)
         self.child_page.back_requested.connect(self.show_caseload)
         self.child_page.child_removed.connect(self._child_removed)
+        self.child_page.record_changed.connect(self.caseload.refresh)  # back on the caseload, it is current
         self.child_page.prepare_review_requested.connect(self.open_review)
         self.child_page.open_review_requested.connect(lambda rid: self._open_review_of(child_id, rid))
         self.child_page.raise_concern_requested.connect(self.raise_concern)

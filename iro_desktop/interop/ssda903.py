@@ -51,7 +51,6 @@ DATE_FORMAT = "%d/%m/%Y"
 REASON_PLACE_CHANGE = frozenset(
     "CARPL ALLEG STAND APPRR CUSTOD CLOSE CREQB CREQO CHILD LAREQ PLACE OTHER".split()
 )
-CONTINUES = "X1"  # REC: the episode ends and the next begins the same day
 
 
 class ExtractError(Exception):

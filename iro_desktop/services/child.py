@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from iro_desktop.domain import codes
+from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import (
     LEGAL_STATUS,
     PARTICIPATION_PLAIN,
     PLACEMENT_TYPE,
-    SHORT_BREAK_LEGAL_STATUSES,
 )
 from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.domain.timescales import (
@@ -25,18 +25,19 @@ from iro_desktop.domain.timescales import (
     MinutesDue,
     Status,
     early_review_in_effect,
-    next_review_due,
-    review_status,
     review_timeliness,
     working_days_left,
 )
-from iro_desktop.services.caseload import (
-    OUTSTANDING_DECISIONS,
-    ChildFacts,
+from iro_desktop.services.care_facts import (
+    between_breaks,
     care_history,
+    facts_on,
+    needs_code,
+    period_on,
+    standing,
     unfinished_held,
-    with_minutes,
 )
+from iro_desktop.services.caseload import OUTSTANDING_DECISIONS
 from iro_desktop.services.challenges import ISSUES, ORDER, is_open, ladder, response_overdue, stage_label
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
@@ -115,10 +116,16 @@ class ReviewLine:
     id: int = 0
     state: ReviewState = ReviewState.HELD
     planned: date | None = None
+    period: str = ""  # '' in the current period of care; else "Earlier period of care (...)"
 
     @property
     def when(self) -> date | None:
         return self.held or self.planned
+
+    @property
+    def needs_code(self) -> bool:
+        """Recorded elsewhere with no PN code: it cannot go back to the council until one is set."""
+        return needs_code(self.state, self.participation)
 
     @property
     def state_words(self) -> str:
@@ -141,6 +148,7 @@ class NextReview:
     adjourned: bool = False  # that review has used its one adjournment (I3)
     early_review_by: date | None = None  # an early review request still in effect (T4)
     minutes: MinutesDue | None = None  # a review held here whose record is not yet signed
+    between_breaks: date | None = None  # short breaks: the day the last break ended, between breaks
 
 
 @dataclass(frozen=True)
@@ -216,21 +224,6 @@ def _identity(child: Child, today: date) -> Identity:
     )
 
 
-def _facts(
-    child: Child, period: PeriodOfCare | None, held: tuple[date, ...], planned: Review | None = None
-) -> ChildFacts:
-    """The same facts the caseload builds, so both screens agree on every due date."""
-    eps = period.episodes if period else []
-    return ChildFacts(
-        child=child,
-        period=period,
-        episode=eps[-1] if eps else None,
-        all_short_breaks=bool(eps) and all(e.legal_status in SHORT_BREAK_LEGAL_STATUSES for e in eps),
-        held=held,
-        planned=planned,
-    )
-
-
 def _period(period: PeriodOfCare, current: bool) -> CarePeriod:
     lines = tuple(
         EpisodeLine(
@@ -262,19 +255,22 @@ def _role_order(p: Person) -> tuple[int, str]:
     return (roles.index(p.role) if p.role in roles else len(roles), p.name)
 
 
-def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None) -> list[ReviewLine]:
-    """Every review, newest first; held ones judged on time or late against their own period's schedule."""
-    held = [r for r in child.reviews if r.held_date is not None]
-    judged: dict[tuple[int | None, date], HeldReview] = {}
-    for period in child.periods:
-        dates = tuple(sorted(r.held_date for r in held if r.period_id == period.id))
-        for j in review_timeliness(care_history(_facts(child, period, dates)), cal, settings):
-            judged[(period.id, j.held)] = j
+def _reviews(
+    child: Child, today: date, cal, settings, records: dict[int, str] | None = None
+) -> list[ReviewLine]:
+    """Every review, newest first; held ones judged on time or late against their own period's schedule,
+    and labelled when they belong to an earlier period of care (or to none)."""
+    held = [r.held_date for r in child.reviews if r.held_date is not None]
+    judged: dict[date, HeldReview] = {}
+    for period in child.periods:  # as of the end of time: every review of the period counts
+        history = care_history(facts_on(child, [period], held, date.max), settings)
+        judged.update((j.held, j) for j in review_timeliness(history, cal, settings))
+    current = period_on(child.periods, today)
     lines = []
     for r in sorted(
         child.reviews, key=lambda r: (r.held_date or r.planned_date or date.min, r.id), reverse=True
     ):
-        j = judged.get((r.period_id, r.held_date)) if r.held_date else None
+        j = judged.get(r.held_date) if r.held_date else None
         lines.append(
             ReviewLine(
                 number=j.number if j else r.number,
@@ -287,33 +283,51 @@ def _reviews(child: Child, cal, settings, records: dict[int, str] | None = None)
                 id=r.id,
                 state=state_of(r.status),
                 planned=r.planned_date,
+                period=_period_words(child.periods, current, r.held_date),
             )
         )
     return lines
 
 
+def _period_words(periods, current, held: date | None) -> str:
+    """'' for a review of the current period (or not yet held); else which period it belongs to."""
+    if held is None:
+        return ""
+    period = period_on(periods, held)
+    if period is None or (period.end_date is not None and held > period.end_date):
+        return "Outside any period of care"
+    if period is current:
+        return ""
+    end = format_date(period.end_date) if period.end_date else "its end"
+    return f"Earlier period of care ({format_date(period.start_date)} to {end})"
+
+
 def _next_review(child: Child, today: date, cal, settings) -> NextReview:
-    period = child.periods[-1] if child.periods else None
-    in_period = [r for r in child.reviews if period is not None and r.period_id == period.id]
-    held = tuple(sorted(r.held_date for r in in_period if r.held_date is not None))
+    held = [r.held_date for r in child.reviews if r.held_date is not None]
     open_review = _open_review(child)
-    history = care_history(_facts(child, period, held, open_review))
-    looked_after = history.period_start is not None and history.period_end is None
-    due = next_review_due(history, cal, settings)
+    facts = facts_on(
+        child,
+        child.periods,
+        held,
+        today,
+        planned=open_review,
+        unfinished=unfinished_held(child.reviews, today),
+    )
+    now = standing(facts, cal, settings)
+    looked_after, due = now.looked_after, now.due
     planned = sorted(r.planned_date for r in child.reviews if state_of(r.status) in AHEAD and r.planned_date)
-    status = review_status(due.due, today, cal, settings, looked_after=looked_after)
-    status, minutes = with_minutes(status, unfinished_held(child.reviews), today, cal, settings)
     return NextReview(
         due=due.due if looked_after else None,
         number=due.number if looked_after else None,
-        basis=due.basis,
+        basis=now.basis,
         booked=planned[0] if planned and looked_after else None,
         working_days_left=working_days_left(due.due, today, cal) if looked_after else None,
-        status=status,
-        minutes=minutes,
+        status=now.status,
+        minutes=now.minutes,
         open_review_id=open_review.id if open_review is not None else None,
         adjourned=open_review is not None and open_review.adjourned_on is not None,
-        early_review_by=early_review_in_effect(history),
+        early_review_by=early_review_in_effect(now.history),
+        between_breaks=between_breaks(facts) if looked_after else None,
     )
 
 
@@ -382,7 +396,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
             identity=_identity(child, today),
             periods=tuple(_period(p, p is periods[-1] and p.end_date is None) for p in reversed(periods)),
             people=tuple(_person(p) for p in sorted(child.people, key=_role_order)),
-            reviews=tuple(_reviews(child, cal, settings, records)),
+            reviews=tuple(_reviews(child, today, cal, settings, records)),
             next_review=_next_review(child, today, cal, settings),
             decisions=tuple(decision_line(d, today) for d in decisions),
             wishes=tuple(

@@ -48,6 +48,12 @@ TIMESCALES = (
     ),
     Timescale("short_break_subsequent_months", "Short breaks: each later review", "months", "reg 48"),
     Timescale(
+        "short_break_series_gap_months",
+        "Short breaks: a series ends after a gap of more than",
+        "months",
+        "reg 48 (not confirmed); read at each 903 import",
+    ),
+    Timescale(
         "adoption_authorised_first_months",
         "Adoption, authorised but not placed: first review",
         "months",

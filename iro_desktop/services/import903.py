@@ -7,7 +7,8 @@ facts are written (date of birth, sex, ethnicity, UPN, episodes, periods of care
 challenges, review-cycle settings) is never touched, and nothing is ever deleted but an empty period.
 
 A review row is taken only if the app would accept it at entry (services.reviews_check), so the store
-never holds a review the export would have to leave out.
+never holds a review the export would have to leave out; a review dated after the import day is refused, as
+it cannot have been held yet. The report lists each row once, with all its problems.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,18 +25,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.periods import CONTINUES, group_periods, inferred_boundaries
 from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.interop import ssda903
-from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, ReviewRow, Where
+from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, RawRow, ReviewRow, Where
 from iro_desktop.private_files import write_private
 from iro_desktop.services import audit
 from iro_desktop.services.review_life import move
 from iro_desktop.services.reviews_check import review_entry_findings
+from iro_desktop.services.settings import timescale_settings
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Episode, PeriodOfCare, Review
 
 IMPORTED = "903"  # Review.source of reviews that came from the council's data
-STARTED = "S"  # RNE: started to be looked after, so a new period of care begins
 NEW_CHILD_FIRST_NAME = "Child"  # the 903 holds no names: "Child 123456" until the IRO names them
 CHUNK = 500  # stay well inside SQLite's limit on bound parameters
 RULE_KINDS = {
@@ -52,7 +54,17 @@ CHILD_RULE_REASONS = {
     "399": "CHILD {child}'s episodes are all short breaks (LS V3/V4): the 903 holds no reviews for them",
 }
 AGE_CODE_RULES = {"440", "441"}  # the review was held; only its participation code is wrong
-REPORT_COLUMNS = ("file", "row", "column", "value", "outcome", "reason")
+CODE_LEFT_OUT = " The review was taken without its code: record the right one in the app."
+FUTURE_KIND = "review dated after today"
+# What a value's reason says was done with it in a row that was taken; untrue of a row refused for another
+# reason, so said instead as on the right.
+TAKEN_NOTES = (
+    (CODE_LEFT_OUT, ""),
+    (" It was left blank.", ""),
+    (": the episode was taken as still open and REC left blank.", "."),
+)
+REPORT_COLUMNS = ("file", "row", "column", "value", "outcome", "reason")  # one line per row; "; " between
+REFUSED, LEFT_OUT = "row refused", "value left out, row taken"
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all); may raise ImportCancelled
 
@@ -101,10 +113,44 @@ class Counts:
         return ", ".join(parts + ([f"{self.removed} removed"] if self.removed else []))
 
 
+@dataclass(frozen=True)
+class ReportRow:
+    """One row of the extract with every problem found in it: refused when any of them refused it.
+
+    A problem that does not refuse a row (a value left out) says nothing of its own outcome on a refused row.
+    """
+
+    where: Where
+    issues: tuple[Issue, ...]
+
+    @property
+    def refused(self) -> bool:
+        return any(i.refused for i in self.issues)
+
+    @property
+    def kinds(self) -> list[str]:
+        """What the summary counts this row under: why it was refused, else which values were left out."""
+        counted = [i for i in self.issues if i.refused] if self.refused else self.issues
+        return list(dict.fromkeys(i.kind for i in counted))
+
+    def csv(self) -> tuple[str, ...]:
+        place = str(self.where.row) if self.where.row is not None else self.where.element or ""
+        pairs = list(dict.fromkeys((i.column, i.value) for i in self.issues))
+        reasons = " ".join(dict.fromkeys(i.reason for i in self.issues))
+        outcome = REFUSED if self.refused else LEFT_OUT
+        columns, values = _joined(c for c, _ in pairs), _joined(v for _, v in pairs)
+        return (self.where.file, place, columns, values, outcome, reasons)
+
+
+def _joined(texts: Iterable[str]) -> str:
+    return "; ".join(texts)
+
+
 @dataclass
 class ImportReport:
     source: Path
     selection: Selection
+    today: date | None = None  # the import day: a review dated after it cannot have been held
     children: Counts = field(default_factory=Counts)
     periods: Counts = field(default_factory=Counts)
     episodes: Counts = field(default_factory=Counts)
@@ -114,21 +160,37 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def rows(self) -> list[ReportRow]:
+        """Each row with a problem, once, with all its problems: in file order (XML places as read)."""
+        grouped: dict[Where, list[Issue]] = {}
+        for issue in self.issues:
+            grouped.setdefault(issue.where, []).append(issue)
+        rows = [ReportRow(where, tuple(issues)) for where, issues in grouped.items()]
+        return sorted(rows, key=lambda r: (r.where.file, r.where.row or 0))
+
     @property
     def refused(self) -> list[Issue]:
-        return [i for i in self.issues if i.refused]
+        """The reasons rows were not taken (a row refused for two reasons gives two)."""
+        return [i for r in self.rows() if r.refused for i in r.issues if i.refused]
+
+    @property
+    def left_out(self) -> list[Issue]:
+        """The values left out of rows that were taken (a value's problem on a refused row is in neither)."""
+        return [i for r in self.rows() if not r.refused for i in r.issues]
 
     @property
     def rows_refused(self) -> int:
         """Rows not taken: a row refused for two reasons is one row."""
-        return len({i.where for i in self.issues if i.refused})
+        return sum(r.refused for r in self.rows())
 
     @property
-    def left_out(self) -> list[Issue]:
-        return [i for i in self.issues if not i.refused]
+    def rows_left_out(self) -> int:
+        """Rows taken with a value left out: a refused row is never counted here."""
+        return sum(not r.refused for r in self.rows())
 
     def by_kind(self, refused: bool = True) -> list[tuple[str, int]]:
-        counts = Counter(i.kind for i in self.issues if i.refused == refused)
+        """Rows refused (or taken with a value left out) by kind: a row of two kinds counts under each."""
+        counts = Counter(kind for r in self.rows() if r.refused == refused for kind in r.kinds)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def summary_lines(self) -> list[str]:
@@ -142,25 +204,25 @@ class ImportReport:
         ]
         if self.other_children_rows:
             lines.append(f"Rows for other children, not imported: {self.other_children_rows}")
-        several = len(self.refused) > self.rows_refused
+        rows = self.rows()
+        several = any(len(r.kinds) > 1 for r in rows if r.refused)
         lines.append(
             f"Rows refused: {self.rows_refused}" + (", some for more than one reason" if several else "")
         )
         lines += [f"  {n:>6}  {kind}" for kind, n in self.by_kind(refused=True)]
-        if self.left_out:
-            lines.append(f"Values left out of rows that were taken: {len(self.left_out)}")
+        if self.rows_left_out:
+            several = any(len(r.kinds) > 1 for r in rows if not r.refused)
+            lines.append(
+                f"Rows taken with a value left out: {self.rows_left_out}"
+                + (", some with more than one" if several else "")
+            )
             lines += [f"  {n:>6}  {kind}" for kind, n in self.by_kind(refused=False)]
         lines += [f"Note: {note}" for note in self.notes]
         return lines
 
     def csv_rows(self) -> list[tuple[str, ...]]:
-        rows = [("", "", "", "", "note", note) for note in self.notes]
-        # In file order; XML places have no row number and keep the order they were read in.
-        for i in sorted(self.issues, key=lambda i: (i.where.file, i.where.row or 0)):
-            place = str(i.where.row) if i.where.row is not None else i.where.element or ""
-            outcome = "row refused" if i.refused else "value left out, row taken"
-            rows.append((i.where.file, place, i.column, i.value, outcome, i.reason))
-        return rows
+        """The notes, then one line per row with a problem: its columns and values, outcome and reasons."""
+        return [("", "", "", "", "note", note) for note in self.notes] + [r.csv() for r in self.rows()]
 
     def save_csv(self, path: Path) -> None:
         out = io.StringIO(newline="")
@@ -193,11 +255,13 @@ def import_903(
         extract = ssda903.read_extract(source)
     except ssda903.ExtractError as exc:
         raise ImportProblem(str(exc)) from exc
-    report = ImportReport(source, selection, notes=list(extract.notes))
+    report = ImportReport(source, selection, today=store.clock.today(), notes=list(extract.notes))
     chosen = choose_children(extract, selection, report)
     by_child = _check_rows(extract, chosen, report)
+    gap_months = timescale_settings(store).short_break_series_gap_months  # read before the write begins
     with store.session() as s, s.no_autoflush:  # one flush, between children and their reviews
-        _write(s, by_child, report, progress or (lambda done, total: None))
+        _write(s, by_child, report, progress or (lambda done, total: None), gap_months)
+    report.issues = _said_of_refused_rows(report.issues)
     audit.record(
         store,
         "import",
@@ -207,7 +271,9 @@ def import_903(
     return report
 
 
-def _write(s: Session, by_child: dict[str, _ChildRows], report: ImportReport, progress: Progress) -> None:
+def _write(
+    s: Session, by_child: dict[str, _ChildRows], report: ImportReport, progress: Progress, gap_months: int
+) -> None:
     stored = _stored_children(s, list(by_child))
     refs = sorted(by_child)
     total = 2 * len(refs) + 1
@@ -216,7 +282,7 @@ def _write(s: Session, by_child: dict[str, _ChildRows], report: ImportReport, pr
         child, changed = _apply_child(s, by_child[ref], stored.get(ref), report)
         if child is not None:
             before = _tally(report)
-            episodes = _apply_episodes(child, by_child[ref].episodes, report)
+            episodes = _apply_episodes(child, by_child[ref].episodes, report, gap_months)
             placed[ref] = (child, episodes, changed or _tally(report) != before)
         progress(n, total)
     s.flush()  # periods get their ids, which reviews refer to
@@ -314,10 +380,41 @@ def _check_rows(extract: ssda903.Extract, chosen: set[str], report: ImportReport
                 report.other_children_rows += 1
                 continue
             record, issues = parse(raw)
-            report.issues += issues
+            report.issues += issues + (_future_review(raw, report.today) if table == "reviews" else [])
             if ref:
                 _file(by_child.setdefault(ref, _ChildRows(ref)), table, record, raw.where, report)
     return by_child
+
+
+def _future_review(raw: RawRow, today: date | None) -> list[Issue]:
+    """A review dated after the import day cannot have been held yet: its row is refused, whatever else."""
+    held = ssda903.parse_date(raw.get("REVIEW"))
+    if held is None or not _after(held, today):
+        return []
+    why = (
+        f"The review is dated {format_date(held)}, after today ({format_date(today)}): "
+        "a review cannot have been held yet. The row was not taken."
+    )
+    return [Issue(raw.where, "REVIEW", raw.get("REVIEW"), why, FUTURE_KIND)]
+
+
+def _after(day: date, today: date | None) -> bool:
+    return today is not None and day > today
+
+
+def _said_of_refused_rows(issues: list[Issue]) -> list[Issue]:
+    """A value's problem on a row refused for another reason is still listed, but never as left out of a
+    row that was taken: what its reason says was done with the row is dropped."""
+    refused = {i.where for i in issues if i.refused}
+    return [_without_taken_note(i) if i.where in refused and not i.refused else i for i in issues]
+
+
+def _without_taken_note(issue: Issue) -> Issue:
+    reason = issue.reason
+    for note, instead in TAKEN_NOTES:
+        if reason.endswith(note):
+            reason = reason[: -len(note)] + instead
+    return replace(issue, reason=reason)
 
 
 def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportReport) -> None:
@@ -398,7 +495,9 @@ def _episode_values(row: EpisodeRow) -> dict:
     }
 
 
-def _apply_episodes(child: Child, rows: list[EpisodeRow], report: ImportReport) -> list[Episode]:
+def _apply_episodes(
+    child: Child, rows: list[EpisodeRow], report: ImportReport, gap_months: int
+) -> list[Episode]:
     """Episodes are matched on their start date; carer and address typed in the app are kept."""
     by_start = {e.start_date: e for p in child.periods for e in p.episodes}
     seen: dict[date, Where] = {}
@@ -416,7 +515,7 @@ def _apply_episodes(child: Child, rows: list[EpisodeRow], report: ImportReport) 
         else:
             report.episodes.unchanged += 1
     episodes = sorted(by_start.values(), key=lambda e: e.start_date)
-    _arrange_periods(child, episodes, report)
+    _arrange_periods(child, episodes, report, gap_months)
     return episodes
 
 
@@ -425,23 +524,16 @@ def _duplicate(where: Where, column: str, day: date, first: Where, what: str) ->
     return Issue(where, column, ssda903.format_date(day), why, f"same {what} twice")
 
 
-def _periods_of(episodes: list[Episode]) -> list[list[Episode]]:
-    """A new period of care starts at the first episode and at every episode whose reason is S."""
-    groups: list[list[Episode]] = []
-    for episode in episodes:
-        if not groups or episode.reason_new == STARTED:
-            groups.append([])
-        groups[-1].append(episode)
-    return groups
-
-
-def _arrange_periods(child: Child, episodes: list[Episode], report: ImportReport) -> None:
+def _arrange_periods(child: Child, episodes: list[Episode], report: ImportReport, gap_months: int) -> None:
+    """Periods of care as domain.periods reads the episodes; what the RNE codes alone do not say is noted."""
     used: set[int] = set()
-    for group in _periods_of(episodes):
+    groups = group_periods(episodes, gap_months)
+    report.notes += [f"CHILD {child.child_ref}: {b.sentence}." for b in inferred_boundaries(groups)]
+    for group in groups:
         period = _period_for(child, group, used)
         used.add(id(period))
         last = group[-1]
-        ended = last.end_date is not None and last.end_reason != ssda903.CONTINUES
+        ended = last.end_date is not None and last.end_reason != CONTINUES
         values = {
             "start_date": group[0].start_date,
             "end_date": last.end_date if ended else None,
@@ -503,8 +595,8 @@ def _apply_reviews(
     for row in rows:
         problems = _review_problems(child, episodes, row, seen)
         report.issues += problems
-        if any(p.refused for p in problems):
-            continue
+        if _after(row.held, report.today) or any(p.refused for p in problems):
+            continue  # a review dated after today was refused, naming its row, when the rows were checked
         seen[row.held] = row.where
         code = None if problems else row.code  # a code that contradicts the child's age waits for the IRO
         _take_review(child, by_day.get(row.held), row, code, _period_on(periods, row.held), report)
@@ -538,7 +630,7 @@ def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen
         why = why.rstrip(".") + (f" (903 rule {problem.rule})." if problem.rule else ".")
         code_only = problem.rule in AGE_CODE_RULES
         if code_only:
-            why += " The review was taken without its code: record the right one in the app."
+            why += CODE_LEFT_OUT  # unless the row is refused for another reason: see _said_of_refused_rows
         issues.append(Issue(row.where, column, value, why, RULE_KINDS[problem.rule], refused=not code_only))
     return issues
 

@@ -25,9 +25,8 @@ from iro_desktop.domain.codes import (
 from iro_desktop.domain.review_states import AHEAD, EDITABLE, ReviewState, state_of
 from iro_desktop.domain.timescales import next_review_due
 from iro_desktop.services import review_texts, text_limits
-from iro_desktop.services.caseload import ChildFacts, care_history
+from iro_desktop.services.care_facts import care_history, facts_on
 from iro_desktop.services.review_life import editable, move, unheld_state
-from iro_desktop.services.reviews_check import all_short_breaks
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import (
@@ -220,31 +219,22 @@ def statutory_due_after(s: Session, review: Review, rules: tuple) -> tuple[date 
     settings inside it would wait on the write lock this transaction holds.
     """
     child = s.get(Child, review.child_id)
-    period = (
-        s.get(PeriodOfCare, review.period_id)
-        if review.period_id
-        else (child.periods[-1] if child.periods else None)
-    )
     this_date = _review_date(review)
-    if period is None or this_date is None:
+    if this_date is None:
         return None, ""
     earlier = s.scalars(
         select(Review.held_date).where(
-            Review.period_id == period.id,
+            Review.child_id == child.id,
             Review.id != review.id,
             Review.held_date.is_not(None),
             Review.held_date <= this_date,
         )
     ).all()
-    facts = ChildFacts(
-        child=child,
-        period=period,
-        episode=period.episodes[-1] if period.episodes else None,
-        all_short_breaks=all_short_breaks(period.episodes),
-        held=tuple(sorted([*earlier, this_date])),
-        planned=None,
-    )
-    due = next_review_due(care_history(facts), *rules)
+    facts = facts_on(child, child.periods, [*earlier, this_date], this_date)
+    if facts.period is None:
+        return None, ""
+    cal, settings = rules
+    due = next_review_due(care_history(facts, settings), cal, settings)
     return due.statutory_due, due.basis
 
 

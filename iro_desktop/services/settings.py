@@ -69,6 +69,7 @@ TIMESCALE_LIMITS = {
     "subsequent_review_months": Limit("T3", *_MONTHS),
     "short_break_first_review_months": Limit("T8", *_MONTHS),
     "short_break_subsequent_months": Limit("T8", *_MONTHS),
+    "short_break_series_gap_months": Limit("T8", *_MONTHS),
     "adoption_authorised_first_months": Limit("T9", *_MONTHS),
     "adoption_placed_first_weeks": Limit("T10", 1, 26),
     "adoption_placed_second_months": Limit("T10", *_MONTHS),

@@ -303,7 +303,17 @@ def test_review_timeliness(history, expected):
         ),
         pytest.param("2026-02-28", "2026-02-27", 0, Status.DUE_10WD, id="brief status: C2 due on a Saturday"),
         pytest.param(
-            "2026-02-28", "2026-03-02", 0, Status.OVERDUE, id="brief status: overdue after a weekend due date"
+            "2026-02-28",
+            "2026-03-02",
+            -1,
+            Status.OVERDUE,
+            id="C3 overdue after a weekend due date: 1, never 0 left",
+        ),
+        pytest.param(
+            "2026-02-27", "2026-02-28", -1, Status.OVERDUE, id="C3 overdue on the Saturday: 1 overdue"
+        ),
+        pytest.param(
+            "2026-02-27", "2026-03-03", -2, Status.OVERDUE, id="C3 due Friday, seen Tuesday: 2 overdue"
         ),
     ],
 )
@@ -322,6 +332,7 @@ def test_status_not_looked_after_and_labels():
         "due_10wd": "Due soon",
         "due_20wd": "Coming up",
         "on_track": "On track",
+        "open_after_18": "Open after 18",
         "not_looked_after": "Not looked after",
     }
     assert [c.value for c in Cycle] == ["standard", "short_breaks", "adoption_authorised", "adoption_placed"]

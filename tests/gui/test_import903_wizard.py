@@ -48,6 +48,7 @@ def test_importing_the_tiny_set_shows_each_refused_row_and_the_counts(qtbot, sto
     assert "Import finished" in wizard.status.text()
     summary = wizard.summary.text()
     assert "Rows refused: 5" in summary and "PN0 for a child aged 4 or over (903 rule 440)" in summary
+    assert "Rows taken with a value left out: 2" in summary  # rows counted, not problems
     rows = _table(wizard)
     assert [(r[1], r[4]) for r in rows] == [  # refused rows first, then values left out; rows sort as numbers
         *((n, "Row refused") for n in ("13", "14", "18", "19", "20")),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from iro_desktop.services.import903 import import_903
 from iro_desktop.store import Store
 from iro_desktop.store.models import Base, Child, Episode, PeriodOfCare, Review
 
@@ -133,3 +134,39 @@ APP_REVIEWS_2027 = [
     ("UNDER4", "01/06/2024", "01/09/2026", "PN0"),
 ]
 APP_LEFT_OUT_2027 = {"BREAKS", "LEFT", "NOCODE", "WRONGCODE"}
+
+
+_EPISODE = dict.fromkeys(["DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"], "")
+_EPISODE.update(RNE="S", LS="C2", CIN="N1", PLACE="U4", PLACE_PROVIDER="PR1")
+
+
+def _uk(day: str) -> str:
+    return date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
+
+
+def import_one_child(store, tmp_path, dob: str, episodes, reviews=()) -> None:
+    """One fictional child, CHILD X1, imported through the real 903 import from CSV files written here:
+    episodes (start, end, RNE, REC, LS) and reviews (held, PN code), dates ISO or ''."""
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    header = {
+        "CHILD": "X1",
+        "SEX": "1",
+        "DOB": _uk(dob),
+        "ETHNIC": "WBRI",
+        "UPN": "",
+        "MOTHER": "",
+        "MC_DOB": "",
+    }
+    write_rows(folder / "header.csv", [header])
+    rows = [
+        {"CHILD": "X1", **_EPISODE, "DECOM": _uk(s), "DEC": _uk(e), "RNE": rne, "REC": rec, "LS": ls}
+        for s, e, rne, rec, ls in episodes
+    ]
+    write_rows(folder / "episodes.csv", rows)
+    write_rows(
+        folder / "reviews.csv",
+        [{"CHILD": "X1", "DOB": _uk(dob), "REVIEW": _uk(h), "REVIEW_CODE": c} for h, c in reviews],
+        columns=["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    )
+    return import_903(store, folder)

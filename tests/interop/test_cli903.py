@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
 from tests.interop.conftest import fake_903
@@ -24,24 +26,35 @@ def test_import_prints_a_summary_and_saves_the_report_then_export_writes_the_ret
     assert (
         "Rows refused: 5" in out.stdout
         and "child's episodes are all short breaks (903 rule 399)" in out.stdout
-        and "Values left out of rows that were taken: 2" in out.stdout
+        and "Rows taken with a value left out: 2" in out.stdout
     )
     assert len(read_rows(tmp_path / "report.csv")) == 7
     again = iro("import-903", "--db", db, fake_903("d2i_fake_tiny"), "--children", "3299,605926")
     assert "Children: 0 created, 0 updated, 2 unchanged" in again.stdout
     assert "Save the list of every refused row with --report FILE.csv" not in again.stdout
 
-    exported = iro("export-903", "--db", db, tmp_path / "out", "--year", "2017", "--with-header-episodes")
+    exported = iro(
+        "export-903", "--db", db, tmp_path / "out", "--year", "2018", "--with-header-episodes",
+        "--report", tmp_path / "export-report.csv",
+    )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
-    assert "collection year 2016-17 (1 Apr 2016 to 31 Mar 2017)" in exported.stdout
+    assert "collection year 2017-18 (1 Apr 2017 to 31 Mar 2018)" in exported.stdout
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "episodes.csv",
         "header.csv",
         "reviews.csv",
     ]
-    assert all(
-        "/2016" in r["REVIEW"] or "/2017" in r["REVIEW"] for r in read_rows(tmp_path / "out" / "reviews.csv")
-    )
+    reviews = read_rows(tmp_path / "out" / "reviews.csv")
+    held = [datetime.strptime(r["REVIEW"], "%d/%m/%Y").date() for r in reviews]
+    assert held and all(date(2017, 4, 1) <= day <= date(2018, 3, 31) for day in held)
+    assert "Note: Left blank on purpose: MOTHER" in exported.stdout and "HOME_POST" in exported.stdout
+    assert f"saved to {tmp_path / 'export-report.csv'}" in exported.stdout
+    report = read_rows(tmp_path / "export-report.csv")
+    left_out = [(r["CHILD"], r["review_date"]) for r in report if r["outcome"] == "left out"]
+    assert left_out == [("122698", "2017-07-16")]  # taken without its code, which contradicted the age
+    assert "CHILD 122698, review on 16 Jul 2017: no participation code" in exported.stdout
+    assert sum(r["outcome"] == "exported" for r in report) == len(reviews)
+    assert any(r["outcome"] == "note" and "Left blank on purpose" in r["reason"] for r in report)
 
 
 @pytest.mark.parametrize(

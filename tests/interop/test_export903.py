@@ -7,7 +7,13 @@ from datetime import date
 
 import pytest
 
-from iro_desktop.services.export903 import CollectionYear, ExportProblem, export_903
+from iro_desktop.services.export903 import (
+    BLANK_FIELDS,
+    BLANK_FIELDS_NOTE,
+    CollectionYear,
+    ExportProblem,
+    export_903,
+)
 from tests.interop.helpers import APP_LEFT_OUT_2027, APP_REVIEWS_2027, app_caseload, read_rows
 
 YEAR_2027 = CollectionYear(2027)
@@ -32,12 +38,52 @@ def test_reviews_csv_holds_one_row_per_review_held_in_the_collection_year(caselo
 
 
 def test_reviews_that_would_fail_the_return_are_left_out_and_said_why(caseload, tmp_path):
-    left_out = export_903(caseload, tmp_path / "out", YEAR_2027).tables.left_out
-    assert {line.split(",")[0].removeprefix("CHILD ") for line in left_out} == APP_LEFT_OUT_2027
-    assert any("LEFT" in line and "no episode in collection year 2026-27" in line for line in left_out)
-    assert any("BREAKS," in line and "all short breaks" in line for line in left_out)
-    assert any("NOCODE" in line and "no participation code" in line for line in left_out)
-    assert any("WRONGCODE" in line and "PN0 is only for a child under 4" in line for line in left_out)
+    result = export_903(caseload, tmp_path / "out", YEAR_2027)
+    why = {held.child: held.reason for held in result.tables.left_out}
+    assert set(why) == APP_LEFT_OUT_2027
+    assert "no episode in collection year 2026-27" in why["LEFT"]
+    assert "all short breaks" in why["BREAKS"]
+    assert "no participation code" in why["NOCODE"] and "Set participation code..." in why["NOCODE"]
+    assert "PN0 is only for a child under 4" in why["WRONGCODE"]
+    lines = result.summary_lines()
+    assert "Held reviews not exported: 4" in lines
+    assert "  CHILD NOCODE, review on 6 Jun 2026: " + why["NOCODE"] in lines
+
+
+def test_the_report_saved_as_csv_has_every_held_review_of_the_year_exported_or_not(caseload, tmp_path):
+    result = export_903(caseload, tmp_path / "out", YEAR_2027, with_header_episodes=True)
+    result.save_report(tmp_path / "report.csv")
+    rows = read_rows(tmp_path / "report.csv")
+    assert list(rows[0]) == ["CHILD", "review_date", "outcome", "reason"]
+    notes = [r["reason"] for r in rows if r["outcome"] == "note"]
+    assert "for collection year 2026-27 (1 Apr 2026 to 31 Mar 2027)" in notes[0]
+    assert BLANK_FIELDS_NOTE in notes
+    reviews = [r for r in rows if r["outcome"] != "note"]
+    exported = {(r["CHILD"], r["review_date"]) for r in reviews if r["outcome"] == "exported"}
+    assert exported == {(child, _iso(day)) for child, _dob, day, _code in APP_REVIEWS_2027}
+    left_out = {r["CHILD"]: r["reason"] for r in reviews if r["outcome"] == "left out"}
+    assert left_out == {held.child: held.reason for held in result.tables.left_out}
+    assert ("NOCODE", "2026-06-06") in {(r["CHILD"], r["review_date"]) for r in reviews}
+    assert len(reviews) == len(APP_REVIEWS_2027) + len(APP_LEFT_OUT_2027)  # nothing else, nothing twice
+    assert "2025-05-01" not in {r["review_date"] for r in reviews}  # LEFT's review of the year before
+    assert stat.S_IMODE((tmp_path / "report.csv").stat().st_mode) == 0o600
+
+
+def _iso(day: str) -> str:
+    return date(int(day[6:]), int(day[3:5]), int(day[:2])).isoformat()
+
+
+def test_header_and_episodes_say_which_fields_are_left_blank_and_why(caseload, tmp_path):
+    result = export_903(caseload, tmp_path / "out", YEAR_2027, with_header_episodes=True)
+    for file, columns in BLANK_FIELDS.items():
+        rows = read_rows(tmp_path / "out" / file)
+        assert all(r[column] == "" for r in rows for column in columns)
+    note = next(line for line in result.summary_lines() if line.startswith("Note: Left blank on purpose"))
+    for name in ("MOTHER", "MC_DOB", "HOME_POST", "URN", "header.csv", "episodes.csv"):
+        assert name in note
+    assert "does not hold them" in note and "data team fills them in from their own system" in note
+    reviews_only = export_903(caseload, tmp_path / "reviews only", YEAR_2027)
+    assert not any("Left blank" in line for line in reviews_only.summary_lines())  # reviews.csv has no blank
 
 
 def test_with_header_and_episodes_the_folder_describes_the_year_on_its_own(caseload, tmp_path):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import date
+from collections import Counter
+from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from iro_desktop.domain.calendar import format_date
 from iro_desktop.services.import903 import ImportCancelled, ImportProblem, Selection, import_903
 from iro_desktop.store.models import Challenge, Child, Decision, Person, Review, WishEntry
 from tests.interop.conftest import fake_903
@@ -219,6 +221,12 @@ def test_every_row_not_taken_is_named_with_file_row_column_and_reason(store, tmp
         (date(2017, 7, 20), "PN6", "903", 3),
     ]
     assert "Rows refused: 9" in report.summary_lines()
+    twice = [r for r in report.csv_rows() if r[:2] == ("header.csv", "4")]  # a bad ETHNIC on a refused row
+    assert twice == [
+        ("header.csv", "4", "ETHNIC; CHILD", "XXXX; C1", "row refused",
+         "ETHNIC 'XXXX' is not a 903 ethnicity code. "  # not "It was left blank": the row was not taken
+         "CHILD C1 already has a header row (row 2); this one was not taken."),
+    ]  # fmt: skip
 
 
 def test_the_report_is_saved_as_csv_for_the_data_team(store, tmp_path):
@@ -227,10 +235,131 @@ def test_the_report_is_saved_as_csv_for_the_data_team(store, tmp_path):
     with (tmp_path / "report.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["file", "row", "column", "value", "outcome", "reason"]
-    assert len(rows) == len(report.notes) + len(report.issues)
+    assert len(rows) == len(report.notes) + len({i.where for i in report.issues})  # one line per row
     expected = ["reviews.csv", "5", "REVIEW_CODE", "pr0", "row refused"]
     expected.append("REVIEW_CODE 'pr0' is not one of PN0-PN7 (903 rule 167).")
     assert dict(zip(rows[0], expected, strict=True)) in rows
+
+
+FUTURE = "03/03/2030"  # after any day the tests run on (tests/conftest.py fixes the clock)
+
+
+def _review(child, held, code, dob="01/02/2010"):
+    return {"CHILD": child, "DOB": dob, "REVIEW": held, "REVIEW_CODE": code}
+
+
+def _plain_folder(folder, today: date):
+    """C1 in care since 1 Mar 2017 with two reviews held, the second on the import day itself."""
+    folder.mkdir()
+    write_rows(folder / "header.csv", HEADER[:1])
+    write_rows(folder / "episodes.csv", [{"CHILD": "C1", **EPISODE}])
+    held_today = today.strftime("%d/%m/%Y")
+    write_rows(folder / "reviews.csv", [_review("C1", "20/03/2017", "PN1"), _review("C1", held_today, "PN2")])
+    return folder
+
+
+def test_a_review_dated_after_the_import_day_is_refused_naming_its_row_and_nothing_else_changes(
+    store, tmp_path
+):
+    today = store.clock.today()
+    assert today < date(2030, 3, 3)
+    folder = _plain_folder(tmp_path / "plain", today)
+    first = import_903(store, folder)
+    assert first.issues == [] and first.reviews.created == 2  # a review held today is taken
+    before = snapshot(store)
+
+    reviews = read_rows(folder / "reviews.csv")
+    reviews.insert(1, _review("C1", FUTURE, "PN1"))  # row 3: the review held today moves to row 4
+    reviews.append(_review("C1", FUTURE.replace("2030", "2031"), "PN0"))  # row 5: its code is wrong too
+    write_rows(folder / "reviews.csv", reviews)
+    report = import_903(store, folder)
+
+    assert snapshot(store) == before  # nothing written, nothing else changed
+    assert (report.children.unchanged, report.reviews.unchanged, report.reviews.created) == (1, 2, 0)
+    said = f"after today ({format_date(today)}): a review cannot have been held yet. The row was not taken."
+    assert report.csv_rows() == [
+        ("reviews.csv", "3", "REVIEW", FUTURE, "row refused", f"The review is dated 3 Mar 2030, {said}"),
+        (
+            "reviews.csv", "5", "REVIEW; REVIEW_CODE", "03/03/2031; PN0", "row refused",
+            f"The review is dated 3 Mar 2031, {said} PN0 is only for a child under 4 on the review date; "
+            "Child C1 was 21 (903 rule 440).",  # said of the refused row: not "taken without its code"
+        ),
+    ]  # fmt: skip
+    assert report.left_out == []
+    lines = report.summary_lines()
+    assert "Rows refused: 2" in lines and "       2  review dated after today" in lines
+    assert not any(line.startswith("Rows taken with a value left out") for line in lines)
+
+
+def test_n3_a_row_refused_for_short_breaks_is_listed_once_with_its_n2_code_problem(store, tmp_path):
+    folder = tmp_path / "breaks"
+    folder.mkdir()
+    write_rows(folder / "header.csv", HEADER[:1])
+    write_rows(folder / "episodes.csv", [{"CHILD": "C1", **EPISODE, "LS": "V3"}])
+    write_rows(
+        folder / "reviews.csv", [_review("C1", "20/03/2017", "PN0"), _review("C1", "20/09/2017", "PN1")]
+    )
+    report = import_903(store, folder)
+    assert report.reviews.created == 0
+    rows = [r for r in report.csv_rows() if r[1] == "2"]
+    assert len(rows) == 1 and rows[0][2:5] == ("CHILD; REVIEW_CODE", "C1; PN0", "row refused")
+    assert "(903 rule 399)" in rows[0][5] and "(903 rule 440)" in rows[0][5]
+    assert "taken without its code" not in rows[0][5]
+    assert report.left_out == [] and report.rows_refused == 2 and report.rows_left_out == 0
+    assert report.by_kind(refused=True) == [("child's episodes are all short breaks (903 rule 399)", 2)]
+    assert "Rows refused: 2" in report.summary_lines()
+
+
+def _future_rows(reviews_csv, today: date) -> dict[int, str]:
+    """The rows of the file dated after today, as a spreadsheet numbers them, and their CHILD."""
+    future = {}
+    for n, row in enumerate(read_rows(reviews_csv), start=2):
+        try:
+            held = datetime.strptime(row["REVIEW"], "%d/%m/%Y").date()
+        except ValueError:
+            continue
+        if held > today:
+            future[n] = row["CHILD"]
+    return future
+
+
+def test_the_report_lists_each_row_of_the_fake_set_once_and_counts_rows_not_problems(store):
+    source = fake_903("d2i_fake")
+    report = import_903(store, source)
+    lines = [r for r in report.csv_rows() if r[4] != "note"]
+    places = Counter((r[0], r[1]) for r in lines)
+    assert places and max(places.values()) == 1  # every row at most once
+    assert set(places) == {(i.where.file, str(i.where.row)) for i in report.issues}  # and every row named
+
+    refused = {(r[0], r[1]) for r in lines if r[4] == "row refused"}
+    taken = {(r[0], r[1]) for r in lines if r[4] == "value left out, row taken"}
+    assert refused | taken == set(places) and refused and taken
+    assert {(i.where.file, str(i.where.row)) for i in report.issues if i.refused} == refused
+    summary = report.summary_lines()
+    assert any(s.startswith(f"Rows refused: {len(refused)}") for s in summary)
+    assert any(s.startswith(f"Rows taken with a value left out: {len(taken)}") for s in summary)
+    assert (report.rows_refused, report.rows_left_out) == (len(refused), len(taken))
+    rows_of_kind = {True: {}, False: {}}  # the breakdown counts rows too: why each was refused, else left out
+    for i in report.issues:
+        place = (i.where.file, str(i.where.row))
+        if i.refused or place in taken:
+            rows_of_kind[place in refused].setdefault(i.kind, set()).add(place)
+    for outcome, kinds in rows_of_kind.items():
+        assert dict(report.by_kind(refused=outcome)) == {kind: len(rows) for kind, rows in kinds.items()}
+
+    # The rows listed twice before: refused (short breaks, no episodes) with a code left out as well.
+    both = [r for r in lines if r[4] == "row refused" and "REVIEW_CODE" in r[2].split("; ")]
+    assert both and not any("taken without its code" in r[5] for r in both)
+    assert not {(i.where.file, str(i.where.row)) for i in report.left_out} & refused
+
+    today = store.clock.today()
+    future = _future_rows(source / "reviews.csv", today)
+    assert future  # the public set holds reviews dated years ahead
+    named = {int(r[1]) for r in lines if r[0] == "reviews.csv" and "after today" in r[5]}
+    assert named == set(future) and {("reviews.csv", str(n)) for n in future} <= refused
+    assert dict(report.by_kind(refused=True))["review dated after today"] == len(future)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Review).where(Review.held_date > today)) == 0
 
 
 def test_a_new_period_of_care_starts_where_the_reason_is_s_and_reviews_follow_it(store, tmp_path):

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE
-from iro_desktop.domain.timescales import Status
+from iro_desktop.domain.timescales import Status, left_words
 from iro_desktop.gui.appearance import text_colour
 from iro_desktop.services.caseload import CaseloadRow
 
@@ -28,6 +28,7 @@ STATUS_COLOURS: dict[Status, tuple[str, str]] = {
     Status.DUE_10WD: ("#7a4100", "#ffe7b8"),
     Status.DUE_20WD: ("#0f4c81", "#dcebf9"),
     Status.ON_TRACK: ("#1b5e20", "#e1f3e1"),
+    Status.OPEN_AFTER_18: ("#6b3a00", "#f6e6d4"),
     Status.NOT_LOOKED_AFTER: ("#4a4a4a", "#ececec"),
 }
 # Stronger fills for marks on the timeline, where the status word sits in the legend and tooltip.
@@ -37,6 +38,7 @@ STATUS_FILLS: dict[Status, str] = {
     Status.DUE_10WD: "#e08600",
     Status.DUE_20WD: "#1f6fb5",
     Status.ON_TRACK: "#2e7d32",
+    Status.OPEN_AFTER_18: "#a0652a",
     Status.NOT_LOOKED_AFTER: "#8a8a8a",
 }
 # Most urgent first, for sorting the Status column.
@@ -128,7 +130,7 @@ COLUMNS: list[Column] = [
     ("Next review\ndue", lambda r: _day(r.next_review_due), lambda r: _ordinal(r.next_review_due), _due_tip),
     (
         "Working\ndays left",
-        lambda r: "" if r.working_days_left is None else str(r.working_days_left),
+        lambda r: left_words(r.working_days_left),
         lambda r: _NEVER if r.working_days_left is None else r.working_days_left,
         lambda r: "",
     ),
@@ -227,11 +229,13 @@ class CaseloadModel(QAbstractTableModel):
 
 
 class CaseloadFilter(QSortFilterProxyModel):
-    """Keeps the rows whose status matches (None: all) and whose name or child id contains the search text."""
+    """Keeps the rows whose status matches (None: all), or only children with reviews needing a participation
+    code, and whose name or child id contains the search text."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._status: Status | None = None
+        self._codes_needed = False
         self._search = ""
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
@@ -239,9 +243,14 @@ class CaseloadFilter(QSortFilterProxyModel):
     def status(self) -> Status | None:
         return self._status
 
-    def set_status(self, status: Status | None) -> None:
+    @property
+    def codes_needed(self) -> bool:
+        return self._codes_needed
+
+    def set_status(self, status: Status | None, codes_needed: bool = False) -> None:
+        """One status (None: any); with codes_needed, only children with a review lacking its PN code."""
         self.beginFilterChange()
-        self._status = status
+        self._status, self._codes_needed = status, codes_needed
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
@@ -252,6 +261,8 @@ class CaseloadFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 (Qt override)
         row = self.sourceModel().row_at(source_row)
         if self._status is not None and row.status is not self._status:
+            return False
+        if self._codes_needed and not row.codes_needed:
             return False
         return not self._search or self._search in row.name.casefold() or self._search in row.child.casefold()
 

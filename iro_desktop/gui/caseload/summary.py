@@ -31,6 +31,8 @@ class SummaryStrip(QFrame):
         guidance = f"guidance {s.guidance_low}-{s.guidance_high}"
         children = _plural(s.allocated, "child", "children")
         allocated = f"{children} allocated\n({'above ' if s.above_guidance else ''}{guidance})"
+        if s.open_after_18:  # not allocated reviews: episodes the council's data team should close
+            allocated += f"\n{s.open_after_18} open after 18, not counted"
         self._tile("allocated", s.allocated, allocated, Status.DUE_10WD if s.above_guidance else None)
         reviews = _plural(s.reviews_overdue, "review", "reviews")
         self._tile("overdue", s.reviews_overdue, f"{reviews} overdue", self._late(s.reviews_overdue))

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.domain.timescales import Status
+from iro_desktop.domain.timescales import Status, timing_words
 from iro_desktop.gui.appearance import is_dark, text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS, STATUS_FILLS, minutes_lines
 from iro_desktop.services.caseload import CaseloadRow
@@ -46,10 +46,8 @@ class Mark:
         label = "Next review" if r.status is Status.MINUTES_TO_FINISH else r.status.label
         if left is None:
             timing = r.status.label
-        elif left < 0:
-            timing = f"{label}: {-left} working days late"
         else:
-            timing = f"{label}: {left} working days left"
+            timing = f"{label}: {timing_words(left)}"
         due = f"Review {r.review_number} due {format_date(r.next_review_due)}" if r.next_review_due else ""
         booked = "Not booked yet"
         if r.next_review_booked:

@@ -34,6 +34,12 @@ from iro_desktop.services.caseload import CaseloadRow, caseload_summary, load_ca
 from iro_desktop.store import Store
 
 ALL = "All children"
+CODES_NEEDED = "Participation code needed"  # a choice after the statuses: children with 903 reviews to code
+_CODES_NEEDED_TIP = (
+    "Children with reviews from the council's 903 data that have no participation code yet: "
+    "{children} {child_noun}, {reviews} {review_noun}. The 903 export leaves those reviews out until a code "
+    "is set on the child's page."
+)
 COLUMNS_KEY = "caseload"  # the IRO's column widths, order, hidden columns and sort, in window_state
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Columns that size to their contents; Placement takes what is left over.
@@ -112,6 +118,10 @@ class CaseloadView(QWidget):
         i = self.statusFilter.findData(status.value if status else ALL)
         self.statusFilter.setCurrentIndex(i)
 
+    def show_codes_needed(self) -> None:
+        """Only the children with reviews from the 903 data that still need a participation code."""
+        self.statusFilter.setCurrentIndex(self.statusFilter.findData(CODES_NEEDED))
+
     # --- setup ------------------------------------------------------------------------------
 
     def _setup_table(self) -> None:
@@ -182,6 +192,12 @@ class CaseloadView(QWidget):
         self.statusFilter.addItem(ALL, ALL)
         for status in Status:
             self.statusFilter.addItem(status.label, status.value)
+        self.statusFilter.insertSeparator(self.statusFilter.count())  # not a status: a list to work through
+        self.statusFilter.addItem(CODES_NEEDED, CODES_NEEDED)
+        self.statusFilter.setAccessibleDescription(
+            "Choose which review status to show, or the children with reviews needing a participation code; "
+            "each choice says how many children it would show"
+        )
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self._on_search)
@@ -242,7 +258,10 @@ class CaseloadView(QWidget):
 
     def _on_status(self, _index: int) -> None:
         value = self.statusFilter.currentData()
-        self.proxy.set_status(None if value == ALL else Status(value))
+        if value == CODES_NEEDED:
+            self.proxy.set_status(None, codes_needed=True)
+        else:
+            self.proxy.set_status(None if value == ALL else Status(value))
         self._after_filter()
 
     def _after_filter(self) -> None:
@@ -262,3 +281,14 @@ class CaseloadView(QWidget):
         self.statusFilter.setItemText(0, f"{ALL} ({len(self._rows)})")
         for i, status in enumerate(Status, start=1):
             self.statusFilter.setItemText(i, f"{status.label} ({counts[status]})")
+        children = sum(1 for r in self._rows if r.codes_needed)
+        reviews = sum(r.codes_needed for r in self._rows)
+        i = self.statusFilter.findData(CODES_NEEDED)
+        self.statusFilter.setItemText(i, f"{CODES_NEEDED} ({children})")
+        tip = _CODES_NEEDED_TIP.format(
+            children=children,
+            child_noun="child" if children == 1 else "children",
+            reviews=reviews,
+            review_noun="review" if reviews == 1 else "reviews",
+        )
+        self.statusFilter.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)

@@ -1,4 +1,5 @@
-"""Small dialogs on the child's page: a decision's outcome, a monitoring note, an early review, adjourning.
+"""Small dialogs on the child's page: a decision's outcome, a monitoring note, an early review, adjourning,
+and the participation code of a review recorded elsewhere (903 data).
 
 Each dialog saves through its service when OK is pressed and closes only if the service took it. A refusal
 (services.problems.FieldProblem) is shown under the field it is about; everything typed stays.
@@ -23,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.domain.codes import PARTICIPATION_PLAIN
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services import decisions, monitoring, review_dates
+from iro_desktop.gui.review.minute import fill_participation
+from iro_desktop.services import decisions, minutes, monitoring, review_dates
 from iro_desktop.services.child import DecisionLine
+from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 
@@ -73,9 +77,19 @@ class _SavingDialog(QDialog):
         label = label or find(self, QLabel, "messageLabel")
         label.setText(message)
         label.show()
+        self._fit_height()
         buddy = self.findChild(QWidget, name.replace("Problem", "Edit"))
         if buddy is not None:
             buddy.setFocus()
+
+    def _fit_height(self) -> None:
+        """Grow, never shrink, to show a message that has just appeared in full (a wrapped label's height
+        depends on the width, which Qt does not add to a window's minimum size)."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if max(need, layout.totalSizeHint().height()) > self.height():
+            self.resize(self.width(), max(need, layout.totalSizeHint().height()))
 
 
 def _date_edit(dialog: QWidget, name: str, value: date) -> QDateEdit:
@@ -202,3 +216,51 @@ class AdjournReviewDialog(_SavingDialog):
         review_dates.adjourn_review(
             self.store, self.review_id, _day(self.on), _day(self.to), self.reason.toPlainText()
         )
+
+
+class ParticipationCodeDialog(_SavingDialog):
+    """The PN code of a review recorded elsewhere (903 data): the import leaves out a code that contradicts
+    the child's age, and the 903 export leaves out a review with no code until the IRO sets one here.
+    Every code PN0-PN7 is offered; one that does not fit the child's age that day is refused by the service,
+    with its sentence, and nothing changes."""
+
+    def __init__(self, store: Store, review_id: int, today: date, parent=None) -> None:
+        super().__init__("participation_code_dialog.ui", parent)
+        self.store, self.review_id, self.today = store, review_id, today
+        m = minutes.minutes(store, review_id, today)
+        self.code: QComboBox = find(self, QComboBox, "codeCombo")
+        fill_participation(self.code, PARTICIPATION_PLAIN.items(), m.participation_code, blank="Choose…")
+        number = f"Review {m.number}" if m.number else "This review"
+        self.name = m.child_name
+        who = escape(m.child_name, quote=False)
+        if m.participation_code:
+            why = (
+                f"{number} was recorded elsewhere (the council's 903 data) with {m.participation_code}. "
+                "Change it only if that code is wrong."
+            )
+        else:
+            why = (
+                f"{number} was taken from the council's 903 data without a participation code (the code "
+                f"given did not fit {who}'s age, or there was none). Choose how {who} took part: the review "
+                "goes back to the council in the next 903 export."
+            )
+        find(self, QLabel, "introLabel").setText(why)
+        when = format_date(m.review_date) if m.review_date else "Not recorded"
+        find(self, QLabel, "dateValue").setText(when)
+        age = "Under 1" if m.age == 0 else f"{m.age} {'year' if m.age == 1 else 'years'} old"
+        born = f"born {format_date(m.dob)}"
+        find(self, QLabel, "ageValue").setText(f"{age} ({born})" if m.review_date else f"Not known ({born})")
+        self.code.setFocus()
+
+    def _save(self) -> None:
+        code = self.code.currentData()
+        if not code:
+            raise FieldProblem(f"Choose how {self.name} took part, then press OK.", "code")
+        try:
+            minutes.set_participation(self.store, self.review_id, code)
+        except ValueError as refused:  # the service's own sentence, shown beside the choice
+            raise FieldProblem(str(refused), "code") from refused
+
+    def _show_problem(self, field: str, message: str) -> None:
+        super()._show_problem(field, message)
+        self.code.setFocus()

@@ -2,7 +2,8 @@
 
 It shows what the store holds as of a date; anything late says so in words as well as colour. Between
 reviews the IRO records here what happened to decisions, monitoring notes, an early review or an
-adjournment: each through a small dialog (gui/child/dialogs.py) whose service does the work.
+adjournment, and gives a review from the council's 903 data the participation code it lacks: each through a
+small dialog (gui/child/dialogs.py) whose service does the work.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.domain.timescales import Status
+from iro_desktop.domain.review_states import ReviewState
+from iro_desktop.domain.timescales import Status, timing_words
 from iro_desktop.gui.appearance import text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.child.dialogs import (
@@ -35,6 +37,7 @@ from iro_desktop.gui.child.dialogs import (
     DecisionStatusDialog,
     EarlyReviewDialog,
     MonitoringNoteDialog,
+    ParticipationCodeDialog,
 )
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services import decisions, review_dates
@@ -52,6 +55,17 @@ _WRAPPED = {
     "decisionsTable": (1, 5),
     "challengesTable": (0,),
 }
+
+CODE_NEEDED = "Code needed"  # an imported review whose PN code was left out: it cannot go back to the council
+_CODE_NEEDED_TIP = (
+    "Taken from the council's 903 data without a participation code, so the 903 export leaves it out. "
+    "Select it and choose Set participation code."
+)
+_SET_CODE_TIPS = (
+    "Select a review from the council's 903 data first; a review minuted here takes its code in the review",
+    "Give this review from the council's 903 data its participation code (PN0 to PN7), so it goes back to "
+    "the council",
+)
 
 _DECISION_BUTTONS = {"doneButton": "done", "notDoneButton": "not_done", "changedButton": "changed"}
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -102,6 +116,26 @@ def _review_date(r: ReviewLine) -> str:
     return f"{format_date(r.planned)} (planned)" if r.planned else "Not booked yet"
 
 
+def _participation(r: ReviewLine) -> QTableWidgetItem:
+    """The code and its meaning; an imported review without one says so in words, and in bold."""
+    if r.needs_code:
+        return _cell(CODE_NEEDED, _CODE_NEEDED_TIP, fg=_LATE_FG, bold=True)
+    return _cell(r.participation or ("Not recorded" if r.held else ""), r.participation)
+
+
+def _state(r: ReviewLine) -> QTableWidgetItem:
+    """Where the review stands; one from an earlier period of care says so, the period in its tooltip."""
+    if not r.period:
+        return _cell(r.state_words, r.state_words)
+    short = r.period.split(" (")[0].lower()  # "earlier period of care", "outside any period of care"
+    return _cell(f"{r.state_words} ({short})", f"{r.state_words}. {r.period}.")
+
+
+def can_set_code(r: ReviewLine | None) -> bool:
+    """Only a review recorded elsewhere (903 data) takes its participation code from the child's page."""
+    return r is not None and r.state is ReviewState.IMPORTED
+
+
 def _timing(r: ReviewLine) -> QTableWidgetItem:
     """On time or late, for a review that has met; nothing for one still ahead or cancelled."""
     if r.held is None:
@@ -139,12 +173,13 @@ class ChildPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        kept = self.selected_review() if self.record else None  # still selected afterwards: keys keep working
         self.record = load_child(self._store, self.child_id, self.today)
         self._show_identity()
         self._show_next_review()
         self._show_care()
         self._show_people()
-        self._show_reviews()
+        self._show_reviews(kept.id if kept else None)
         self._show_decisions()
         self._show_wishes()
         self._show_monitoring()
@@ -254,6 +289,7 @@ class ChildPage(QWidget):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._show_review_menu)
         self._button("openReviewButton").clicked.connect(self.open_selected_review)
+        self._button("setCodeButton").clicked.connect(self.set_participation_code)
 
     def selected_review(self) -> ReviewLine | None:
         rows = self._reviews.selectionModel().selectedRows()
@@ -261,7 +297,17 @@ class ChildPage(QWidget):
         return reviews[rows[0].row()] if rows and rows[0].row() < len(reviews) else None
 
     def _review_selected(self) -> None:
-        self._button("openReviewButton").setEnabled(self.selected_review() is not None)
+        review = self.selected_review()
+        self._button("openReviewButton").setEnabled(review is not None)
+        set_code = self._button("setCodeButton")
+        set_code.setEnabled(can_set_code(review))
+        set_code.setToolTip(_SET_CODE_TIPS[can_set_code(review)])
+
+    def set_participation_code(self) -> None:
+        """A review from the 903 data gets its PN code in a small dialog; OK saves and refreshes the page."""
+        review = self.selected_review()
+        if can_set_code(review):
+            self._show_dialog(ParticipationCodeDialog(self._store, review.id, self.today, self))
 
     def open_selected_review(self) -> None:
         review = self.selected_review()
@@ -279,6 +325,8 @@ class ChildPage(QWidget):
         menu = QMenu(table)
         menu.setAccessibleName("Review choices")
         menu.addAction("&Open review", self.open_selected_review)
+        set_code = menu.addAction("Set participation &code…", self.set_participation_code)
+        set_code.setEnabled(can_set_code(self.selected_review()))
         return menu
 
     def _show_review_menu(self, at: QPoint) -> None:
@@ -287,11 +335,19 @@ class ChildPage(QWidget):
             menu.exec(self._reviews.viewport().mapToGlobal(at))
             menu.deleteLater()
 
+    def _select_current_review(self) -> None:
+        """Tab lands on a row without selecting it: select it, so its buttons (and their keys) work."""
+        table = self._reviews
+        row = table.currentIndex().row()
+        if self.selected_review() is None and 0 <= row < len(self.record.reviews if self.record else ()):
+            table.selectRow(row)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         table = self._reviews
+        if watched is table and event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self, self._select_current_review)  # once the table has its current row
         if watched is table and event.type() == QEvent.Type.KeyPress and event.key() in _OPEN_KEYS:
-            if self.selected_review() is None and table.currentIndex().isValid():
-                table.selectRow(table.currentIndex().row())  # Tab lands on a row without selecting it
+            self._select_current_review()
             if self.selected_review() is not None:
                 self.open_selected_review()
                 return True
@@ -368,7 +424,8 @@ class ChildPage(QWidget):
         n = self.record.next_review
         fg, bg = STATUS_COLOURS[n.status]
         style = f"color: {fg}; background: {bg}; border-radius: 4px; padding: 3px 8px;"
-        heading = n.status.label if n.status is Status.NOT_LOOKED_AFTER else f"Next review: {n.status.label}"
+        no_review = n.status in (Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18)
+        heading = n.status.label if no_review else f"Next review: {n.status.label}"
         self._label("statusLabel").setText(heading)
         self._label("nextReviewStatus").setText(n.status.label)
         for name in ("statusLabel", "nextReviewStatus"):
@@ -376,13 +433,14 @@ class ChildPage(QWidget):
         if n.due is None:
             text = "No review is due."
         else:
-            left = n.working_days_left
-            timing = f"{-left} working days late" if left < 0 else f"{left} working days left"
+            timing = timing_words(n.working_days_left)
             booked = f"Booked for {format_date(n.booked)}." if n.booked else "Not booked yet."
             text = f"<b>Review {n.number} due {format_date(n.due)}</b> ({timing}). {booked}"
         self._label("nextReviewText").setText(text)
-        self._label("nextReviewBasis").setText(n.basis)
-        looked_after = n.status is not Status.NOT_LOOKED_AFTER
+        last_break = format_date(n.between_breaks) if n.between_breaks else ""
+        breaks = f" Between short breaks: the last ended on {last_break}." if last_break else ""
+        self._label("nextReviewBasis").setText(n.basis + breaks)
+        looked_after = n.status not in (Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18)
         self._button("earlyReviewButton").setEnabled(looked_after)
         self._button("cancelEarlyButton").setVisible(n.early_review_by is not None)
         adjourn = self._button("adjournButton")
@@ -420,19 +478,22 @@ class ChildPage(QWidget):
         rows = [[_cell(p.role), _cell(p.name), _cell("\n".join(p.contact))] for p in self.record.people]
         _fill(find(self, QTableWidget, "peopleTable"), rows)
 
-    def _show_reviews(self) -> None:
+    def _show_reviews(self, selected_id: int | None = None) -> None:
         rows = [
             [
                 _cell(str(r.number or "")),
                 _cell(_review_date(r)),
-                _cell(r.state_words, r.state_words),
+                _state(r),
                 _cell(_day(r.due)),
                 _timing(r),
-                _cell(r.participation or ("Not recorded" if r.held else ""), r.participation),
+                _participation(r),
             ]
             for r in self.record.reviews
         ]
         _fill(self._reviews, rows)
+        ids = [r.id for r in self.record.reviews]
+        if selected_id in ids:
+            self._reviews.selectRow(ids.index(selected_id))
         self._review_selected()
 
     def _show_decisions(self) -> None:

@@ -72,7 +72,8 @@ class ImportPage(_Page):
 
 
 class ReportModel(QAbstractTableModel):
-    """The report's rows (notes first, then each row refused or value left out) for a table view."""
+    """The report's lines for a table view: the notes, then each row refused or taken with a value left out,
+    once, with all its problems."""
 
     def __init__(self, report: ImportReport | None = None) -> None:
         super().__init__()
@@ -131,7 +132,7 @@ def summary_html(report: ImportReport) -> str:
     """What was written beside what was refused, side by side so the table below keeps its room."""
     refused = _kinds_html("Rows refused", report.rows_refused, report.by_kind(refused=True))
     left_out = _kinds_html(
-        "Values left out of rows taken", len(report.left_out), report.by_kind(refused=False)
+        "Rows taken with a value left out", report.rows_left_out, report.by_kind(refused=False)
     )
     right = (refused + left_out) or "<b>Every row was taken.</b>"
     return (

@@ -50,6 +50,24 @@ _NAVIGATION = {"sectionList", "attendancePartCombo", "bottomTabs"}
 _PARTICIPATION = {"participationCombo", "participationCodeEdit"}  # an imported review's only edit
 
 
+def fill_participation(
+    combo: QComboBox, codes, current: str | None, current_label: str = "", blank: str = "Not recorded yet"
+) -> None:
+    """The PN codes offered, each as "plain label (PN1)", after a blank choice; the current one chosen.
+    A current code not among them still shows, so it can be seen and changed. Emits no signal."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(blank, NOT_RECORDED)
+    codes = dict(codes)
+    if current and current not in codes:
+        codes[current] = current_label
+    for code, label in codes.items():
+        combo.addItem(f"{label} ({code})", code)
+        combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(max(combo.findData(current or NOT_RECORDED), 0))
+    combo.blockSignals(False)
+
+
 def _item(text: str, data=None, editable: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setData(Qt.ItemDataRole.UserRole, data)
@@ -157,18 +175,8 @@ class MinutePage(QWidget, RemovalMixin):
 
     def _fill_participation(self) -> None:
         """Only the codes that fit the child's age on the review date, in plain English."""
-        combo, m = self.participation_combo, self.model
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem("Not recorded yet", NOT_RECORDED)
-        codes = dict(m.allowed_codes)
-        if m.participation_code and m.participation_code not in codes:
-            codes[m.participation_code] = m.participation_label  # an old code still shows, to be changed
-        for code, label in codes.items():
-            combo.addItem(f"{label} ({code})", code)
-            combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
-        combo.setCurrentIndex(max(combo.findData(m.participation_code or NOT_RECORDED), 0))
-        combo.blockSignals(False)
+        m, combo = self.model, self.participation_combo
+        fill_participation(combo, m.allowed_codes, m.participation_code, m.participation_label)
 
     def _save_code(self, code: str) -> None:
         svc.set_participation(self.store, self.review_id, code)
