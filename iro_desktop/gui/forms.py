@@ -49,3 +49,13 @@ def find(form: QWidget, cls: type, name: str):
     if widget is None:
         raise LookupError(f"{cls.__name__} {name!r} not found in form {form.objectName()!r}")
     return widget
+
+
+def fit_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize a window to width x height, or to as much of that as its screen leaves room for beside the
+    title bar and task bar (a 1920 x 1080 screen at 150 % is 1280 x 720). Never below the window's minimum."""
+    screen = window.screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    window.resize(width, height)

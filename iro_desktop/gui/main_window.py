@@ -35,7 +35,7 @@ from iro_desktop.gui import window_state
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.clipboard import ClipboardGuard
-from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
 from iro_desktop.services import audit
 from iro_desktop.services.care_facts import AS_NOW_NOTE
@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
         QGuiApplication.instance().applicationStateChanged.connect(self._on_application_state)
-        window_state.restore_window(self)  # where the IRO left it last time
+        if not window_state.restore_window(self):  # where the IRO left it last time, else as big as fits
+            fit_screen(self, 1280, 800)
         self._open(store, Place(as_of=as_of or store.clock.today()))
 
     # --- opening and locking ---------------------------------------------------------------------
@@ -254,6 +255,8 @@ class MainWindow(QMainWindow):
         self._action("actionAbout").triggered.connect(self.about)
         self._action("actionImport903").triggered.connect(self.import_903)
         self._action("actionPrepareReview").triggered.connect(self.prepare_selected)
+        self._action("actionAddDecision").triggered.connect(lambda: self.add_to_minute("decision"))
+        self._action("actionAddWords").triggered.connect(lambda: self.add_to_minute("wish"))
         self._action("actionSearch").triggered.connect(self.search)
         self._action("actionSync").triggered.connect(self.show_sync)
         self._action("actionChallenges").triggered.connect(self.show_challenges)
@@ -347,6 +350,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Choose a child on the caseload first, then Prepare review.")
             return
         self.open_review(child_id)
+
+    def add_to_minute(self, form: str) -> None:
+        """View > Add a decision (Ctrl+Shift+D) or the child's words (Ctrl+Shift+W): in the open review."""
+        if self.review is None or self.pages.currentWidget() is not self.review:
+            self.statusBar().showMessage("Open a review first (Prepare review, Ctrl+R), then add to it.")
+            return
+        problem = self.review.start_adding(form)
+        if problem:
+            self.statusBar().showMessage(problem)
 
     def open_review(self, child_id: int) -> None:
         from iro_desktop.services.review_prep import next_review_for

@@ -7,6 +7,7 @@ thousands of children loads in one pass. Today's date is a parameter: any screen
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -82,6 +83,7 @@ class CaseloadRow:
     flags: tuple[str, ...]
     minutes: MinutesDue | None = None  # a review held whose record is not yet signed
     codes_needed: int = 0  # reviews recorded elsewhere (903) with no PN code: the export must leave them out
+    challenges_awaiting: int = 0  # open challenges with a response due and none received, overdue or not
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -104,6 +106,9 @@ class CaseloadRow:
 
 @dataclass(frozen=True)
 class CaseloadSummary:
+    """The figures of the summary strip. Each tile counts the rows TILE_FILTERS[key] keeps (decisions and
+    challenges count what those rows hold), so a tile and the filter it sets always agree."""
+
     allocated: int
     guidance_low: int
     guidance_high: int
@@ -111,12 +116,53 @@ class CaseloadSummary:
     due_this_week: int
     due_this_month: int
     decisions_overdue: int
-    challenges_awaiting: int
+    responses_overdue: int  # challenges whose response was due and has not come, the day after it was due
     open_after_18: int = 0  # episodes the council's data team should close: not counted as overdue
+    responses_awaiting: int = 0  # challenges with a response due and none received, overdue or not
+    children_decisions_overdue: int = 0  # the children those overdue decisions belong to
+    children_responses_overdue: int = 0
+    not_looked_after: int = 0  # children listed who are no longer looked after: not allocated
+    as_of: date | None = None  # the day the figures are for
+    week_end: date | None = None  # "this week" runs from the day viewed to this Sunday
+    month_end: date | None = None  # "this month" to this last day of the month
 
     @property
     def above_guidance(self) -> bool:
         return self.allocated > self.guidance_high
+
+
+# The summary's tiles, in the order shown; each names the rows it counts (and the caseload's filter shows).
+TILES = ("allocated", "overdue", "week", "month", "decisions", "challenges")
+
+
+def is_allocated(r: CaseloadRow) -> bool:
+    """On the IRO's caseload: looked after on the day (not left care, not an episode open after 18)."""
+    return r.status not in (Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18)
+
+
+def week_end(today: date) -> date:
+    return today + timedelta(days=6 - today.weekday())
+
+
+def month_end(today: date) -> date:
+    return (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _due_by(end: date, today: date) -> Callable[[CaseloadRow], bool]:
+    return lambda r: is_allocated(r) and r.next_review_due is not None and today <= r.next_review_due <= end
+
+
+def tile_filter(key: str, today: date) -> Callable[[CaseloadRow], bool]:
+    """The rows a summary tile counts, as of `today`: the same test the tile's figure and its filter use."""
+    filters: dict[str, Callable[[CaseloadRow], bool]] = {
+        "allocated": is_allocated,
+        "overdue": lambda r: is_allocated(r) and r.status is Status.OVERDUE,
+        "week": _due_by(week_end(today), today),
+        "month": _due_by(month_end(today), today),
+        "decisions": lambda r: r.decisions_overdue > 0,
+        "challenges": lambda r: r.challenges_overdue > 0,
+    }
+    return filters[key]
 
 
 class _Period:
@@ -245,9 +291,10 @@ def _decision_counts(s, as_of: date) -> dict[int, tuple[int, int]]:
     return {child_id: (count, overdue or 0) for child_id, count, overdue in rows}
 
 
-def _challenge_counts(s, as_of: date) -> dict[int, tuple[int, int]]:
-    """Concerns raised by as_of and not resolved then; those whose response was due and is still awaited."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+def _challenge_counts(s, as_of: date) -> dict[int, tuple[int, int, int]]:
+    """Concerns raised by as_of and not resolved then; those whose response was due and is still awaited;
+    those awaiting a response at all (due or not yet due)."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     unresolved = (Challenge.outcome.is_(None) & Challenge.resolved_on.is_(None)) | (
         Challenge.resolved_on > as_of
     )
@@ -259,7 +306,9 @@ def _challenge_counts(s, as_of: date) -> dict[int, tuple[int, int]]:
         counts[child_id][0] += 1
         if due is not None and not response and is_response_overdue(due, as_of):
             counts[child_id][1] += 1
-    return {k: (v[0], v[1]) for k, v in counts.items()}
+        if due is not None and not response:
+            counts[child_id][2] += 1
+    return {k: (v[0], v[1], v[2]) for k, v in counts.items()}
 
 
 def _row(facts: ChildFacts, decisions, challenges, cal, settings) -> CaseloadRow:
@@ -267,7 +316,7 @@ def _row(facts: ChildFacts, decisions, challenges, cal, settings) -> CaseloadRow
     now = standing(facts, cal, settings)
     looked_after, due = now.looked_after, now.due
     d_open, d_overdue = decisions.get(child.id, (0, 0))
-    c_open, c_overdue = challenges.get(child.id, (0, 0))
+    c_open, c_overdue, c_awaiting = challenges.get(child.id, (0, 0, 0))
     return CaseloadRow(
         id=child.id,
         child=child.child_ref,
@@ -292,6 +341,7 @@ def _row(facts: ChildFacts, decisions, challenges, cal, settings) -> CaseloadRow
         flags=_flags(facts, now, d_overdue, c_overdue),
         minutes=now.minutes,
         codes_needed=facts.codes_needed,
+        challenges_awaiting=c_awaiting,
     )
 
 
@@ -333,23 +383,24 @@ def summarise(
     rows: list[CaseloadRow], today: date, hours_per_week: float, settings: TimescaleSettings
 ) -> CaseloadSummary:
     low, high = caseload_guidance(hours_per_week, settings)
-    active = [r for r in rows if r.status not in (Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18)]
-    week_end = today + timedelta(days=6 - today.weekday())
-    month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-    def due_between(end: date) -> int:
-        return sum(1 for r in active if r.next_review_due and today <= r.next_review_due <= end)
-
+    kept = {key: [r for r in rows if tile_filter(key, today)(r)] for key in TILES}
     return CaseloadSummary(
-        allocated=len(active),
+        allocated=len(kept["allocated"]),
         guidance_low=low,
         guidance_high=high,
-        reviews_overdue=sum(1 for r in active if r.status is Status.OVERDUE),
-        due_this_week=due_between(week_end),
-        due_this_month=due_between(month_end),
-        decisions_overdue=sum(r.decisions_overdue for r in rows),
-        challenges_awaiting=sum(r.challenges_overdue for r in rows),
+        reviews_overdue=len(kept["overdue"]),
+        due_this_week=len(kept["week"]),
+        due_this_month=len(kept["month"]),
+        decisions_overdue=sum(r.decisions_overdue for r in kept["decisions"]),
+        responses_overdue=sum(r.challenges_overdue for r in kept["challenges"]),
         open_after_18=sum(1 for r in rows if r.status is Status.OPEN_AFTER_18),
+        responses_awaiting=sum(r.challenges_awaiting for r in rows),
+        children_decisions_overdue=len(kept["decisions"]),
+        children_responses_overdue=len(kept["challenges"]),
+        not_looked_after=sum(1 for r in rows if r.status is Status.NOT_LOOKED_AFTER),
+        as_of=today,
+        week_end=week_end(today),
+        month_end=month_end(today),
     )
 
 

@@ -167,17 +167,41 @@ def timescales_page(settings: TimescaleSettings, source: str) -> Page:
     return Page("Timescales", html)
 
 
+# Keys that work inside a review's minute rather than from a menu: (keys, what they do).
+MINUTE_KEYS = (
+    ("Ctrl+Shift+D", "Go to the Decisions form, from anywhere in the review, ready to type"),
+    ("Ctrl+Shift+W", "Go to the child's words form, from anywhere in the review, ready to type"),
+    ("Enter", "Add, in the decision, child's words, person, part and invitee forms; back to the first field"),
+    ("Shift+Enter", "A new line in the child's words"),
+    ("P, A, S, I", "In the attendance list: present, absent, sent views, back to invited; then the next one"),
+    ("Space", "In the attendance list: open the chosen person's choices"),
+    ("Ctrl+PgDn, Ctrl+PgUp", "The next or previous section (also Alt+Down, Alt+Up)"),
+    ("Ctrl+Shift+P", "Insert a saved phrase"),
+    ("Delete", "In a list of decisions, words, parts or people: remove the chosen one, after a question"),
+    ("Tab, Shift+Tab", "The next or previous control; a list or a text is left with one Tab"),
+    ("Ctrl+D", "The review's documents"),
+    ("Ctrl+P", "On the Prepare tab: print the agenda"),
+)
+
+
 def shortcuts_page(rows: Iterable[tuple[str, str, str]]) -> Page:
-    """rows: (menu, command, shortcut), taken from the window's own menus."""
+    """rows: (menu, command, shortcut), taken from the window's own menus; then the keys for minuting."""
     body = "".join(
         f"<tr><td><b>{escape(keys)}</b></td><td>{escape(command)}</td><td>{escape(menu)}</td></tr>"
         for menu, command, keys in rows
+    )
+    minuting = "".join(
+        f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in MINUTE_KEYS
     )
     html = (
         "<h1>Keyboard shortcuts</h1>"
         "<p>Every command is also in the menus: press Alt and the underlined letter to open a menu.</p>"
         "<table border='1' cellspacing='0' cellpadding='4'>"
         f"<tr><th>Keys</th><th>Command</th><th>Menu</th></tr>{body}</table>"
+        "<h2>While minuting a review</h2>"
+        "<p>Alt and an underlined letter goes to that field or tab; the letters differ on each tab.</p>"
+        "<table border='1' cellspacing='0' cellpadding='4'>"
+        f"<tr><th>Keys</th><th>What they do</th></tr>{minuting}</table>"
     )
     return Page("Keyboard shortcuts", html)
 

@@ -185,7 +185,10 @@ def _review_date(review: Review) -> date | None:
 
 
 def _first_name(child: Child) -> str:
-    return child.preferred_name or child.first_name
+    """How sentences name the child: their first name, or "Child 123456" while the 903 gave them none."""
+    if child.preferred_name:
+        return child.preferred_name
+    return child.display_name if child.last_name == child.child_ref else child.first_name
 
 
 def _previous_review(s: Session, review: Review) -> Review | None:

@@ -67,3 +67,21 @@ def test_t1_reviews_of_an_earlier_period_of_care_are_labelled_on_the_childs_page
     assert [s.text() for s in states] == ["Recorded elsewhere (earlier period of care)"] * 2
     assert "Earlier period of care (1 Mar 2025 to 6 Sep 2025)" in states[0].toolTip()
     assert row.last_review is None and row.looked_after_since == date(2025, 11, 3)
+
+
+def test_on_a_past_day_each_tile_shows_the_children_it_counts_then(qtbot, demo_store):
+    """The tiles' filters are worked out for the day viewed, as their figures are (issue 17)."""
+    view = _window(qtbot, demo_store).caseload
+    view.set_as_of(PAST)
+    then = view.model.rows()
+    for key in view.summary.keys():
+        view.show_tile(key)
+        shown = view.proxy.visible_rows()
+        figure = {
+            "decisions": sum(r.decisions_overdue for r in shown),
+            "challenges": sum(r.challenges_overdue for r in shown),
+        }.get(key, len(shown))
+        assert view.summary.figure(key) == figure, key
+        assert view.statusFilter.currentText().endswith(f"({len(shown)})"), key
+    view.show_tile("overdue")
+    assert {r.id for r in view.proxy.visible_rows()} == {r.id for r in then if r.status is Status.OVERDUE}

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QFrame,
     QLabel,
     QLineEdit,
     QToolTip,
@@ -186,7 +187,7 @@ def test_summary_strip_matches_the_read_model(view, demo_store):
     s = caseload_summary(demo_store, load_caseload(demo_store, TODAY), TODAY)
     figures = {
         "allocated": s.allocated, "overdue": s.reviews_overdue, "week": s.due_this_week,
-        "month": s.due_this_month, "decisions": s.decisions_overdue, "challenges": s.challenges_awaiting,
+        "month": s.due_this_month, "decisions": s.decisions_overdue, "challenges": s.responses_overdue,
     }
     assert {k: view.summary.figure(k) for k in figures} == figures
 
@@ -319,3 +320,321 @@ def test_the_legend_wraps_when_the_timeline_is_narrow(view):
     one_line = view.timeline.sizeHint().height()
     view.timeline.resize(520, view.timeline.height())
     assert view.timeline.sizeHint().height() > one_line
+
+
+# --- the summary tiles filter the caseload (issue 17) ---------------------------------------------------
+
+SUNDAY, MONTH_END = date(2026, 11, 29), date(2026, 11, 30)  # the week and month of TODAY, a Wednesday
+NOT_ALLOCATED = {Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18}
+
+
+def _counted(key: str, r, day: date = TODAY, sunday: date = SUNDAY, month_end: date = MONTH_END) -> bool:
+    """What each tile says it counts, read off the row's own fields."""
+    due = r.next_review_due if r.status not in NOT_ALLOCATED else None
+    return {
+        "allocated": r.status not in NOT_ALLOCATED,
+        "overdue": r.status is Status.OVERDUE,
+        "week": due is not None and day <= due <= sunday,
+        "month": due is not None and day <= due <= month_end,
+        "decisions": r.decisions_overdue > 0,
+        "challenges": r.challenges_overdue > 0,
+    }[key]
+
+
+def _tile_figure(key: str, rows) -> int:
+    """Decisions and challenges count what the rows hold; the others count the children."""
+    if key == "decisions":
+        return sum(r.decisions_overdue for r in rows)
+    if key == "challenges":
+        return sum(r.challenges_overdue for r in rows)
+    return len(rows)
+
+
+def _click_tile(qtbot, v: CaseloadView, key: str) -> None:
+    caption = v.summary.findChild(QLabel, f"{key}Caption")  # where an IRO would click: on the words
+    qtbot.mouseClick(caption, Qt.MouseButton.LeftButton, pos=caption.rect().center())
+
+
+def _pressed(v: CaseloadView) -> list[str]:
+    return [k for k in v.summary.keys() if v.summary.findChild(QFrame, f"{k}Tile").property("pressed")]
+
+
+def test_there_is_one_tile_per_figure_in_reading_order(view):
+    assert view.summary.keys() == ["allocated", "overdue", "week", "month", "decisions", "challenges"]
+
+
+def test_clicking_a_tile_shows_exactly_the_children_it_counts(qtbot, view):
+    everyone = view.model.rows()
+    for key in view.summary.keys():
+        _click_tile(qtbot, view, key)
+        expected = [r for r in everyone if _counted(key, r)]
+        assert expected, f"the demo has children for the {key} tile"
+        assert {r.id for r in _shown(view)} == {r.id for r in expected}, key
+        assert view.summary.figure(key) == _tile_figure(key, expected), key
+        assert _pressed(view) == [key]  # the tile showing looks pressed, and only that one
+        assert view.statusFilter.currentText().endswith(f"({len(expected)})")  # the Show choice follows
+        count = view.findChild(QLabel, "countLabel").text()
+        assert count == f"Showing {len(expected)} of {len(everyone)} children"
+        assert {m.row.id for col in view.timeline.columns() for m in col} <= {r.id for r in expected}
+    _click_tile(qtbot, view, "challenges")  # the tile showing, clicked again: everyone
+    assert len(_shown(view)) == len(everyone) and _pressed(view) == []
+    assert view.statusFilter.currentIndex() == 0
+
+
+def _activate(qtbot, widget) -> None:
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+
+
+def test_alt_and_a_digit_show_each_tile_and_esc_shows_everyone(qtbot, demo_store):
+    from iro_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(demo_store, TODAY)  # with its menus and shortcuts: none may take these keys
+    qtbot.addWidget(window)
+    window.show()
+    _activate(qtbot, window)
+    view = window.caseload
+    everyone = view.model.rows()
+    assert len(view.summary.keys()) == 6
+    for n, key in enumerate(view.summary.keys(), start=1):
+        view.table.setFocus()
+        qtbot.keyClick(view.table, getattr(Qt.Key, f"Key_{n}"), Qt.KeyboardModifier.AltModifier)
+        assert {r.id for r in _shown(view)} == {r.id for r in everyone if _counted(key, r)}, key
+        assert _pressed(view) == [key] and view.statusFilter.currentIndex() > 0
+        qtbot.keyClick(view.table, Qt.Key.Key_Escape)
+        assert len(_shown(view)) == len(everyone) and _pressed(view) == [], key
+        assert view.statusFilter.currentText() == f"All children ({len(everyone)})"
+    # From the Show box too, and Esc clears a search typed as well.
+    qtbot.keyClick(view.table, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(view.search, "a")
+    qtbot.keyClick(view.search, Qt.Key.Key_Escape)
+    assert view.search.text() == "" and len(_shown(view)) == len(everyone)
+
+
+def test_the_tile_keys_clash_with_nothing_in_the_main_window(qtbot, demo_store):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+    from iro_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    tile_keys = {QKeySequence(window.caseload.summary.shortcut(k)) for k in window.caseload.summary.keys()}
+    taken = [s for a in window.findChildren(QAction) for s in a.shortcuts()]
+    taken += [s.key() for s in window.findChildren(QShortcut) if s.key() not in tile_keys]
+    assert tile_keys and not tile_keys & set(taken)
+    assert len([s for s in window.findChildren(QShortcut) if s.key() in tile_keys]) == len(tile_keys)
+
+
+def test_esc_in_a_date_being_typed_puts_the_date_back_before_it_clears_the_tile(qtbot, view):
+    view.show_tile("overdue")
+    view.asOf.setFocus()
+    view.asOf.selectAll()
+    qtbot.keyClicks(view.asOf, "1/1/27")
+    qtbot.keyClick(view.asOf, Qt.Key.Key_Escape)
+    assert view.asOf.text() == "25 Nov 2026" and _pressed(view) == ["overdue"]
+    qtbot.keyClick(view.asOf, Qt.Key.Key_Escape)
+    assert _pressed(view) == [] and view.statusFilter.currentIndex() == 0
+
+
+def test_show_offers_overdue_decisions_and_challenge_responses_with_their_counts(view):
+    everyone, combo = view.model.rows(), view.statusFilter
+    for key, words in [
+        ("allocated", "Children allocated"),
+        ("week", "Reviews due this week"),
+        ("month", "Reviews due this month"),
+        ("decisions", "Decisions overdue"),
+        ("challenges", "Challenge responses overdue"),
+    ]:
+        i = combo.findData(key)
+        expected = [r for r in everyone if _counted(key, r)]
+        assert combo.itemText(i) == f"{words} ({len(expected)})"
+        assert combo.itemData(i, Qt.ItemDataRole.ToolTipRole) == view.summary.meaning(key)
+        combo.setCurrentIndex(i)  # chosen from the box: the same rows, and the tile looks pressed
+        assert {r.id for r in _shown(view)} == {r.id for r in expected} and _pressed(view) == [key]
+    assert combo.itemText(combo.count() - 1).startswith("Participation code needed")  # still last
+    combo.setCurrentIndex(combo.findData(Status.OVERDUE.value))
+    assert _pressed(view) == ["overdue"]
+
+
+def test_each_tile_says_exactly_what_it_counts(view, demo_store):
+    from iro_desktop.services.challenges import RESPONSE_OVERDUE, all_challenges
+
+    statuses = [c.status for c in all_challenges(demo_store, TODAY)]
+    overdue, awaiting = statuses.count(RESPONSE_OVERDUE), statuses.count("Awaiting response")
+    assert overdue and awaiting, "the demo has responses overdue and awaited"
+    assert view.summary.figure("challenges") == overdue
+    noun = "response" if overdue == 1 else "responses"
+    assert view.summary.caption("challenges") == (
+        f"challenge {noun} overdue\nof {overdue + awaiting} awaiting a response"
+    )
+    view.show_tile("challenges")  # the table says "overdue" for the same count, not "awaiting"
+    for i, r in enumerate(_shown(view)):
+        cell = view.proxy.index(i, COL["Challenges open"])
+        assert cell.data() == f"{r.challenges_open} ({r.challenges_overdue} overdue)"
+        assert f"{r.challenges_awaiting} awaiting a response" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    decisions = [r for r in view.model.rows() if r.decisions_overdue]
+    assert view.summary.caption("decisions").endswith(f"for {len(decisions)} children")
+    assert view.summary.caption("week") == "reviews due this week"
+    assert "from 25 Nov 2026 to Sunday 29 Nov 2026" in view.summary.meaning("week")
+    assert "from 25 Nov 2026 to 30 Nov 2026" in view.summary.meaning("month")
+    for n, key in enumerate(view.summary.keys(), start=1):
+        tile = view.summary.findChild(QFrame, f"{key}Tile")
+        figure, words = view.summary.figure(key), view.summary.caption(key).replace("\n", " ")
+        assert tile.toolTip().startswith(view.summary.meaning(key) + "\n")
+        assert f"press Alt+{n}" in tile.toolTip()
+        assert tile.accessibleDescription().startswith(f"{figure} {words}. ")
+        assert f"Alt+{n}" in tile.accessibleDescription()
+
+
+def test_a_tile_showing_follows_the_day_viewed(view):
+    view.show_tile("week")
+    later = date(2026, 12, 9)  # a Wednesday: its week ends on Sunday 13 Dec
+    view.set_as_of(later)
+    sunday, month_end = date(2026, 12, 13), date(2026, 12, 31)
+    expected = {r.id for r in view.model.rows() if _counted("week", r, later, sunday, month_end)}
+    assert expected and {r.id for r in _shown(view)} == expected
+    assert view.summary.figure("week") == len(expected) and _pressed(view) == ["week"]
+    assert view.statusFilter.currentText() == f"Reviews due this week ({len(expected)})"
+
+
+def test_a_pressed_tile_moves_nothing(qtbot, view):
+    figure = view.summary.findChild(QLabel, "monthFigure")
+    before = figure.mapTo(view, figure.rect().topLeft()), view.summary.height()
+    view.show_tile("month")
+    QApplication.processEvents()
+    assert (figure.mapTo(view, figure.rect().topLeft()), view.summary.height()) == before
+
+
+# --- room: the caseload at 1280 x 800 ------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped_font(qapp):
+    """The app's font set to the shipped DejaVu Sans, at the size Qt gives a desktop without settings (9 pt)
+    and at 10 pt; put back afterwards."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from iro_desktop.paths import resources_dir
+
+    before = qapp.font()
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        assert QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name)) >= 0
+
+    def use(points: int) -> None:
+        font = QFont("DejaVu Sans")
+        font.setPointSize(points)
+        qapp.setFont(font)
+
+    yield use
+    qapp.setFont(before)
+
+
+def _rows_in_view(v: CaseloadView) -> int:
+    return v.table.viewport().height() // v.table.rowHeight(0)
+
+
+@pytest.mark.parametrize("points", [9, 10])
+def test_the_caseload_shows_fifteen_rows_at_1280_by_800(qtbot, demo_store, shipped_font, points):
+    from iro_desktop.gui.main_window import MainWindow
+
+    shipped_font(points)
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    view = window.caseload
+    assert window.size().toTuple() == (1280, 800) and view.table.font().family() == "DejaVu Sans"
+    assert _rows_in_view(view) >= 15
+    assert view.timeline.height() >= view.timeline.minimumSizeHint().height()  # and the 12 weeks still shown
+    rows = _rows_in_view(view)
+    window.resize(1280, 1000)  # a taller window: more rows, and the timeline up to a third of the height
+    QApplication.processEvents()
+    assert _rows_in_view(view) > rows and view.timeline.height() <= view.table.parentWidget().height() // 3
+
+
+def test_the_iros_own_split_is_kept(qtbot, demo_store, shipped_font):
+    from PySide6.QtWidgets import QSplitter
+
+    from iro_desktop.gui.main_window import MainWindow
+    from iro_desktop.store import open_store
+    from tests.conftest import PASSPHRASE
+
+    shipped_font(9)
+    path = demo_store.path
+
+    def opened(store) -> MainWindow:
+        w = MainWindow(store, TODAY)
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        QApplication.processEvents()
+        return w
+
+    window = opened(demo_store)
+    splitter = window.caseload.findChild(QSplitter, "splitter")
+    handle = splitter.handle(1)
+    start = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(handle, pos=start + QPoint(0, -150))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + QPoint(0, -150))
+    dragged = splitter.sizes()
+    assert dragged[1] > 300  # the IRO gave the timeline more room
+    window.resize(1280, 820)  # and a resize does not put the default back
+    QApplication.processEvents()
+    assert splitter.sizes()[1] == dragged[1]
+    window.close()  # which locks the store
+    store = open_store(path, PASSPHRASE)
+    try:
+        again = opened(store)
+        assert again.caseload.findChild(QSplitter, "splitter").sizes()[1] == dragged[1]
+        again.close()
+    finally:
+        store.close()
+
+
+def test_access_keys_on_the_caseload_are_unique_in_the_main_window(qtbot, demo_store):
+    """Today once shared Alt+T with the Tools menu, and Qt then fires neither."""
+    import re
+
+    from PySide6.QtWidgets import QMenuBar
+
+    from iro_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def key(text: str) -> str | None:
+        found = re.search(r"&([^&])", text.replace("&&", ""))
+        return found.group(1).casefold() if found else None
+
+    menus = [a.text() for a in window.findChild(QMenuBar).actions()]
+    shown = window.caseload.findChildren(QLabel) + window.caseload.findChildren(QAbstractButton)
+    page = [w.text() for w in shown if w.isVisible()]
+    keys = [k for k in map(key, menus + page) if k]
+    assert "o" in keys and keys.count("t") == 1  # Today is Alt+O; Alt+T is the Tools menu's
+    assert len(keys) == len(set(keys)), sorted(keys)
+
+
+def test_tab_reaches_every_control_of_the_caseload_on_another_day(qtbot, demo_store):
+    """With the banner of another day the window has two parts to Tab through; the page is no Tab stop of
+    its own that jumps to the table (it was, as the table's focus proxy), yet focusing it lands there."""
+    from iro_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    _activate(qtbot, window)
+    assert QApplication.focusWidget() is window.caseload.table  # opened (unlocked): on the list of children
+    window.caseload.set_as_of(date(2026, 12, 25))
+    window.show_caseload()
+    assert QApplication.focusWidget() is window.caseload.table
+    visited = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget().objectName())
+    assert visited == ["backToTodayButton", "asOf", "todayButton", "search", "statusFilter", "table"]

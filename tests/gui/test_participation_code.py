@@ -147,7 +147,7 @@ def test_a_code_that_contradicts_the_age_is_refused_and_a_right_one_goes_back_to
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert dialog.problem_text().startswith("PN0 is only for a child under 4 on the review date;")
-    assert dialog.problem_text().endswith("was 7.")  # the service's own sentence
+    assert dialog.problem_text().endswith("; Child 900101 was 7.")  # named as the caseload names them
     problem = dialog.findChild(QLabel, "codeProblem")
     assert problem.isVisible() and problem.height() >= problem.heightForWidth(problem.width())  # all of it
     assert next(r for r in load_caseload(coded_later, TODAY) if r.id == child_id).codes_needed == 1

@@ -8,7 +8,7 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -170,6 +170,20 @@ def test_adding_an_invitee_needs_a_name(qtbot, page):
     table = page.findChild(QTableWidget, "inviteesTable")
     assert table.item(table.rowCount() - 1, 0).text() == "Ola Interpreter"
     assert not _error(page, "inviteesError").isVisible()
+
+
+def test_enter_adds_an_invitee_and_goes_back_to_the_name(qtbot, page):
+    name = page.findChild(QLineEdit, "newNameEdit")
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    name.setFocus()
+    qtbot.keyClicks(name, "Ola Interpreter")
+    qtbot.keyClick(name, Qt.Key.Key_Tab)  # the role
+    qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Return)
+    table = page.findChild(QTableWidget, "inviteesTable")
+    assert table.item(table.rowCount() - 1, 0).text() == "Ola Interpreter"
+    assert page.focusWidget() is name and name.text() == ""
+    assert page.findChild(QPushButton, "printButton").shortcut().toString() == "Ctrl+P"
 
 
 def test_the_agenda_is_written_where_asked(page, tmp_path):

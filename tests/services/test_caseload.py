@@ -11,8 +11,10 @@ from iro_desktop.services.caseload import (
     FLAG_CHALLENGE_AWAITING,
     FLAG_DECISIONS_OVERDUE,
     FLAG_NO_PRIVATE_TALK,
+    TILES,
     caseload_summary,
     load_caseload,
+    tile_filter,
 )
 from iro_desktop.services.settings import add_closure_day
 from iro_desktop.store.models import Challenge, Child, Decision, Episode, PeriodOfCare, Review
@@ -157,7 +159,42 @@ def test_summary_strip_counts(caseload):
     assert summary.reviews_overdue == 2
     assert summary.due_this_week == 0  # week ends Sun 29 Nov 2026
     assert summary.due_this_month == 1  # returner, 30 Nov
-    assert summary.decisions_overdue == 1 and summary.challenges_awaiting == 1
+    assert summary.decisions_overdue == 1 and summary.responses_overdue == 1
+    assert summary.children_decisions_overdue == summary.children_responses_overdue == 1
+    assert summary.responses_awaiting == 1  # the one answered is open but awaits nothing
+    assert (summary.week_end, summary.month_end) == (date(2026, 11, 29), date(2026, 11, 30))
+
+
+def test_responses_awaiting_are_told_apart_from_those_overdue(caseload):
+    with caseload.session() as s:
+        busy = s.query(Child).filter_by(child_ref="busy").one()
+        s.add(
+            Challenge(
+                child_id=busy.id,
+                issue="education",
+                raised_on=date(2026, 11, 20),
+                stage="stage_1",
+                sent_on=date(2026, 11, 20),
+                response_due=date(2026, 12, 4),
+            )
+        )  # sent, its response not due yet
+    busy = rows_by_ref(caseload)["busy"]
+    assert (busy.challenges_open, busy.challenges_overdue, busy.challenges_awaiting) == (3, 1, 2)
+    summary = caseload_summary(caseload, load_caseload(caseload, TODAY), TODAY)
+    assert (summary.responses_overdue, summary.responses_awaiting) == (1, 2)
+    later = caseload_summary(caseload, load_caseload(caseload, date(2026, 12, 7)), date(2026, 12, 7))
+    assert (later.responses_overdue, later.responses_awaiting) == (2, 2)
+
+
+def test_each_tile_counts_the_rows_its_filter_keeps(caseload):
+    rows = load_caseload(caseload, TODAY)
+    summary = caseload_summary(caseload, rows, TODAY)
+    kept = {key: [r.child for r in rows if tile_filter(key, TODAY)(r)] for key in TILES}
+    assert sorted(kept["allocated"]) == ["breaks", "busy", "late", "newcomer", "returner"]
+    assert sorted(kept["overdue"]) == ["busy", "late"] and kept["month"] == ["returner"]
+    assert kept["week"] == [] and kept["decisions"] == kept["challenges"] == ["busy"]
+    figures = (summary.allocated, summary.reviews_overdue, summary.due_this_week, summary.due_this_month)
+    assert figures == tuple(len(kept[k]) for k in ("allocated", "overdue", "week", "month"))
 
 
 def test_showing_the_caseload_as_of_a_later_date(caseload):

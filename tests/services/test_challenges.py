@@ -120,7 +120,7 @@ def test_a_response_becomes_overdue_the_day_after_it_was_due(demo_store):
     assert row.challenges_overdue >= 1
 
     def awaiting(day):
-        return caseload_summary(demo_store, load_caseload(demo_store, day), day).challenges_awaiting
+        return caseload_summary(demo_store, load_caseload(demo_store, day), day).responses_overdue
 
     assert awaiting(date(2026, 11, 24)) == awaiting(due) + 1
 

@@ -143,9 +143,12 @@ COLUMNS: list[Column] = [
     ),
     (
         "Challenges\nopen",
-        lambda r: _count(r.challenges_open, r.challenges_overdue, "awaiting"),
+        lambda r: _count(r.challenges_open, r.challenges_overdue, "overdue"),  # responses overdue (the tile)
         lambda r: r.challenges_overdue * _NEVER + r.challenges_open,
-        lambda r: f"{r.challenges_open} open, {r.challenges_overdue} awaiting a response past its due date",
+        lambda r: (
+            f"{r.challenges_open} open, {r.challenges_awaiting} awaiting a response, "
+            f"{r.challenges_overdue} with the response overdue"
+        ),
     ),
 ]
 # Headers break over two lines to keep columns narrow; code names a column by its one-line header.
@@ -228,14 +231,18 @@ class CaseloadModel(QAbstractTableModel):
         return None
 
 
+RowTest = Callable[[CaseloadRow], bool]
+
+
 class CaseloadFilter(QSortFilterProxyModel):
     """Keeps the rows whose status matches (None: all), or only children with reviews needing a participation
-    code, and whose name or child id contains the search text."""
+    code, or those a summary tile counts, and whose name or child id contains the search text."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._status: Status | None = None
         self._codes_needed = False
+        self._keep: RowTest | None = None  # a summary tile's rows
         self._search = ""
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
@@ -249,8 +256,15 @@ class CaseloadFilter(QSortFilterProxyModel):
 
     def set_status(self, status: Status | None, codes_needed: bool = False) -> None:
         """One status (None: any); with codes_needed, only children with a review lacking its PN code."""
+        self._set(None, status, codes_needed)
+
+    def set_rows_kept(self, keep: RowTest | None) -> None:
+        """Only the rows `keep` accepts (a summary tile's test; None: any), whatever their status."""
+        self._set(keep, None, False)
+
+    def _set(self, keep: RowTest | None, status: Status | None, codes_needed: bool) -> None:
         self.beginFilterChange()
-        self._status, self._codes_needed = status, codes_needed
+        self._keep, self._status, self._codes_needed = keep, status, codes_needed
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
@@ -263,6 +277,8 @@ class CaseloadFilter(QSortFilterProxyModel):
         if self._status is not None and row.status is not self._status:
             return False
         if self._codes_needed and not row.codes_needed:
+            return False
+        if self._keep is not None and not self._keep(row):
             return False
         return not self._search or self._search in row.name.casefold() or self._search in row.child.casefold()
 

@@ -132,24 +132,25 @@ class ReviewTimeline(QWidget):
 
     # --- geometry ---------------------------------------------------------------------------
 
-    def _metrics(self) -> tuple[int, int, int]:
-        """Heights of the header, of one mark row, and of the legend."""
+    def _metrics(self, width: int | None = None) -> tuple[int, int, int]:
+        """Heights of the header, of one mark row, and of the legend (at `width`: by default its own)."""
         fm = QFontMetrics(self.font())
-        legend = len(self._legend_lines()) * (fm.height() + 4) + 8
+        legend = len(self._legend_lines(width)) * (fm.height() + 4) + 8
         return 2 * fm.height() + 10, fm.height() + 6, legend
 
-    def _legend_lines(self) -> list[list[Status | str]]:
+    def _legend_lines(self, width: int | None = None) -> list[list[Status | str]]:
         """The legend's entries, wrapped onto as many lines as the width needs (large system text)."""
         fm = QFontMetrics(self.font())
+        width = self.width() if width is None else width
         lines: list[list[Status | str]] = [[]]
         x = 6.0
         for entry in _LEGEND:
-            width = self._key_width(entry, fm) + 5 + fm.horizontalAdvance(_words(entry)) + 16
-            if lines[-1] and x + width > self.width():
+            entry_width = self._key_width(entry, fm) + 5 + fm.horizontalAdvance(_words(entry)) + 16
+            if lines[-1] and x + entry_width > width:
                 lines.append([])
                 x = 6.0
             lines[-1].append(entry)
-            x += width
+            x += entry_width
         return lines
 
     @staticmethod
@@ -165,19 +166,24 @@ class ReviewTimeline(QWidget):
         super().resizeEvent(event)
 
     def sizeHint(self):  # noqa: N802 (Qt override)
-        head, row_h, legend = self._metrics()
-        tallest = max((len(c) for c in self.columns()), default=0)
         hint = super().sizeHint()
         hint.setWidth(900)
-        hint.setHeight(head + legend + (min(max(tallest, 4), 12)) * (row_h + 2) + 8)
+        hint.setHeight(self.heights()[1])
         return hint
 
     def minimumSizeHint(self):  # noqa: N802 (Qt override)
-        head, row_h, legend = self._metrics()
         hint = super().minimumSizeHint()
         hint.setWidth(500)
-        hint.setHeight(head + legend + 3 * (row_h + 2) + 8)
+        hint.setHeight(self.heights()[0])
         return hint
+
+    def heights(self, width: int | None = None, marks: int | None = None) -> tuple[int, int]:
+        """The smallest height (three marks a week) and the height wanted for `marks` a week (by default
+        those of the fullest week, 4 to 12), at `width` (by default its own: the legend wraps when narrow)."""
+        head, row_h, legend = self._metrics(width)
+        if marks is None:
+            marks = min(max(max((len(c) for c in self.columns()), default=0), 4), 12)
+        return head + legend + 3 * (row_h + 2) + 8, head + legend + marks * (row_h + 2) + 8
 
     def _column_rect(self, k: int) -> QRectF:
         width = (self.width() - 2) / (WEEKS + 1)

@@ -30,7 +30,13 @@ from iro_desktop.gui.caseload.summary import SummaryStrip
 from iro_desktop.gui.caseload.timeline import ReviewTimeline
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
-from iro_desktop.services.caseload import CaseloadRow, caseload_summary, load_caseload
+from iro_desktop.services.caseload import (
+    TILES,
+    CaseloadRow,
+    caseload_summary,
+    load_caseload,
+    tile_filter,
+)
 from iro_desktop.store import Store
 
 ALL = "All children"
@@ -40,6 +46,15 @@ _CODES_NEEDED_TIP = (
     "{children} {child_noun}, {reviews} {review_noun}. The 903 export leaves those reviews out until a code "
     "is set on the child's page."
 )
+# The Show choices a summary tile sets, besides its status (the Overdue tile sets Overdue), by tile key.
+TILE_CHOICES = {
+    "allocated": "Children allocated",
+    "week": "Reviews due this week",
+    "month": "Reviews due this month",
+    "decisions": "Decisions overdue",
+    "challenges": "Challenge responses overdue",
+}
+ROOM_ROWS = 15  # rows of the table the default split leaves room for, at 1280 x 800
 COLUMNS_KEY = "caseload"  # the IRO's column widths, order, hidden columns and sort, in window_state
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Columns that size to their contents; Placement takes what is left over.
@@ -65,13 +80,14 @@ class CaseloadView(QWidget):
         self.summary: SummaryStrip = find(self, SummaryStrip, "summary")
         self.timeline: ReviewTimeline = find(self, ReviewTimeline, "timeline")
         self._count: QLabel = find(self, QLabel, "countLabel")
+        self._splitter: QSplitter = find(self, QSplitter, "splitter")
+        self._split_by_hand = False  # until the IRO drags the splitter, the table gets room for ROOM_ROWS
 
         self.model = CaseloadModel(self)
         self.proxy = CaseloadFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
         self._setup_table()
-        self.setFocusProxy(self.table)  # whoever focuses the dashboard lands on the list of children
         self._setup_filter()
         self._connect()
         self.refresh()
@@ -96,7 +112,7 @@ class CaseloadView(QWidget):
         self.model.set_rows(self._rows)
         self.summary.show_summary(caseload_summary(self._store, self._rows, self._as_of))
         self._update_filter_counts()
-        self._after_filter()
+        self._on_status()  # a tile's children depend on the day viewed: worked out again for it
         if selected is not None:
             self.select_child(selected)
 
@@ -122,6 +138,19 @@ class CaseloadView(QWidget):
         """Only the children with reviews from the 903 data that still need a participation code."""
         self.statusFilter.setCurrentIndex(self.statusFilter.findData(CODES_NEEDED))
 
+    def show_tile(self, key: str) -> None:
+        """Only the children a summary tile counts (its Show choice); the tile showing already: everyone."""
+        i = self.statusFilter.findData(key)
+        self.statusFilter.setCurrentIndex(0 if i == self.statusFilter.currentIndex() else i)
+
+    def show_everyone(self) -> None:
+        """Every child again: the Show choice back to All children and the search box empty."""
+        self.statusFilter.setCurrentIndex(0)
+        self.search.clear()
+
+    def filtering(self) -> bool:
+        return self.statusFilter.currentIndex() > 0 or bool(self.search.text())
+
     # --- setup ------------------------------------------------------------------------------
 
     def _setup_table(self) -> None:
@@ -140,14 +169,38 @@ class CaseloadView(QWidget):
 
     def _restore_column_choices(self) -> None:
         header = self.table.horizontalHeader()
-        splitter = find(self, QSplitter, "splitter")
-        window_state.restore_splitter(COLUMNS_KEY, splitter)
+        splitter = self._splitter
+        splitter.setStretchFactor(0, 1)  # a taller window gives its height to the table, not the timeline
+        splitter.setStretchFactor(1, 0)
+        self._split_by_hand = window_state.restore_splitter(COLUMNS_KEY, splitter)
+        splitter.installEventFilter(self)
         if not window_state.restore_header(COLUMNS_KEY, header):
             self._default_columns()
         self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         for changed in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
             changed.connect(self.save_column_choices)
-        splitter.splitterMoved.connect(lambda *_: window_state.save_splitter(COLUMNS_KEY, splitter))
+        splitter.splitterMoved.connect(self._splitter_moved)
+
+    def _splitter_moved(self, *_args) -> None:
+        self._split_by_hand = True  # the IRO's own split, kept from now on and next time
+        window_state.save_splitter(COLUMNS_KEY, self._splitter)
+
+    def _default_split(self) -> None:
+        """Room for ROOM_ROWS rows of the table first (15 at 1280 x 800), then the timeline up to a third
+        of the height, never less than its smallest nor more than twelve marks a week; the rest to the table.
+        The same whatever the table shows, so choosing what to show does not move the split."""
+        total = self._splitter.height() - self._splitter.handleWidth()
+        if total <= 0:
+            return
+        table = self.table
+        rows = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        rows += ROOM_ROWS * table.verticalHeader().defaultSectionSize()
+        if table.horizontalScrollBar().isVisible():
+            rows += table.horizontalScrollBar().height()
+        # At the splitter's width: the timeline may not be as wide yet, and its legend wraps when narrow.
+        smallest, tallest = self.timeline.heights(self._splitter.width(), marks=12)
+        timeline = max(smallest, min(total - rows, total // 3, tallest))
+        self._splitter.setSizes([total - timeline, timeline])
 
     def _default_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -192,11 +245,14 @@ class CaseloadView(QWidget):
         self.statusFilter.addItem(ALL, ALL)
         for status in Status:
             self.statusFilter.addItem(status.label, status.value)
-        self.statusFilter.insertSeparator(self.statusFilter.count())  # not a status: a list to work through
+        self.statusFilter.insertSeparator(self.statusFilter.count())  # not a status: lists to work through
+        for key, words in TILE_CHOICES.items():
+            self.statusFilter.addItem(words, key)
         self.statusFilter.addItem(CODES_NEEDED, CODES_NEEDED)
         self.statusFilter.setAccessibleDescription(
-            "Choose which review status to show, or the children with reviews needing a participation code; "
-            "each choice says how many children it would show"
+            "Choose which review status to show, or the children a summary tile counts (Alt+1 to "
+            f"Alt+{len(self.summary.keys())}), or those with reviews needing a participation code; each "
+            "choice says how many children it would show. Esc shows every child again."
         )
 
     def _connect(self) -> None:
@@ -212,12 +268,42 @@ class CaseloadView(QWidget):
         )
         self.timeline.child_clicked.connect(self.select_child)
         self.timeline.child_activated.connect(self.child_opened)
+        self.summary.tile_clicked.connect(self.show_tile)
+        for key in self.summary.keys():  # Alt+1 for the first tile, and on: one key per tile, however many
+            keys = QKeySequence(self.summary.shortcut(key))
+            tile_key = QShortcut(keys, self, lambda k=key: self.show_tile(k))
+            tile_key.setContext(Qt.ShortcutContext.WindowShortcut)  # while the caseload is the page shown
         find_key = QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         find_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # --- behaviour --------------------------------------------------------------------------
 
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Whoever focuses the dashboard lands on the list of children. Not a focus proxy: Qt would then
+        # make the page itself a Tab stop that leads to the table, and Tab would never reach the as-of date,
+        # Today, Find or Show once the banner of another day gives the window a second focusable part.
+        super().focusInEvent(event)
+        self.table.setFocus(event.reason())
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        focus = self.window().focusWidget()
+        if focus is None or not (self.isAncestorOf(focus) and focus.isVisible()):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # shown, and unlocked: on the children
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Esc that no field of the page wanted (a date being typed goes back first): every child again.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            if self.filtering():
+                self.show_everyone()
+                return
+        super().keyPressEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        resized = event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)  # or the timeline's legend
+        if watched is self._splitter and resized and not self._split_by_hand:
+            self._default_split()
+            return False
         if event.type() == QEvent.Type.KeyPress:
             if watched is self.table and event.key() in _OPEN_KEYS:
                 self._open(self.table.currentIndex().row())
@@ -256,12 +342,15 @@ class CaseloadView(QWidget):
         self.proxy.set_search(text)
         self._after_filter()
 
-    def _on_status(self, _index: int) -> None:
+    def _on_status(self, _index: int = -1) -> None:
         value = self.statusFilter.currentData()
         if value == CODES_NEEDED:
             self.proxy.set_status(None, codes_needed=True)
+        elif value in TILE_CHOICES:
+            self.proxy.set_rows_kept(tile_filter(value, self._as_of))
         else:
             self.proxy.set_status(None if value == ALL else Status(value))
+        self.summary.set_active(value if value in TILES else None)  # the Overdue status is a tile's too
         self._after_filter()
 
     def _after_filter(self) -> None:
@@ -292,3 +381,10 @@ class CaseloadView(QWidget):
             review_noun="review" if reviews == 1 else "reviews",
         )
         self.statusFilter.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        for key, words in TILE_CHOICES.items():
+            i = self.statusFilter.findData(key)
+            kept = sum(1 for r in self._rows if tile_filter(key, self._as_of)(r))
+            self.statusFilter.setItemText(i, f"{words} ({kept})")
+            self.statusFilter.setItemData(i, self.summary.meaning(key), Qt.ItemDataRole.ToolTipRole)
+        overdue = self.statusFilter.findData(Status.OVERDUE.value)
+        self.statusFilter.setItemData(overdue, self.summary.meaning("overdue"), Qt.ItemDataRole.ToolTipRole)

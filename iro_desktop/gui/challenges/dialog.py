@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.saving import save_file
 from iro_desktop.services import challenges as ch
 from iro_desktop.services import sync as sync_service
@@ -73,6 +73,10 @@ class ChallengeDialog(QDialog):
         self._connect()
         self.clear_problems()
         self.refresh()
+        # As large as the tabs would like (every tab's title, their text areas), within the screen: at a
+        # large font the smallest size Qt allows hides tabs and leaves wrapped text out, cramping a tab.
+        wanted = self.size().expandedTo(self.sizeHint())
+        fit_screen(self, wanted.width(), wanted.height())
 
     # --- widgets --------------------------------------------------------------------------------
 

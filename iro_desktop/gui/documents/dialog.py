@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.saving import save_file
 from iro_desktop.services import documents as docs
 from iro_desktop.store import Store
@@ -62,6 +62,7 @@ class DocumentsDialog(QDialog):
     def __init__(self, store: Store, review_id: int, today: date, parent=None) -> None:
         super().__init__(parent)
         load_into(self, "documents_dialog.ui")
+        fit_screen(self, self.width(), self.height())  # the form's size, within a small or scaled screen
         self.store, self.review_id, self.today = store, review_id, today
         self.pdf: bytes | None = None
         self.preview_folders: list[Path] = []

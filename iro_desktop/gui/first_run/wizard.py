@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -147,6 +148,8 @@ class FirstRunWizard(QWizard):
     def _wire_passphrase(self) -> None:
         self.passphrase_fields = find(self, NewPassphraseFields, "passphraseFields")
         self.recovery_check = find(self, QCheckBox, "recoveryCheck")
+        # The form's tab order cannot name the two fields inside the widget, and put the check box before them
+        QWidget.setTabOrder(self.passphrase_fields.second, self.recovery_check)
         page = self._page("passphrasePage")
         page.complete_when = lambda: self.passphrase_fields.problem() is None
         page.on_enter = lambda: self.passphrase_fields.set_known_words(

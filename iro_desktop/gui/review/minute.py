@@ -2,16 +2,22 @@
 
 Layout lives in ui/review_minute.ui. The page only shows what services.minutes returns and hands each edit
 to a service; a refused value shows its sentence beside the field and the typed text stays.
+
+Keyboard first: Tab walks the page in reading order; Enter adds in each add-form and goes back to its first
+field; the attendance list takes one key per person (P, A, S, I) and moves down; the section list marks each
+section written, carried forward or empty. Its three splitters are remembered between runs.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -29,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.review_states import ReviewState, state_of
+from iro_desktop.gui import window_state
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.review.minute_removal import RemovalMixin, short
@@ -44,6 +51,30 @@ from iro_desktop.services.spelling import checker_for, remember_word
 from iro_desktop.store.models import PERSON_ROLES
 
 NOT_RECORDED = ""
+ROLE_LABELS = {"child": "Child", **PERSON_ROLES}  # the child is invited too
+INVITED = "invited"  # what an attendance row says until it is recorded
+# One key per person in the attendance list; the choices in each row's list, in this order.
+ATTENDANCE_KEYS = {
+    Qt.Key.Key_P: "present",
+    Qt.Key.Key_A: "absent",
+    Qt.Key.Key_S: "sent_views",
+    Qt.Key.Key_I: INVITED,
+}
+ATTENDANCE_CHOICES = (
+    (INVITED, "Invited (not recorded)"),
+    ("present", "Present"),
+    ("sent_views", "Sent views"),
+    ("absent", "Absent"),
+)
+ROWS_SHOWN = 6  # attendance rows the minute shows without dragging anything, at 1280 x 800
+# Written, carried forward from last time and not yet changed, or empty: a shape and the words a screen
+# reader says, so neither colour nor the shape alone carries it.
+SECTION_MARKS = {
+    "written": ("\u25cf", "written"),
+    "carried": ("\u25d0", "carried forward from last time, not yet changed"),
+    "empty": ("\u25cb", "empty"),
+}
+SPLITTERS = ("mainSplitter", "sectionsSplitter", "attendanceSplitter")  # remembered as "minute.<name>"
 SHARE_CHOICES = (("Choose…", None), ("Yes, they agreed", True), ("No, not to be shared", False))
 # Controls that move around a signed review rather than change it: they stay usable when it is read-only.
 _NAVIGATION = {"sectionList", "attendancePartCombo", "bottomTabs"}
@@ -74,6 +105,26 @@ def _item(text: str, data=None, editable: bool = False) -> QTableWidgetItem:
     if not editable:
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
+
+
+class EnterAdds(QObject):
+    """Enter in an add-form's fields adds (Shift+Enter still starts a new line in a text area); Enter on a
+    button in the form presses that button, as Space does."""
+
+    def __init__(self, add, parent: QObject) -> None:
+        super().__init__(parent)
+        self._add = add
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.KeyPress or event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False  # Shift+Enter: a new line in the child's words
+        if isinstance(watched, QAbstractButton):
+            watched.click()
+        else:
+            self._add()
+        return True
 
 
 def fill_share_choices(combo: QComboBox, agreed: bool | None) -> None:
@@ -108,9 +159,13 @@ class MinutePage(QWidget, RemovalMixin):
         self._build_removal()
         self._shortcuts()
         self._limit_texts()
-        find(self, QSplitter, "mainSplitter").setSizes([520, 300])  # the writing gets most of the height
         self._refresh()
         self._restore_drafts()
+        self._enter_adds()
+        self._tab_order()
+        self._arrange_panes()
+        self.tabs.currentChanged.connect(lambda _i: self._into_bottom_tab())
+        self.tabs.tabBar().installEventFilter(self)
 
     def _find_widgets(self) -> None:
         f = self
@@ -143,6 +198,11 @@ class MinutePage(QWidget, RemovalMixin):
         if m.planned_date and not m.held_date:
             title += f" (planned {format_date(m.planned_date)})"
         find(self, QLabel, "titleLabel").setText(title)
+        for name, scale in (("titleLabel", 1.2), ("sectionTitle", 1.1)):  # larger as the system text is
+            label = find(self, QLabel, name)
+            font = label.font()
+            font.setPointSizeF(font.pointSizeF() * scale)
+            label.setFont(font)
         real_today = self.store.clock.today()
         for field in (self.held_date, self.next_review, self._w(OptionalDateEdit, "partDate")):
             field.set_today(real_today)
@@ -205,13 +265,15 @@ class MinutePage(QWidget, RemovalMixin):
 
     def _build_sections(self) -> None:
         self.editors: dict[str, QPlainTextEdit] = {}
-        for section in self.model.sections:
+        for row, section in enumerate(self.model.sections):
             editor = QPlainTextEdit()
             editor.setObjectName(f"section_{section.key}")
             editor.setAccessibleName(section.label)
             editor.setAccessibleDescription(section.prompt)
             editor.setPlaceholderText(section.prompt)
             editor.setTabChangesFocus(True)  # keyboard users leave the section with Tab; minutes need no tabs
+            lines = editor.fontMetrics().lineSpacing() * 3 + 2 * editor.frameWidth()
+            editor.setMinimumHeight(lines + 2 * round(editor.document().documentMargin()))  # three at least
             editor.setPlainText(section.text)
             attach_spelling(editor, self.checker, lambda word: remember_word(self.store, self.checker, word))
             self.autosaver.watch(
@@ -221,11 +283,30 @@ class MinutePage(QWidget, RemovalMixin):
             self.editors[section.key] = editor
             self.section_stack.addWidget(editor)
             self.section_list.addItem(section.label)
+            editor.textChanged.connect(lambda row=row: self._mark_section(row))
+            self._mark_section(row)
         self.section_list.currentRowChanged.connect(self._show_section)
         find(self, QPushButton, "carryForwardButton").clicked.connect(self.carry_forward)
         find(self, QPushButton, "insertPhraseButton").clicked.connect(self.open_phrases)
         find(self, QPushButton, "savePhraseButton").clicked.connect(self.save_selection_as_phrase)
         self.section_list.setCurrentRow(0)
+
+    def section_state(self, row: int) -> str:
+        """The section's state from the text shown now: "written", "carried" (last time's text, not yet
+        changed) or "empty"."""
+        section = self.model.sections[row]
+        text = self.editors[section.key].toPlainText().strip()
+        if not text:
+            return "empty"
+        return "carried" if text == section.last_time.strip() else "written"
+
+    def _mark_section(self, row: int) -> None:
+        """The section list shows each section's state as a shape and says it in words to a screen reader."""
+        section, item = self.model.sections[row], self.section_list.item(row)
+        symbol, words = SECTION_MARKS[self.section_state(row)]
+        item.setText(f"{symbol} {section.label}")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.label}: {words}")
+        item.setToolTip(f"{section.label}: {words}")
 
     def current_key(self) -> str:
         return self.model.sections[max(self.section_list.currentRow(), 0)].key
@@ -310,6 +391,50 @@ class MinutePage(QWidget, RemovalMixin):
         for table in (self.parts_table, self.attendance_table):
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().setVisible(False)
+        # Rows as tall as the choice in them, so more people show at once.
+        self.attendance_table.verticalHeader().setDefaultSectionSize(
+            self._attendance_combo("").sizeHint().height()
+        )
+        self.attendance_table.installEventFilter(self)
+        self._attendance_rows: list[tuple[str, str, str, int | None, int | None]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """P, A, S or I in the attendance list records the chosen person and moves down; Space opens the
+        person's choices."""
+        if watched is self.attendance_table and event.type() == QEvent.Type.KeyPress:
+            return self._attendance_key(event)
+        if watched is self.tabs.tabBar() and event.type() == QEvent.Type.Shortcut:
+            QTimer.singleShot(0, self, lambda: self._into_bottom_tab(force=True))  # Alt+A on the tab shown
+        return super().eventFilter(watched, event)
+
+    def _attendance_key(self, event: QKeyEvent) -> bool:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        table = self.attendance_table
+        if modifiers & ~Qt.KeyboardModifier.ShiftModifier or table.rowCount() == 0:
+            return False
+        row = max(table.currentRow(), 0)
+        if event.key() == Qt.Key.Key_Space and not modifiers:
+            table.setCurrentCell(row, 0)
+            combo = table.cellWidget(row, 2)
+            if combo.isEnabled():
+                combo.showPopup()
+            return True
+        attendance = ATTENDANCE_KEYS.get(Qt.Key(event.key()))
+        if attendance is None:
+            return False
+        if self.model.editable:
+            self.record_attendance(row, attendance)
+        return True
+
+    def record_attendance(self, row: int, attendance: str) -> None:
+        """Record one person's attendance from the keyboard and choose the next person, as a form moves on."""
+        name, role, _was, person_id, _id = self._attendance_rows[row]
+        self.set_attendance(name, role, attendance, person_id)
+        if find(self, QLabel, "attendanceMessage").text():
+            return  # refused: the person stays chosen and the sentence says why
+        self._show_attendance(row, attendance)
+        table = self.attendance_table
+        table.setCurrentCell(min(row + 1, table.rowCount() - 1), 0)
 
     def add_part(self) -> None:
         label_edit, place_edit = (
@@ -318,9 +443,7 @@ class MinutePage(QWidget, RemovalMixin):
         )
         try:
             held_on = value_of(self._w(OptionalDateEdit, "partDate"))
-            svc.add_part(
-                self.store, self.review_id, label_edit.text(), held_on, place_edit.text()
-            )
+            svc.add_part(self.store, self.review_id, label_edit.text(), held_on, place_edit.text())
         except ValueError as exc:
             find(self, QLabel, "partMessage").setText(str(exc))
             return
@@ -329,6 +452,7 @@ class MinutePage(QWidget, RemovalMixin):
         place_edit.clear()
         self._save_drafts()
         self._refresh()
+        label_edit.setFocus()
 
     def _attendance_for_part(self) -> list[tuple[str, str, str, int | None, int | None]]:
         """(name, role key, attendance, person id, attendance id): the child's people, then anyone added.
@@ -343,26 +467,45 @@ class MinutePage(QWidget, RemovalMixin):
         rows += [(a.name, a.role, a.attendance, None, a.id) for a in recorded if a.person_id not in known]
         return rows
 
+    @staticmethod
+    def _attendance_combo(name: str) -> QComboBox:
+        """One person's choices, for the mouse: the keyboard records attendance with one key in the list,
+        so the list stays one stop for Tab and the order of the page is not broken up by a row's choice."""
+        combo = QComboBox()
+        combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        combo.setAccessibleName(f"Attendance of {name}")
+        combo.setAccessibleDescription("Whether they were present, sent their views or were absent")
+        for key, label in ATTENDANCE_CHOICES:
+            combo.addItem(label, key)
+        return combo
+
     def _fill_attendance(self) -> None:
         table = self.attendance_table
-        rows = self._attendance_for_part()
+        current = table.currentRow()
+        rows = self._attendance_rows = self._attendance_for_part()
         table.setRowCount(len(rows))
         for r, (name, role, attendance, person_id, attendance_id) in enumerate(rows):
             table.setItem(r, 0, _item(name, attendance_id))
-            table.setItem(r, 1, _item(PERSON_ROLES.get(role, role)))
-            combo = QComboBox()
-            combo.setAccessibleName(f"Attendance of {name}")
-            combo.setAccessibleDescription("Whether they were present, sent their views or were absent")
-            combo.addItem("Not recorded", NOT_RECORDED)
-            for key in ("present", "sent_views", "absent"):
-                combo.addItem(svc.ATTENDANCE[key], key)
-            combo.setCurrentIndex(max(combo.findData(attendance), 0))
+            table.setItem(r, 1, _item(ROLE_LABELS.get(role, role)))
+            table.setItem(r, 2, _item(""))  # what a screen reader reads for the row's choice
+            combo = self._attendance_combo(name)
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, n=name, ro=role, pid=person_id: self.set_attendance(
                     n, ro, c.currentData(), pid
                 )
             )
             table.setCellWidget(r, 2, combo)
+            self._show_attendance(r, attendance)
+        if 0 <= current < len(rows):
+            table.setCurrentCell(current, 0)
+
+    def _show_attendance(self, row: int, attendance: str) -> None:
+        """The row's choice and its words for a screen reader, without saving anything."""
+        combo: QComboBox = self.attendance_table.cellWidget(row, 2)
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(combo.findData(attendance or INVITED), 0))
+        combo.blockSignals(False)
+        self.attendance_table.item(row, 2).setText(combo.currentText())
 
     def set_attendance(self, name: str, role: str, attendance: str, person_id: int | None = None) -> None:
         """A choice in the attendance table is saved at once (it is a single click, not typing)."""
@@ -383,6 +526,7 @@ class MinutePage(QWidget, RemovalMixin):
             return
         find(self, QLabel, "attendanceMessage").clear()
         self.model = svc.minutes(self.store, self.review_id, self.today)
+        self._fill_checks()  # who is still to record shows at once under Before finalising
 
     def add_attendee(self) -> None:
         name_edit = find(self, QLineEdit, "attendeeNameEdit")
@@ -391,6 +535,7 @@ class MinutePage(QWidget, RemovalMixin):
         if not find(self, QLabel, "attendanceMessage").text():
             name_edit.clear()
             self._fill_attendance()
+            name_edit.setFocus()
 
     # --- wishes ----------------------------------------------------------------------------------
 
@@ -425,6 +570,7 @@ class MinutePage(QWidget, RemovalMixin):
         fill_share_choices(find(self, QComboBox, "wishShareCombo"), None)  # the next words are asked afresh
         self._save_drafts()
         self._refresh()
+        words.setFocus()
 
     # --- decisions -------------------------------------------------------------------------------
 
@@ -481,6 +627,7 @@ class MinutePage(QWidget, RemovalMixin):
         due.set_date(None)
         self._save_drafts()
         self._refresh()
+        action.setFocus()
 
     def _fill_decisions(self) -> None:
         table, m = self.decisions_table, self.model
@@ -564,12 +711,170 @@ class MinutePage(QWidget, RemovalMixin):
             self.problems_list.addItem("Nothing stops this record being finalised.")
         index = self.tabs.indexOf(find(self, QWidget, "checksTab"))
         self.tabs.setTabText(
-            index, f"Before &finalising ({len(problems)})" if problems else "Before &finalising"
+            index, f"Before fina&lising ({len(problems)})" if problems else "Before fina&lising"
         )
 
     def refresh(self) -> None:
         """Reload what another page may have saved (the private conversation on the Prepare tab)."""
         self._refresh()
+
+    # --- the keyboard: add-forms, shortcuts from anywhere, the order of Tab ------------------------
+
+    ADD_FORMS = {  # each add-form's fields in reading order (the first gets the focus back) and its Add
+        "part": (("partLabelEdit", "partDate", "partPlaceEdit", "addPartButton"), "add_part"),
+        "attendee": (("attendeeNameEdit", "attendeeRoleCombo", "addAttendeeButton"), "add_attendee"),
+        "wish": (("wishWords", "wishHowCombo", "wishShareCombo", "addWishButton"), "add_wish"),
+        "decision": (
+            (
+                "decisionAction",
+                "decisionPerson",
+                "decisionDue",
+                "due10Button",
+                "due20Button",
+                "decisionSection",
+                "decisionWish",
+                "addDecisionButton",
+            ),
+            "add_decision",
+        ),
+    }
+
+    def _enter_adds(self) -> None:
+        for names, add in self.ADD_FORMS.values():
+            enter = EnterAdds(getattr(self, add), self)
+            for name in names:
+                widget = find(self, QWidget, name)
+                widget.installEventFilter(enter)
+                if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
+                    widget.lineEdit().installEventFilter(enter)
+
+    FIRST_IN_TAB = {
+        "attendanceTab": "attendanceTable",
+        "wishesTab": "wishWords",
+        "decisionsTab": "decisionAction",
+        "checksTab": "problemsList",
+    }
+
+    def _into_bottom_tab(self, force: bool = False) -> None:
+        """A bottom tab chosen with its Alt+letter or the mouse: the focus goes to its first control, ready
+        to type (an arrow on the focused tab bar only moves between the tabs)."""
+        bar = self.tabs.tabBar()
+        if QApplication.focusWidget() is bar and not force:
+            return
+        if not (force or self.isAncestorOf(QApplication.focusWidget() or self)):
+            return  # not while the IRO is elsewhere (a tab chosen in code, the other workspace tab)
+        first = find(self, QWidget, self.FIRST_IN_TAB[self.tabs.currentWidget().objectName()])
+        if first is self.attendance_table and first.currentRow() < 0 and first.rowCount():
+            first.setCurrentCell(0, 0)
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def start_adding(self, form: str) -> str | None:
+        """Go to the decision ("decision") or the child's words ("wish") form, ready to type, from anywhere
+        in the minute; a sentence instead when this review can no longer change."""
+        if not self.model.editable:
+            return "This review can no longer change, so nothing can be added to it."
+        tab = {"decision": "decisionsTab", "wish": "wishesTab"}[form]
+        self.tabs.setCurrentWidget(find(self, QWidget, tab))
+        first = find(self, QWidget, self.ADD_FORMS[form][0][0])
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return None
+
+    def _tab_order(self) -> None:
+        """Tab and Shift+Tab follow the page as it reads: the top bar, the section list, the section being
+        written (each section's editor is made in code), last time, then each bottom tab's controls, each
+        list before the buttons that act on it. Each list is one stop."""
+        names = [
+            "heldDate",
+            "heldTodayButton",
+            "heldPlannedButton",
+            "participationCombo",
+            "participationCodeEdit",
+            "nextReviewDate",
+            "sectionList",
+            *(editor.objectName() for editor in self.editors.values()),
+            "insertPhraseButton",
+            "savePhraseButton",
+            "lastTimeText",
+            "carryForwardButton",
+            "bottomTabs",
+            "attendancePartCombo",
+            "removeAttendeeButton",
+            "attendanceTable",
+            *self.ADD_FORMS["attendee"][0],
+            "removePartButton",
+            "partsTable",
+            *self.ADD_FORMS["part"][0],
+            *self.ADD_FORMS["wish"][0],
+            "wishesTable",
+            "removeWishButton",
+            *self.ADD_FORMS["decision"][0],
+            "decisionsTable",
+            "removeDecisionButton",
+            "problemsList",
+        ]
+        widgets = [find(self, QWidget, name) for name in names]
+        for before, after in zip(widgets, widgets[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    # --- room: the panes are splitters, remembered between runs ----------------------------------
+
+    def _arrange_panes(self) -> None:
+        """The list of sections and last time keep their width and the writing gets the rest; the bottom tabs
+        get the height the attendance list needs for ROWS_SHOWN people (set when first shown, when the
+        heights are known). Where the IRO has dragged a splitter, it stays so."""
+        main = find(self, QSplitter, "mainSplitter")
+        main.setStretchFactor(0, 1)
+        main.setStretchFactor(1, 0)
+        sections = find(self, QSplitter, "sectionsSplitter")
+        for index, stretch in enumerate((0, 1, 0)):
+            sections.setStretchFactor(index, stretch)
+        list_width = self.section_list.sizeHintForColumn(0) + 2 * self.section_list.frameWidth() + 24
+        sections.setSizes([list_width, 1000, 340])
+        attendance = find(self, QSplitter, "attendanceSplitter")
+        attendance.setStretchFactor(0, 3)
+        attendance.setStretchFactor(1, 2)
+        attendance.setSizes([600, 400])
+        self._room_to_make = not window_state.restore_splitter("minute.mainSplitter", main)
+        for name in SPLITTERS:
+            splitter = find(self, QSplitter, name)
+            if name != "mainSplitter":
+                window_state.restore_splitter(f"minute.{name}", splitter)
+            splitter.splitterMoved.connect(
+                lambda *_a, n=name, sp=splitter: window_state.save_splitter(f"minute.{n}", sp)
+            )
+
+    def attendance_rows_shown(self) -> int:
+        """How many people the attendance list shows whole, without scrolling it."""
+        table = self.attendance_table
+        height, row = table.viewport().height(), table.verticalHeader().defaultSectionSize()
+        return height // row if row else 0
+
+    def _make_room(self) -> None:
+        """The bottom tabs as tall as the attendance list needs to show ROWS_SHOWN people; the rest to the
+        writing."""
+        main, table = find(self, QSplitter, "mainSplitter"), self.attendance_table
+        top, bottom = main.sizes()
+        grow = ROWS_SHOWN * table.verticalHeader().defaultSectionSize() - table.viewport().height()
+        grow = min(grow, top - self._writing_needs())
+        main.setSizes([top - grow, bottom + grow])
+
+    def _writing_needs(self) -> int:
+        """The height the section panes need at their widths now, wrapped text included (a splitter's own
+        smallest size leaves wrapped text out, and would squeeze the prompt)."""
+        needs = []
+        for pane in (find(self, QWidget, n) for n in ("sectionListPane", "editorPane", "lastTimeBox")):
+            layout = pane.layout()
+            if layout.hasHeightForWidth():
+                needs.append(layout.totalMinimumHeightForWidth(pane.width()))
+            else:
+                needs.append(pane.minimumSizeHint().height())
+        return max(needs)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._room_to_make:  # first shown with no arrangement of the IRO's own: heights are known now
+            self._room_to_make = False
+            self._make_room()
 
     def _refresh(self) -> None:
         self.model = svc.minutes(self.store, self.review_id, self.today)

@@ -2,7 +2,8 @@
 said, and the private conversation (I2). Laid out in ui/review_prepare.ui; every field autosaves.
 
 A refused value shows the service's sentence beside its field and the typed value stays; the sentence
-goes once an accepted value is saved.
+goes once an accepted value is saved. Tab follows the page as it reads, the left column then the right, each
+table's controls straight after it; Enter in the new-invitee form adds the invitee.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QTime, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -37,7 +38,7 @@ from iro_desktop.documents.agenda import render_agenda
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.appearance import set_tone, text_colour
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.gui.review.minute import fill_share_choices
+from iro_desktop.gui.review.minute import EnterAdds, fill_share_choices
 from iro_desktop.gui.saving import save_file
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
@@ -106,6 +107,9 @@ class PreparePage(QWidget):
         self._limit_texts()
         find(self, QPushButton, "printButton").clicked.connect(self._ask_where_to_save)
         find(self, QPushButton, "addInviteeButton").clicked.connect(self._add_invitee)
+        enter = EnterAdds(self._add_invitee, self)
+        for name in self._INVITEE_FORM:
+            self._w(QWidget, name).installEventFilter(enter)
         self.refresh()
 
     # --- public ---------------------------------------------------------------------------------
@@ -129,6 +133,7 @@ class PreparePage(QWidget):
         self._show_wishes()
         self._show_conversation()
         self._show_editable()
+        self._tab_order()
 
     def save_agenda(self, path: str | Path) -> Path | None:
         """Write the one-page agenda PDF to `path`, and nowhere else; None (and a message) if it failed."""
@@ -460,6 +465,8 @@ class PreparePage(QWidget):
         self.flush()
         self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
         self._rebuild_tables()
+        self._tab_order()
+        name.setFocus()
 
     def _ask_where_to_save(self) -> None:
         child = self.pack.child.name
@@ -497,6 +504,54 @@ class PreparePage(QWidget):
         label = self._w(QLabel, name)
         label.clear()
         label.setVisible(False)
+
+    # --- the order of Tab -----------------------------------------------------------------------
+
+    _INVITEE_FORM = ("newNameEdit", "newRoleCombo", "newContributionCombo", "addInviteeButton")
+    _CONVERSATION = (
+        "happenedYes",
+        "happenedNo",
+        "talkDateEdit",
+        "talkPlaceEdit",
+        "talkWordsEdit",
+        "shareCombo",
+        "whyNotCombo",
+        "reasonEdit",
+    )
+
+    def _tab_order(self) -> None:
+        """Tab reads the page: the left column (when and where, who is invited, the reports), then the right
+        (the private conversation, last review's decisions). The controls made in code inside the invitees
+        and reports tables come straight after their table, row by row."""
+        invitees, reports = self._w(QTableWidget, "inviteesTable"), self._w(QTableWidget, "reportsTable")
+        in_rows = [
+            control
+            for table, columns in ((invitees, (2,)), (reports, (1, 2, 3)))
+            for row in range(table.rowCount())
+            for column in columns
+            for control in self._controls_in(table.cellWidget(row, column))
+        ]
+        order = [
+            *(self._w(QWidget, n) for n in ("printButton", "scroll", "dateEdit", "timeEdit", "venueEdit")),
+            invitees,
+            *in_rows[: invitees.rowCount()],
+            *(self._w(QWidget, n) for n in self._INVITEE_FORM),
+            reports,
+            *in_rows[invitees.rowCount() :],
+            *(self._w(QWidget, n) for n in self._CONVERSATION),
+            self._w(QTableWidget, "decisionsTable"),
+        ]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    @staticmethod
+    def _controls_in(cell: QWidget | None) -> list[QWidget]:
+        """The control in a table cell: the widget itself, or the check box a centring holder holds."""
+        if cell is None:
+            return []
+        if cell.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return [cell]
+        return [w for w in cell.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
 
     # --- helpers ----------------------------------------------------------------------------------
 

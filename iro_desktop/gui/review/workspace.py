@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QTabWidget, QWidget
 
 from iro_desktop.domain.review_states import EDITABLE, ReviewState
 from iro_desktop.gui.forms import find, load_into
@@ -37,6 +37,7 @@ class ReviewWorkspace(QWidget):
         self.tabs.addTab(self.prepare, "&Prepare")
         self.tabs.addTab(self.minute, "&Minute the meeting")
         self.tabs.currentChanged.connect(self._switch_tab)
+        self.tabs.tabBar().installEventFilter(self)
         find(self, QPushButton, "backButton").clicked.connect(self.leave)
         find(self, QPushButton, "documentsButton").clicked.connect(self.open_documents)
         find(self, QPushButton, "concernButton").clicked.connect(self._raise_concern)
@@ -56,9 +57,7 @@ class ReviewWorkspace(QWidget):
         self.header = header
         self.banner.setText(header.banner)
         self.banner.setVisible(bool(header.banner))
-        find(self, QLabel, "saveState").setText(
-            "Saved as you type." if header.editable else "Read-only."
-        )
+        find(self, QLabel, "saveState").setText("Saved as you type." if header.editable else "Read-only.")
         self.finalise_button.setVisible(header.state in EDITABLE)
         correcting = header.state is ReviewState.CORRECTING
         # Alt+I: F is the File menu's
@@ -118,11 +117,30 @@ class ReviewWorkspace(QWidget):
         """Each tab shows what the other saved (the private conversation appears in the minutes)."""
         self.flush()
         self.tabs.currentWidget().refresh()
+        if QApplication.focusWidget() is not self.tabs.tabBar():  # arrows on the tab bar stay there
+            self._into_tab()
+
+    def _into_tab(self) -> None:
+        """Alt+P or Alt+M: the focus goes into the tab, where the IRO types: the date, or the section."""
+        page = self.tabs.currentWidget()
+        first = page.current_editor() if page is self.minute else page.findChild(QWidget, "dateEdit")
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.tabs.tabBar() and event.type() == QEvent.Type.Shortcut:
+            QTimer.singleShot(0, self, self._into_tab)  # the tab shown already, chosen by its Alt+letter
+        return super().eventFilter(watched, event)
 
     def flush(self) -> None:
         """Save anything still waiting for the typing pause: before leaving, switching tabs or locking."""
         self.prepare.flush()
         self.minute.flush()
+
+    def start_adding(self, form: str) -> str | None:
+        """Ctrl+Shift+D or Ctrl+Shift+W from anywhere in the review: the Minute tab, at the decision or the
+        child's words form; a sentence instead when nothing can be added."""
+        self.tabs.setCurrentWidget(self.minute)
+        return self.minute.start_adding(form)
 
     def leave(self) -> None:
         self.flush()
