@@ -159,14 +159,22 @@ class ImportReport:
     other_children_rows: int = 0  # rows of children the IRO did not choose
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _grouped: tuple = field(default=(None, 0, []), repr=False, compare=False)  # issues seen, and their rows
 
     def rows(self) -> list[ReportRow]:
         """Each row with a problem, once, with all its problems: in file order (XML places as read)."""
+        seen, count, rows = self._grouped
+        if seen is self.issues and count == len(self.issues):
+            return rows  # the counts and the CSV all ask: group once until the issues change
         grouped: dict[Where, list[Issue]] = {}
         for issue in self.issues:
             grouped.setdefault(issue.where, []).append(issue)
-        rows = [ReportRow(where, tuple(issues)) for where, issues in grouped.items()]
-        return sorted(rows, key=lambda r: (r.where.file, r.where.row or 0))
+        rows = sorted(
+            (ReportRow(where, tuple(issues)) for where, issues in grouped.items()),
+            key=lambda r: (r.where.file, r.where.row or 0),
+        )
+        self._grouped = (self.issues, len(self.issues), rows)
+        return rows
 
     @property
     def refused(self) -> list[Issue]:

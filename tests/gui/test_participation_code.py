@@ -19,7 +19,7 @@ from iro_desktop.services.export903 import export_903
 from iro_desktop.services.import903 import import_903
 from tests.conftest import TODAY
 
-PARTICIPATION = 5  # the reviews table's "How the child took part" column
+PARTICIPATION = 5  # the reviews table's "Took part" column
 # Two fictional children, both 4 or over at every review: 900101's second review says PN0 (under 4), so the
 # import takes it without its code; 900102's codes are right. Every review is before the test clock's today.
 HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
