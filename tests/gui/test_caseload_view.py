@@ -638,3 +638,23 @@ def test_tab_reaches_every_control_of_the_caseload_on_another_day(qtbot, demo_st
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         visited.append(QApplication.focusWidget().objectName())
     assert visited == ["backToTodayButton", "asOf", "todayButton", "search", "statusFilter", "table"]
+
+
+def test_widths_saved_at_a_smaller_text_size_never_cut_a_heading(qtbot, demo_store):
+    """Columns the IRO narrowed (or sized at a smaller font) open wide enough for their own headings."""
+    first = CaseloadView(demo_store, TODAY)
+    qtbot.addWidget(first)
+    header = first.table.horizontalHeader()
+    for col in range(header.count()):
+        header.resizeSection(col, 20)
+    first.save_column_choices()
+    again = CaseloadView(demo_store, TODAY)
+    qtbot.addWidget(again)
+    header = again.table.horizontalHeader()
+    cut = [
+        again.proxy.headerData(col, Qt.Orientation.Horizontal)
+        for col in range(header.count())
+        if col != COL["Placement"] and header.sectionSize(col) < header.sectionSizeHint(col)
+    ]
+    assert cut == []
+    assert header.sectionSize(COL["Name"]) >= header.sectionSizeHint(COL["Name"]) > 20

@@ -176,10 +176,18 @@ class CaseloadView(QWidget):
         splitter.installEventFilter(self)
         if not window_state.restore_header(COLUMNS_KEY, header):
             self._default_columns()
+        self._widen_to_headings()
         self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         for changed in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
             changed.connect(self.save_column_choices)
         splitter.splitterMoved.connect(self._splitter_moved)
+
+    def _widen_to_headings(self) -> None:
+        """Widths saved at a smaller text size would cut the headings now: each column fits its own."""
+        header = self.table.horizontalHeader()
+        for col in range(header.count()):
+            if col != COL["Placement"] and header.sectionSize(col) < header.sectionSizeHint(col):
+                header.resizeSection(col, header.sectionSizeHint(col))
 
     def _splitter_moved(self, *_args) -> None:
         self._split_by_hand = True  # the IRO's own split, kept from now on and next time
