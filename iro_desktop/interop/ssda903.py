@@ -13,7 +13,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -79,6 +79,11 @@ class Issue:
     reason: str  # a plain sentence naming the value and what is wrong with it
     kind: str  # a short label the summary groups by
     refused: bool = True
+    if_row_refused: str | None = None  # a value's reason, said without what was done with the row
+
+    def of_refused_row(self) -> Issue:
+        """As said when its row is refused for another reason: nothing was taken, so nothing left blank."""
+        return replace(self, reason=self.if_row_refused) if self.if_row_refused else self
 
 
 @dataclass(frozen=True)
@@ -307,8 +312,10 @@ class _Checker:
     def refuse(self, column: str, reason: str, kind: str) -> None:
         self.issues.append(Issue(self.row.where, column, self.row.get(column), reason, kind))
 
-    def leave_out(self, column: str, reason: str, kind: str) -> None:
-        self.issues.append(Issue(self.row.where, column, self.row.get(column), reason, kind, refused=False))
+    def leave_out(self, column: str, said: str, kind: str, taken: str = " It was left blank.") -> None:
+        """A value left out of a row taken: `said` is what is wrong, `taken` what was done with the row."""
+        issue = Issue(self.row.where, column, self.row.get(column), said + taken, kind, refused=False)
+        self.issues.append(replace(issue, if_row_refused=said.rstrip(".") + "."))
 
     def required(self, column: str, what: str) -> str:
         value = self.row.get(column)
@@ -343,7 +350,7 @@ class _Checker:
         if required:
             self.refuse(column, reason, f"{column} not a known code")
         else:
-            self.leave_out(column, reason + " It was left blank.", f"{column} not a known code")
+            self.leave_out(column, reason, f"{column} not a known code")
         return None
 
 
@@ -366,7 +373,7 @@ def parse_header(row: RawRow) -> tuple[HeaderRow | None, list[Issue]]:
     ethnic = c.code("ETHNIC", ETHNICITY, "a 903 ethnicity code", required=False)
     upn = row.get("UPN") or None
     if upn and len(upn) > 20:
-        c.leave_out("UPN", f"UPN '{upn}' is longer than 20 characters. It was left blank.", "UPN too long")
+        c.leave_out("UPN", f"UPN '{upn}' is longer than 20 characters.", "UPN too long")
         upn = None
     if c.refused:
         return None, c.issues
@@ -400,10 +407,8 @@ def _end_reason(c: _Checker, end: date | None) -> str | None:
     rec = c.code("REC", REASON_EPISODE_CEASED, "a 903 reason an episode ceased", required=False)
     if rec and end is None and not c.row.get("DEC"):
         # 903 rule 148: both or neither. Without an end date the episode is read as still open.
-        why = (
-            f"REC '{rec}' is given but DEC is blank: the episode was taken as still open and REC left blank."
-        )
-        c.leave_out("REC", why, "REC without DEC")
+        taken = ": the episode was taken as still open and REC left blank."
+        c.leave_out("REC", f"REC '{rec}' is given but DEC is blank", "REC without DEC", taken)
         return None
     return rec
 
@@ -411,8 +416,7 @@ def _end_reason(c: _Checker, end: date | None) -> str | None:
 def _postcode(c: _Checker) -> str | None:
     value = c.row.get("PL_POST") or None
     if value and len(value) > 10:
-        reason = f"PL_POST '{value}' is longer than a postcode. It was left blank."
-        c.leave_out("PL_POST", reason, "PL_POST too long")
+        c.leave_out("PL_POST", f"PL_POST '{value}' is longer than a postcode.", "PL_POST too long")
         return None
     return value
 

@@ -45,7 +45,6 @@ class PeriodView:
     id: int | None
     start_date: date
     end_date: date | None
-    end_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,16 +77,14 @@ def period_on(periods: Iterable, day: date):
 
 
 def facts_on(child, periods: Sequence, held: Iterable[date], day: date, **more) -> ChildFacts:
-    """The child's facts on `day`. `periods` have start_date, end_date, end_reason and episodes;
+    """The child's facts on `day`. `periods` have id, start_date, end_date and episodes;
     `held` is every review the child has held, in any period; `more` fills the other ChildFacts fields."""
     period = period_on(periods, day)
     if period is None:
         first = min((p.start_date for p in periods), default=None)
         return ChildFacts(child, None, as_of=day, first_looked_after=first, **more)
     ended = period.end_date is not None and period.end_date <= day
-    view = PeriodView(
-        period.id, period.start_date, period.end_date if ended else None, period.end_reason if ended else None
-    )
+    view = PeriodView(period.id, period.start_date, period.end_date if ended else None)
     episodes = tuple(sorted((e for e in period.episodes if e.start_date <= day), key=lambda e: e.start_date))
     last = min(day, period.end_date) if ended else day
     in_period = tuple(sorted(d for d in held if period.start_date <= d <= last))

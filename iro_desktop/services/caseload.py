@@ -123,12 +123,20 @@ class CaseloadSummary:
     children_responses_overdue: int = 0
     not_looked_after: int = 0  # children listed who are no longer looked after: not allocated
     as_of: date | None = None  # the day the figures are for
-    week_end: date | None = None  # "this week" runs from the day viewed to this Sunday
-    month_end: date | None = None  # "this month" to this last day of the month
 
     @property
     def above_guidance(self) -> bool:
         return self.allocated > self.guidance_high
+
+    @property
+    def week_end(self) -> date | None:
+        """"This week" runs from the day viewed to this Sunday."""
+        return end_of_week(self.as_of) if self.as_of else None
+
+    @property
+    def month_end(self) -> date | None:
+        """"This month" runs to the last day of the month viewed."""
+        return end_of_month(self.as_of) if self.as_of else None
 
 
 # The summary's tiles, in the order shown; each names the rows it counts (and the caseload's filter shows).
@@ -140,11 +148,11 @@ def is_allocated(r: CaseloadRow) -> bool:
     return r.status not in (Status.NOT_LOOKED_AFTER, Status.OPEN_AFTER_18)
 
 
-def week_end(today: date) -> date:
+def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def month_end(today: date) -> date:
+def end_of_month(today: date) -> date:
     return (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
@@ -157,8 +165,8 @@ def tile_filter(key: str, today: date) -> Callable[[CaseloadRow], bool]:
     filters: dict[str, Callable[[CaseloadRow], bool]] = {
         "allocated": is_allocated,
         "overdue": lambda r: is_allocated(r) and r.status is Status.OVERDUE,
-        "week": _due_by(week_end(today), today),
-        "month": _due_by(month_end(today), today),
+        "week": _due_by(end_of_week(today), today),
+        "month": _due_by(end_of_month(today), today),
         "decisions": lambda r: r.decisions_overdue > 0,
         "challenges": lambda r: r.challenges_overdue > 0,
     }
@@ -168,10 +176,10 @@ def tile_filter(key: str, today: date) -> Callable[[CaseloadRow], bool]:
 class _Period:
     """A stored period of care with its episodes, as the bulk queries read them."""
 
-    __slots__ = ("id", "start_date", "end_date", "end_reason", "episodes")
+    __slots__ = ("id", "start_date", "end_date", "episodes")
 
     def __init__(self, row) -> None:
-        self.id, self.start_date, self.end_date, self.end_reason = row[1:5]
+        self.id, self.start_date, self.end_date = row[1:4]
         self.episodes: list = []
 
 
@@ -211,7 +219,6 @@ def _periods(s) -> dict[int, list[_Period]]:
         PeriodOfCare.id,
         PeriodOfCare.start_date,
         PeriodOfCare.end_date,
-        PeriodOfCare.end_reason,
     )
     for row in s.execute(query):
         by_id[row.id] = period = _Period(row)
@@ -251,7 +258,6 @@ class _Reviews:
 def _reviews(s, as_of: date) -> _Reviews:
     out = _Reviews()
     query = select(
-        Review.id,
         Review.child_id,
         Review.held_date,
         Review.planned_date,
@@ -304,9 +310,8 @@ def _challenge_counts(s, as_of: date) -> dict[int, tuple[int, int, int]]:
         )
     ):
         counts[child_id][0] += 1
-        if due is not None and not response and is_response_overdue(due, as_of):
-            counts[child_id][1] += 1
-        if due is not None and not response:
+        if due is not None and not response:  # awaited, and overdue once its day has passed
+            counts[child_id][1] += is_response_overdue(due, as_of)
             counts[child_id][2] += 1
     return {k: (v[0], v[1], v[2]) for k, v in counts.items()}
 
@@ -399,8 +404,6 @@ def summarise(
         children_responses_overdue=len(kept["challenges"]),
         not_looked_after=sum(1 for r in rows if r.status is Status.NOT_LOOKED_AFTER),
         as_of=today,
-        week_end=week_end(today),
-        month_end=month_end(today),
     )
 
 

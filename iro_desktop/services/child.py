@@ -315,12 +315,12 @@ def _next_review(child: Child, today: date, cal, settings) -> NextReview:
     )
     now = standing(facts, cal, settings)
     looked_after, due = now.looked_after, now.due
-    planned = sorted(r.planned_date for r in child.reviews if state_of(r.status) in AHEAD and r.planned_date)
+    booked = open_review.planned_date if open_review is not None and looked_after else None
     return NextReview(
         due=due.due if looked_after else None,
         number=due.number if looked_after else None,
         basis=now.basis,
-        booked=planned[0] if planned and looked_after else None,
+        booked=booked,
         working_days_left=working_days_left(due.due, today, cal) if looked_after else None,
         status=now.status,
         minutes=now.minutes,

@@ -56,13 +56,6 @@ CHILD_RULE_REASONS = {
 AGE_CODE_RULES = {"440", "441"}  # the review was held; only its participation code is wrong
 CODE_LEFT_OUT = " The review was taken without its code: record the right one in the app."
 FUTURE_KIND = "review dated after today"
-# What a value's reason says was done with it in a row that was taken; untrue of a row refused for another
-# reason, so said instead as on the right.
-TAKEN_NOTES = (
-    (CODE_LEFT_OUT, ""),
-    (" It was left blank.", ""),
-    (": the episode was taken as still open and REC left blank.", "."),
-)
 REPORT_COLUMNS = ("file", "row", "column", "value", "outcome", "reason")  # one line per row; "; " between
 REFUSED, LEFT_OUT = "row refused", "value left out, row taken"
 
@@ -412,17 +405,9 @@ def _after(day: date, today: date | None) -> bool:
 
 def _said_of_refused_rows(issues: list[Issue]) -> list[Issue]:
     """A value's problem on a row refused for another reason is still listed, but never as left out of a
-    row that was taken: what its reason says was done with the row is dropped."""
+    row that was taken."""
     refused = {i.where for i in issues if i.refused}
-    return [_without_taken_note(i) if i.where in refused and not i.refused else i for i in issues]
-
-
-def _without_taken_note(issue: Issue) -> Issue:
-    reason = issue.reason
-    for note, instead in TAKEN_NOTES:
-        if reason.endswith(note):
-            reason = reason[: -len(note)] + instead
-    return replace(issue, reason=reason)
+    return [i.of_refused_row() if i.where in refused and not i.refused else i for i in issues]
 
 
 def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportReport) -> None:
@@ -637,9 +622,9 @@ def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen
         why = CHILD_RULE_REASONS.get(problem.rule, problem.message).replace("{child}", row.child)
         why = why.rstrip(".") + (f" (903 rule {problem.rule})." if problem.rule else ".")
         code_only = problem.rule in AGE_CODE_RULES
-        if code_only:
-            why += CODE_LEFT_OUT  # unless the row is refused for another reason: see _said_of_refused_rows
-        issues.append(Issue(row.where, column, value, why, RULE_KINDS[problem.rule], refused=not code_only))
+        taken = why + CODE_LEFT_OUT if code_only else why  # unless the row is refused for another reason
+        issue = Issue(row.where, column, value, taken, RULE_KINDS[problem.rule], refused=not code_only)
+        issues.append(replace(issue, if_row_refused=why) if code_only else issue)
     return issues
 
 
