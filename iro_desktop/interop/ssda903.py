@@ -10,11 +10,14 @@ Row numbers are the ones a spreadsheet shows: the line of column names is row 1,
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache, partial
 from pathlib import Path
 
 from iro_desktop.domain.codes import (
@@ -57,7 +60,7 @@ class ExtractError(Exception):
     """The extract as a whole cannot be read: str(error) is a plain sentence; nothing was imported."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     """Where a row came from, in terms a person can find it by."""
 
@@ -69,7 +72,7 @@ class Where:
         return f"row {self.row}" if self.row is not None else self.element or ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A row not taken (refused) or a value left out of a row that was taken."""
 
@@ -86,7 +89,7 @@ class Issue:
         return replace(self, reason=self.if_row_refused) if self.if_row_refused else self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRow:
     values: Mapping[str, str]  # column -> text with surrounding spaces removed ('' when blank)
     where: Where
@@ -97,15 +100,30 @@ class RawRow:
 
 @dataclass
 class Extract:
-    """The three 903 tables as read, before any value is checked."""
+    """The three 903 tables as read, before any value is checked.
+
+    A CSV table is kept as its file's bytes, compressed, and read row by row on each pass: a large extract
+    is never held as one object per row.
+    """
 
     source: Path
-    tables: dict[str, list[RawRow]] = field(default_factory=dict)
+    readers: dict[str, Callable[..., Iterator[RawRow]]] = field(default_factory=dict)  # table -> its rows
     notes: list[str] = field(default_factory=list)
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> ignored columns
 
+    def each(self, table: str, children: Collection[str] | None = None) -> Iterator[RawRow]:
+        """The table's rows in file order, read afresh (nothing is kept between passes); given `children`,
+        only the rows whose CHILD is one of them."""
+        reader = self.readers.get(table)
+        return reader(children) if reader else iter(())
+
     def rows(self, table: str) -> list[RawRow]:
-        return self.tables.get(table, [])
+        return list(self.each(table))
+
+    @property
+    def tables(self) -> dict[str, list[RawRow]]:
+        """Every table's rows, all read: for looking at a small extract (the import reads row by row)."""
+        return {table: self.rows(table) for table in self.readers}
 
 
 # ---------------------------------------------------------------- reading files
@@ -131,7 +149,7 @@ def read_folder(folder: Path) -> Extract:
             f"{folder} holds none of header.csv, episodes.csv or reviews.csv, so there is nothing to import."
         )
     for table, path in files.items():
-        extract.tables[table] = _read_csv_table(path, table, extract)
+        extract.readers[table] = _csv_table(path, table, extract)
     for table, name in FILE_NAMES.items():
         if table not in files:
             extract.notes.append(f"No {name} in the folder: that table was not imported.")
@@ -179,27 +197,45 @@ def _first_line(path: Path) -> list[str]:
     return [c.strip().upper() for c in next(csv.reader([line]), [])]
 
 
-def _decode(path: Path, extract: Extract) -> str:
-    data = path.read_bytes()
+def _encoding(path: Path, data: bytes, extract: Extract) -> str:
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return "utf-8-sig"
     except UnicodeDecodeError:
         # Spreadsheets on Windows save "CSV" in Windows-1252; every byte decodes, so say so.
         extract.notes.append(f"{path.name} is not UTF-8 text; it was read as Windows-1252.")
-        return data.decode("cp1252", errors="replace")
+        return "cp1252"
 
 
-def _read_csv_table(path: Path, table: str, extract: Extract) -> list[RawRow]:
-    reader = csv.reader(io.StringIO(_decode(path, extract), newline=""))
-    columns = [c.strip().upper() for c in next(reader, [])]
+def _csv_reader(packed: bytes, encoding: str):
+    stream = gzip.GzipFile(fileobj=io.BytesIO(packed))  # unpacked a little at a time as the rows are read
+    return csv.reader(io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=""))
+
+
+def _csv_table(path: Path, table: str, extract: Extract) -> Callable[..., Iterator[RawRow]]:
+    """The table's columns checked now; its rows read when asked for, from the bytes read now."""
+    data = path.read_bytes()
+    encoding = _encoding(path, data, extract)
+    packed = gzip.compress(data, compresslevel=1)  # a quarter of the size, and quick both ways
+    del data
+    columns = [c.strip().upper() for c in next(_csv_reader(packed, encoding), [])]
     _check_columns(path.name, table, columns, extract)
-    rows = []
+    return partial(_csv_rows, packed, encoding, path.name, columns)
+
+
+def _csv_rows(
+    packed: bytes, encoding: str, name: str, columns: list[str], children: Collection[str] | None = None
+) -> Iterator[RawRow]:
+    reader = _csv_reader(packed, encoding)
+    next(reader, None)  # the column names
+    at = columns.index("CHILD")
     for number, cells in enumerate(reader, start=2):
+        if children is not None and (cells[at].strip() if at < len(cells) else "") not in children:
+            continue  # another child's row, passed over before its values are read
         if not any(c.strip() for c in cells):
             continue  # blank lines at the end of a file are not rows
         values = {col: cell.strip() for col, cell in zip(columns, cells, strict=False)}
-        rows.append(RawRow(values, Where(path.name, row=number)))
-    return rows
+        yield RawRow(values, Where(name, row=number))
 
 
 def _check_columns(name: str, table: str, columns: list[str], extract: Extract) -> None:
@@ -227,14 +263,20 @@ def read_xml(path: Path) -> Extract:
         raise ExtractError(f"Cannot read {path.name}: {exc.strerror}.") from exc
     if root.tag != "EXPSSDA903":
         raise ExtractError(f"{path.name} is not a 903 XML file: its root element is <{root.tag}>.")
-    extract = Extract(path, tables={t: [] for t in COLUMNS})
+    extract = Extract(path)
+    tables: dict[str, list[RawRow]] = {t: [] for t in COLUMNS}
     tags: set[str] = set()
     for number, child in enumerate(root.findall("CHILD"), start=1):
-        _read_xml_child(path.name, number, child, extract, tags)
+        _read_xml_child(path.name, number, child, tables, tags)
+    extract.readers = {table: partial(_listed, rows) for table, rows in tables.items()}
     ignored = tags - set(HEADER_COLUMNS) - set(EPISODE_COLUMNS) - set(REVIEW_COLUMNS) - XML_KNOWN
     if ignored:
         extract.extra_columns[path.name] = tuple(sorted(ignored))
     return extract
+
+
+def _listed(rows: list[RawRow], children: Collection[str] | None = None) -> Iterator[RawRow]:
+    return iter(rows) if children is None else (r for r in rows if r.get("CHILD") in children)
 
 
 def _leaves(element: ET.Element, tags: set[str]) -> dict[str, str]:
@@ -247,23 +289,25 @@ def _leaves(element: ET.Element, tags: set[str]) -> dict[str, str]:
     return values
 
 
-def _read_xml_child(name: str, number: int, child: ET.Element, extract: Extract, tags: set[str]) -> None:
+def _read_xml_child(
+    name: str, number: int, child: ET.Element, tables: dict[str, list[RawRow]], tags: set[str]
+) -> None:
     header_el = child.find("HEADER")
     header = _leaves(header_el, tags) if header_el is not None else {}
     label = f"CHILD {number} (CHILDID {header.get('CHILD') or 'blank'})"
-    extract.tables["header"].append(RawRow(header, Where(name, element=label)))
+    tables["header"].append(RawRow(header, Where(name, element=label)))
     for i, review in enumerate(header_el.findall("AREVIEW") if header_el is not None else [], start=1):
         values = {"CHILD": header.get("CHILD", ""), "DOB": header.get("DOB", ""), **_leaves(review, tags)}
-        extract.tables["reviews"].append(RawRow(values, Where(name, element=f"{label}, AREVIEW {i}")))
+        tables["reviews"].append(RawRow(values, Where(name, element=f"{label}, AREVIEW {i}")))
     for i, episode in enumerate(child.findall("EPISODE"), start=1):
         values = {"CHILD": header.get("CHILD", ""), **_leaves(episode, tags)}
-        extract.tables["episodes"].append(RawRow(values, Where(name, element=f"{label}, EPISODE {i}")))
+        tables["episodes"].append(RawRow(values, Where(name, element=f"{label}, EPISODE {i}")))
 
 
 # ---------------------------------------------------------------- checking values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeaderRow:
     child: str
     dob: date
@@ -273,7 +317,7 @@ class HeaderRow:
     where: Where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EpisodeRow:
     child: str
     start: date
@@ -289,7 +333,7 @@ class EpisodeRow:
     where: Where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewRow:
     child: str
     dob: date | None
@@ -318,7 +362,7 @@ class _Checker:
         self.issues.append(replace(issue, if_row_refused=said.rstrip(".") + "."))
 
     def required(self, column: str, what: str) -> str:
-        value = self.row.get(column)
+        value = sys.intern(self.row.get(column))  # the child's id: one copy for all of the child's rows
         if not value:
             self.refuse(column, f"{column} is blank; {what}.", f"{column} blank")
         return value
@@ -345,7 +389,7 @@ class _Checker:
                 self.refuse(column, f"{column} is blank; every row needs {what}.", f"{column} blank")
             return None
         if value in allowed:
-            return value
+            return sys.intern(value)  # one copy of each code however many rows carry it
         reason = f"{column} '{value}' is not {what}."
         if required:
             self.refuse(column, reason, f"{column} not a known code")
@@ -354,8 +398,13 @@ class _Checker:
         return None
 
 
+@lru_cache(maxsize=8192)  # strptime is slow and an extract repeats its dates (each review carries the DOB)
 def parse_date(text: str) -> date | None:
     try:
+        if len(text) == 10 and text[2] == text[5] == "/" and text.isascii():  # what strptime reads, quicker
+            day, month, year = text[:2], text[3:5], text[6:]
+            if (day + month + year).isdigit():
+                return date(int(year), int(month), int(day))
         return datetime.strptime(text, DATE_FORMAT).date()
     except ValueError:
         return None
@@ -433,7 +482,7 @@ def parse_review(row: RawRow) -> tuple[ReviewRow | None, list[Issue]]:
         c.refuse("REVIEW_CODE", why, "REVIEW_CODE not PN0-PN7")
     if c.refused:
         return None, c.issues
-    return ReviewRow(child, dob, held, code, row.where), c.issues
+    return ReviewRow(child, dob, held, sys.intern(code), row.where), c.issues
 
 
 # ---------------------------------------------------------------- writing

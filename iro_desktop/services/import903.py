@@ -9,6 +9,8 @@ challenges, review-cycle settings) is never touched, and nothing is ever deleted
 A review row is taken only if the app would accept it at entry (services.reviews_check), so the store
 never holds a review the export would have to leave out; a review dated after the import day is refused, as
 it cannot have been held yet. The report lists each row once, with all its problems.
+
+The rules are applied here; loading the stored rows and writing what changed is services/import903_write.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.periods import CONTINUES, group_periods, inferred_boundaries
@@ -31,15 +32,18 @@ from iro_desktop.interop import ssda903
 from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, RawRow, ReviewRow, Where
 from iro_desktop.private_files import write_private
 from iro_desktop.services import audit
+from iro_desktop.services import import903_write as stored_rows
+from iro_desktop.services.import903_write import Ids, StoredChild, StoredEpisode, StoredPeriod, StoredReview
 from iro_desktop.services.review_life import move
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.services.settings import timescale_settings
 from iro_desktop.store import Store
-from iro_desktop.store.models import Child, Episode, PeriodOfCare, Review
 
 IMPORTED = "903"  # Review.source of reviews that came from the council's data
 NEW_CHILD_FIRST_NAME = "Child"  # the 903 holds no names: "Child 123456" until the IRO names them
-CHUNK = 500  # stay well inside SQLite's limit on bound parameters
+BATCH = 500  # children loaded, worked out and written together: few queries, little held at once
+PART = 8 * BATCH  # more children than this, and their episodes and reviews are read again part by part
+PARSERS = {"header": ssda903.parse_header, "episodes": ssda903.parse_episode, "reviews": ssda903.parse_review}
 RULE_KINDS = {
     "1012": "child has no episodes (903 rule 1012)",
     "399": "child's episodes are all short breaks (903 rule 399)",
@@ -106,7 +110,7 @@ class Counts:
         return ", ".join(parts + ([f"{self.removed} removed"] if self.removed else []))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     """One row of the extract with every problem found in it: refused when any of them refused it.
 
@@ -153,6 +157,21 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _grouped: tuple = field(default=(None, 0, []), repr=False, compare=False)  # issues seen, and their rows
+    _said: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # each sentence, once
+
+    def shared(self, issues: Iterable[Issue]) -> list[Issue]:
+        """The issues holding one copy of each thing said: a child's reviews refused for one reason, or every
+        REC given without a DEC, share one sentence instead of a copy each."""
+        return [self._shared(i) for i in issues]
+
+    def _shared(self, i: Issue) -> Issue:
+        said = self._said
+        texts = (i.column, i.value, i.reason, i.kind, i.if_row_refused)
+        kept = [said.setdefault(t, t) if t else t for t in texts]
+        if all(k is t for k, t in zip(kept, texts, strict=True)):
+            return i  # the first to say these things keeps them
+        column, value, reason, kind, if_row_refused = kept
+        return Issue(i.where, column, value, reason, kind, i.refused, if_row_refused)
 
     def rows(self) -> list[ReportRow]:
         """Each row with a problem, once, with all its problems: in file order (XML places as read)."""
@@ -182,7 +201,7 @@ class ImportReport:
     @property
     def rows_refused(self) -> int:
         """Rows not taken: a row refused for two reasons is one row."""
-        return sum(r.refused for r in self.rows())
+        return len({i.where for i in self.issues if i.refused})  # counted without grouping every row
 
     @property
     def rows_left_out(self) -> int:
@@ -233,15 +252,18 @@ class ImportReport:
         write_private(Path(path), out.getvalue().encode("utf-8"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _ChildRows:
-    """One child's rows from the extract, checked for format, before the store is consulted."""
+    """One child's rows from the extract, checked for format, before the store is consulted.
+
+    Of a large extract (more than PART children) only the header is held until the child's part is written.
+    """
 
     ref: str
     header: HeaderRow | None = None
     header_refused_at: Where | None = None
-    episodes: list[EpisodeRow] = field(default_factory=list)
-    reviews: list[ReviewRow] = field(default_factory=list)
+    episodes: list[EpisodeRow] | tuple = ()  # a list once there is one: most children held have none yet
+    reviews: list[ReviewRow] | tuple = ()
 
 
 # ---------------------------------------------------------------- the import
@@ -259,10 +281,13 @@ def import_903(
     report = ImportReport(source, selection, today=store.clock.today(), notes=list(extract.notes))
     chosen = choose_children(extract, selection, report)
     by_child = _check_rows(extract, chosen, report)
+    _note_missing(selection, by_child, report)
+    _note_extra_columns(extract, report)
     gap_months = timescale_settings(store).short_break_series_gap_months  # read before the write begins
-    with store.session() as s, s.no_autoflush:  # one flush, between children and their reviews
-        _write(s, by_child, report, progress or (lambda done, total: None), gap_months)
+    with store.session() as s:
+        _write(s.connection(), extract, by_child, report, progress or (lambda done, total: None), gap_months)
     report.issues = _said_of_refused_rows(report.issues)
+    report._said.clear()  # the sentences stay with their issues; only the index of them goes
     audit.record(
         store,
         "import",
@@ -273,50 +298,57 @@ def import_903(
 
 
 def _write(
-    s: Session, by_child: dict[str, _ChildRows], report: ImportReport, progress: Progress, gap_months: int
+    conn: Connection,
+    extract: ssda903.Extract,
+    by_child: dict[str, _ChildRows],
+    report: ImportReport,
+    progress: Progress,
+    gap_months: int,
 ) -> None:
-    stored = _stored_children(s, list(by_child))
+    """Each batch of children, in id order: their episodes and periods, then their reviews, then one write
+    of the lot. A large extract's episodes and reviews are read again for each part before its batches.
+
+    Each child's rows are dropped once written; what is said of reviews is listed after all the episodes.
+    """
     refs = sorted(by_child)
-    total = 2 * len(refs) + 1
-    placed: dict[str, tuple[Child, list[Episode], bool]] = {}
-    for n, ref in enumerate(refs, start=1):
-        child, changed = _apply_child(s, by_child[ref], stored.get(ref), report)
-        if child is not None:
-            before = _tally(report)
-            episodes = _apply_episodes(child, by_child[ref].episodes, report, gap_months)
-            placed[ref] = (child, episodes, changed or _tally(report) != before)
-        progress(n, total)
-    s.flush()  # periods get their ids, which reviews refer to
-    progress(len(refs) + 1, total)
-    for n, ref in enumerate(refs, start=len(refs) + 2):
-        if ref in placed:
-            child, episodes, changed = placed[ref]
-            before = _tally(report)
-            _apply_reviews(child, episodes, by_child[ref].reviews, report)
-            _cancel_reviews_after_care_ended(child)
-            _remove_empty_periods(child, report)
-            _count(report.children, ref not in stored, changed or _tally(report) != before)
-        progress(n, total)
+    total, done = 2 * len(refs) + 1, 0
+    ids = Ids(conn)
+    said_of_reviews: list[Issue] = []
+    for start in range(0, len(refs), BATCH):
+        if len(refs) > PART and start % PART == 0:
+            _read_again(extract, by_child, set(refs[start : start + PART]))
+        batch = refs[start : start + BATCH]
+        stored = stored_rows.load(conn, batch)
+        placed: dict[str, tuple[StoredChild, list[StoredEpisode], bool]] = {}
+        for ref in batch:
+            child, changed = _apply_child(by_child[ref], stored.get(ref), report, ids)
+            if child is not None:
+                before = _tally(report)
+                episodes = _apply_episodes(child, by_child[ref].episodes, report, gap_months, ids)
+                placed[ref] = (child, episodes, changed or _tally(report) != before)
+            done += 1
+            progress(done, total)
+        removed: list[int] = []
+        for ref in batch:
+            rows = by_child.pop(ref)
+            if ref in placed:
+                child, episodes, changed = placed[ref]
+                before = _tally(report)
+                said_of_reviews += _apply_reviews(child, episodes, rows.reviews, report, ids)
+                _cancel_reviews_after_care_ended(child)
+                removed += _remove_empty_periods(child, report)
+                _count(report.children, ref not in stored, changed or _tally(report) != before)
+            done += 1
+            progress(done, total)
+        stored_rows.write(conn, (child for child, _, _ in placed.values()), removed)
+    report.issues += said_of_reviews
+    progress(total, total)
 
 
 def _tally(report: ImportReport) -> tuple[int, ...]:
     """Everything written so far: a child whose tally moves while it is imported has changed."""
     counts = (report.periods, report.episodes, report.reviews)
     return tuple(n for c in counts for n in (c.created, c.updated, c.removed))
-
-
-def _stored_children(s: Session, refs: list[str]) -> dict[str, Child]:
-    found = {}
-    for i in range(0, len(refs), CHUNK):
-        query = (
-            select(Child)
-            .where(Child.child_ref.in_(refs[i : i + CHUNK]))
-            .options(
-                selectinload(Child.periods).selectinload(PeriodOfCare.episodes), selectinload(Child.reviews)
-            )
-        )
-        found.update({c.child_ref: c for c in s.scalars(query)})
-    return found
 
 
 def _assign(obj, values: dict) -> bool:
@@ -332,16 +364,23 @@ def _assign(obj, values: dict) -> bool:
 # ---------------------------------------------------------------- choosing children and checking rows
 
 
-def choose_children(extract: ssda903.Extract, selection: Selection, report: ImportReport) -> set[str]:
-    in_files = {r.get("CHILD") for rows in extract.tables.values() for r in rows} - {""}
+def _all_rows(extract: ssda903.Extract) -> Iterator[RawRow]:
+    return (raw for table in extract.readers for raw in extract.each(table))
+
+
+def choose_children(extract: ssda903.Extract, selection: Selection, report: ImportReport) -> set[str] | None:
+    """The ids of the children to import, None for all: only a choice by name reads the rows for it."""
     if selection.child_ids is not None:
-        missing = sorted(selection.child_ids - in_files)
-        if missing:
-            report.notes.append(f"Not in the files, so not imported: {', '.join(missing)}.")
-        return set(selection.child_ids) & in_files
+        return set(selection.child_ids)
     if selection.iro_name:
         return _children_by_iro(extract, selection, report)
-    return in_files
+    return None
+
+
+def _note_missing(selection: Selection, by_child: dict[str, _ChildRows], report: ImportReport) -> None:
+    missing = sorted((selection.child_ids or set()) - set(by_child))
+    if missing:
+        report.notes.append(f"Not in the files, so not imported: {', '.join(missing)}.")
 
 
 def _normal(name: str) -> str:
@@ -350,15 +389,21 @@ def _normal(name: str) -> str:
 
 def _children_by_iro(extract: ssda903.Extract, selection: Selection, report: ImportReport) -> set[str]:
     column, wanted = selection.iro_column, _normal(selection.iro_name or "")
-    rows = [r for table in extract.tables.values() for r in table if column in r.values]
-    if not rows:
+    chosen, names, found = set(), set(), False
+    for raw in _all_rows(extract):
+        if column in raw.values:
+            found = True
+            names.add(raw.get(column))
+            if _normal(raw.get(column)) == wanted:
+                chosen.add(raw.get("CHILD"))
+    if not found:
         raise ImportProblem(
             f"None of the files has the column {column}, so children cannot be chosen by name. "
             "Choose them by id, or import all."
         )
-    chosen = {r.get("CHILD") for r in rows if _normal(r.get(column)) == wanted} - {""}
+    chosen -= {""}
     if not chosen:
-        names = sorted({r.get(column) for r in rows} - {""})
+        names = sorted(names - {""})
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
         report.notes.append(
             f"No row carries {selection.iro_name!r} in the {column} column. Names there: {shown}."
@@ -366,25 +411,45 @@ def _children_by_iro(extract: ssda903.Extract, selection: Selection, report: Imp
     return chosen
 
 
-def _check_rows(extract: ssda903.Extract, chosen: set[str], report: ImportReport) -> dict[str, _ChildRows]:
-    _note_extra_columns(extract, report)
+def _check_rows(
+    extract: ssda903.Extract, chosen: set[str] | None, report: ImportReport
+) -> dict[str, _ChildRows]:
+    """Every row of the chosen children checked, read one at a time: only the checked values are kept, and
+    of more than PART children only their headers (their episodes and reviews are read again, in parts)."""
     by_child: dict[str, _ChildRows] = {}
-    parsers = {
-        "header": ssda903.parse_header,
-        "episodes": ssda903.parse_episode,
-        "reviews": ssda903.parse_review,
-    }
-    for table, parse in parsers.items():
-        for raw in extract.rows(table):
+    for table, parse in PARSERS.items():
+        for raw in extract.each(table):
             ref = raw.get("CHILD")
-            if ref and ref not in chosen:
+            if ref and chosen is not None and ref not in chosen:
                 report.other_children_rows += 1
                 continue
             record, issues = parse(raw)
-            report.issues += issues + (_future_review(raw, report.today) if table == "reviews" else [])
-            if ref:
-                _file(by_child.setdefault(ref, _ChildRows(ref)), table, record, raw.where, report)
+            issues += _future_review(raw, report.today) if table == "reviews" else []
+            report.issues += report.shared(issues)
+            if not ref:
+                continue
+            rows = by_child.get(ref)
+            if rows is None:
+                rows = by_child[ref] = _ChildRows(ref)
+                if len(by_child) == PART + 1:
+                    _let_go(by_child.values())
+            if table == "header" or len(by_child) <= PART:
+                _file(rows, table, record, raw.where, report)
     return by_child
+
+
+def _let_go(children: Iterable[_ChildRows]) -> None:
+    """Too many children to hold all their rows: keep the headers, read the rest again part by part."""
+    for rows in children:
+        rows.episodes = rows.reviews = ()
+
+
+def _read_again(extract: ssda903.Extract, by_child: dict[str, _ChildRows], part: set[str]) -> None:
+    """These children's episodes and reviews, checked again (what is wrong with them was said already)."""
+    for table in ("episodes", "reviews"):
+        for raw in extract.each(table, part):
+            record, _ = PARSERS[table](raw)
+            _file(by_child[raw.get("CHILD")], table, record, raw.where, None)
 
 
 def _future_review(raw: RawRow, today: date | None) -> list[Issue]:
@@ -410,10 +475,12 @@ def _said_of_refused_rows(issues: list[Issue]) -> list[Issue]:
     return [i.of_refused_row() if i.where in refused and not i.refused else i for i in issues]
 
 
-def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportReport) -> None:
+def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportReport | None) -> None:
     if table == "episodes" and record is not None:
+        rows.episodes = rows.episodes or []
         rows.episodes.append(record)
     elif table == "reviews" and record is not None:
+        rows.reviews = rows.reviews or []
         rows.reviews.append(record)
     elif table == "header" and record is None:
         rows.header_refused_at = rows.header_refused_at or where
@@ -421,7 +488,7 @@ def _file(rows: _ChildRows, table: str, record, where: Where, report: ImportRepo
         rows.header = record
     elif table == "header":
         why = f"CHILD {rows.ref} already has a header row ({rows.header.where}); this one was not taken."
-        report.issues.append(Issue(where, "CHILD", rows.ref, why, "child in the header twice"))
+        report.issues += report.shared([Issue(where, "CHILD", rows.ref, why, "child in the header twice")])
 
 
 def _note_extra_columns(extract: ssda903.Extract, report: ImportReport) -> None:
@@ -438,8 +505,8 @@ def _note_extra_columns(extract: ssda903.Extract, report: ImportReport) -> None:
 
 
 def _apply_child(
-    s: Session, rows: _ChildRows, child: Child | None, report: ImportReport
-) -> tuple[Child | None, bool]:
+    rows: _ChildRows, child: StoredChild | None, report: ImportReport, ids: Ids
+) -> tuple[StoredChild | None, bool]:
     if rows.header is None and child is None:
         _refuse_orphans(rows, report)
         return None, False
@@ -452,11 +519,8 @@ def _apply_child(
         "upn": rows.header.upn,
     }
     if child is None:
-        # Empty collections given, not loaded later: a new child needs no query, so no flush per child.
-        child = Child(child_ref=rows.ref, first_name=NEW_CHILD_FIRST_NAME, last_name=rows.ref, **values)
-        child.periods, child.reviews = [], []
-        s.add(child)
-        return child, True
+        names = {"first_name": NEW_CHILD_FIRST_NAME, "last_name": rows.ref}
+        return StoredChild(ids.next(stored_rows.CHILDREN), rows.ref, **values, **names), True
     return child, _assign(child, values)
 
 
@@ -469,8 +533,9 @@ def _refuse_orphans(rows: _ChildRows, report: ImportReport) -> None:
     else:
         why = f"CHILD {rows.ref} is not in the header table nor already in your caseload (903 rule INT08)."
         kind = "child not in the header (903 rule INT08)"
-    for record in [*rows.episodes, *rows.reviews]:
-        report.issues.append(Issue(record.where, "CHILD", rows.ref, why, kind))
+    report.issues += report.shared(
+        Issue(record.where, "CHILD", rows.ref, why, kind) for record in [*rows.episodes, *rows.reviews]
+    )
 
 
 def _episode_values(row: EpisodeRow) -> dict:
@@ -489,26 +554,27 @@ def _episode_values(row: EpisodeRow) -> dict:
 
 
 def _apply_episodes(
-    child: Child, rows: list[EpisodeRow], report: ImportReport, gap_months: int
-) -> list[Episode]:
+    child: StoredChild, rows: list[EpisodeRow], report: ImportReport, gap_months: int, ids: Ids
+) -> list[StoredEpisode]:
     """Episodes are matched on their start date; carer and address typed in the app are kept."""
     by_start = {e.start_date: e for p in child.periods for e in p.episodes}
     seen: dict[date, Where] = {}
     for row in rows:
         if row.start in seen:
-            report.issues.append(_duplicate(row.where, "DECOM", row.start, seen[row.start], "episode"))
+            twice = _duplicate(row.where, "DECOM", row.start, seen[row.start], "episode")
+            report.issues += report.shared([twice])
             continue
         seen[row.start] = row.where
         episode = by_start.get(row.start)
         if episode is None:
-            by_start[row.start] = Episode(**_episode_values(row))
+            by_start[row.start] = StoredEpisode(**_episode_values(row))
             report.episodes.created += 1
         elif _assign(episode, _episode_values(row)):
             report.episodes.updated += 1
         else:
             report.episodes.unchanged += 1
     episodes = sorted(by_start.values(), key=lambda e: e.start_date)
-    _arrange_periods(child, episodes, report, gap_months)
+    _arrange_periods(child, episodes, report, gap_months, ids)
     return episodes
 
 
@@ -517,13 +583,15 @@ def _duplicate(where: Where, column: str, day: date, first: Where, what: str) ->
     return Issue(where, column, ssda903.format_date(day), why, f"same {what} twice")
 
 
-def _arrange_periods(child: Child, episodes: list[Episode], report: ImportReport, gap_months: int) -> None:
+def _arrange_periods(
+    child: StoredChild, episodes: list[StoredEpisode], report: ImportReport, gap_months: int, ids: Ids
+) -> None:
     """Periods of care as domain.periods reads the episodes; what the RNE codes alone do not say is noted."""
     used: set[int] = set()
     groups = group_periods(episodes, gap_months)
     report.notes += [f"CHILD {child.child_ref}: {b.sentence}." for b in inferred_boundaries(groups)]
     for group in groups:
-        period = _period_for(child, group, used)
+        period, new = _period_for(child, group, used, ids)
         used.add(id(period))
         last = group[-1]
         ended = last.end_date is not None and last.end_reason != CONTINUES
@@ -532,25 +600,36 @@ def _arrange_periods(child: Child, episodes: list[Episode], report: ImportReport
             "end_date": last.end_date if ended else None,
             "end_reason": last.end_reason if ended else None,
         }
-        new = period not in child.periods
         if new:
             child.periods.append(period)
         changed = _assign(period, values)
         moved = [e for e in group if e.period is not period]
         for episode in moved:
-            period.episodes.append(episode)
+            _move(episode, period, ids)
         _count(report.periods, new, changed or bool(moved))
 
 
-def _period_for(child: Child, group: list[Episode], used: set[int]) -> PeriodOfCare:
+def _period_for(
+    child: StoredChild, group: list[StoredEpisode], used: set[int], ids: Ids
+) -> tuple[StoredPeriod, bool]:
     """The stored period already holding one of these episodes, or starting the same day, or a new one."""
     for episode in group:
         if episode.period is not None and id(episode.period) not in used:
-            return episode.period
+            return episode.period, False
     for period in child.periods:
         if period.start_date == group[0].start_date and id(period) not in used:
-            return period
-    return PeriodOfCare(start_date=group[0].start_date, episodes=[])
+            return period, False
+    return StoredPeriod(ids.next(stored_rows.PERIODS), group[0].start_date), True
+
+
+def _move(episode: StoredEpisode, period: StoredPeriod, ids: Ids) -> None:
+    """Into `period`, out of any other; a new episode gets its id as it joins its first."""
+    if episode.period is not None:
+        episode.period.episodes.remove(episode)
+    elif episode.id is None:
+        episode.id = ids.next(stored_rows.EPISODES)
+    episode.period = period
+    period.episodes.append(episode)
 
 
 def _count(counts: Counts, new: bool, changed: bool) -> None:
@@ -562,22 +641,23 @@ def _count(counts: Counts, new: bool, changed: bool) -> None:
         counts.unchanged += 1
 
 
-def _remove_empty_periods(child: Child, report: ImportReport) -> None:
-    """A period left with no episodes (the council merged two) goes, unless an app review points to it."""
+def _remove_empty_periods(child: StoredChild, report: ImportReport) -> list[int]:
+    """A period left with no episodes (the council merged two) goes, unless a review points to it."""
     referred = {r.period_id for r in child.reviews}
-    for period in list(child.periods):
-        if not period.episodes and period.id not in referred:
-            child.periods.remove(period)
-            report.periods.removed += 1
+    removed = [p for p in child.periods if not p.episodes and p.id not in referred]
+    for period in removed:
+        child.periods.remove(period)
+    report.periods.removed += len(removed)
+    return [p.id for p in removed]
 
 
 # ---------------------------------------------------------------- reviews
 
 
 def _apply_reviews(
-    child: Child, episodes: list[Episode], rows: list[ReviewRow], report: ImportReport
-) -> None:
-    """Take each review held; an app review on the same day is the IRO's and is kept.
+    child: StoredChild, episodes: list[StoredEpisode], rows: list[ReviewRow], report: ImportReport, ids: Ids
+) -> list[Issue]:
+    """Take each review held; an app review on the same day is the IRO's and is kept. Returns the problems.
 
     A participation code that contradicts the child's age (903 rules 440/441) is left out and reported,
     but the review is taken: it was held, and dropping its date would make the child look overdue.
@@ -585,18 +665,20 @@ def _apply_reviews(
     by_day = {r.held_date: r for r in child.reviews if r.held_date is not None}
     periods = sorted(child.periods, key=lambda p: p.start_date)
     seen: dict[date, Where] = {}
+    said: list[Issue] = []
     for row in rows:
         problems = _review_problems(child, episodes, row, seen)
-        report.issues += problems
+        said += report.shared(problems)
         if _after(row.held, report.today) or any(p.refused for p in problems):
             continue  # a review dated after today was refused, naming its row, when the rows were checked
         seen[row.held] = row.where
         code = None if problems else row.code  # a code that contradicts the child's age waits for the IRO
-        _take_review(child, by_day.get(row.held), row, code, _period_on(periods, row.held), report)
+        _take_review(child, by_day.get(row.held), row, code, _period_on(periods, row.held), report, ids)
     _number_reviews(child)
+    return said
 
 
-def _cancel_reviews_after_care_ended(child: Child) -> None:
+def _cancel_reviews_after_care_ended(child: StoredChild) -> None:
     """A review booked in the app for a period of care that ended before it met is cancelled."""
     ends = {p.id: p.end_date for p in child.periods if p.end_date is not None}
     for review in child.reviews:
@@ -606,7 +688,9 @@ def _cancel_reviews_after_care_ended(child: Child) -> None:
             move(review, ReviewState.CANCELLED)
 
 
-def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen: dict) -> list[Issue]:
+def _review_problems(
+    child: StoredChild, episodes: list[StoredEpisode], row: ReviewRow, seen: dict
+) -> list[Issue]:
     if row.held in seen:
         return [_duplicate(row.where, "REVIEW", row.held, seen[row.held], "review")]
     if row.dob is not None and row.dob != child.dob:
@@ -628,14 +712,20 @@ def _review_problems(child: Child, episodes: list[Episode], row: ReviewRow, seen
     return issues
 
 
-def _period_on(periods: list[PeriodOfCare], day: date) -> PeriodOfCare:
+def _period_on(periods: list[StoredPeriod], day: date) -> StoredPeriod:
     """The period the review belongs to: the latest one begun by that day, else the first."""
     begun = [p for p in periods if p.start_date <= day]
     return begun[-1] if begun else periods[0]
 
 
 def _take_review(
-    child: Child, existing: Review | None, row: ReviewRow, code: str | None, period, report: ImportReport
+    child: StoredChild,
+    existing: StoredReview | None,
+    row: ReviewRow,
+    code: str | None,
+    period: StoredPeriod,
+    report: ImportReport,
+    ids: Ids,
 ) -> None:
     if existing is not None and existing.source != IMPORTED:
         report.reviews_in_app += 1
@@ -648,13 +738,13 @@ def _take_review(
         "source": IMPORTED,
     }
     if existing is None:
-        child.reviews.append(Review(**values))
+        child.reviews.append(StoredReview(ids.next(stored_rows.REVIEWS), **values))
         report.reviews.created += 1
     else:
         _count(report.reviews, False, _assign(existing, values))
 
 
-def _number_reviews(child: Child) -> None:
+def _number_reviews(child: StoredChild) -> None:
     """Imported reviews are numbered in date order within their period; app reviews keep their numbers."""
     held = defaultdict(list)
     for review in child.reviews:

@@ -1,73 +1,107 @@
-"""Started as a subprocess by the 903 import benchmark, so each run's peak memory is its own:
-`python -m tests.benchmarks.import903_child encrypted|plain|csv SOURCE WORKDIR`.
+"""Processes for the 903 import benchmark, run as a script so that each is its own process:
 
-Prints one JSON object: seconds for the work (the import twice, or the plain CSV parse), and the
-process's peak resident memory before and after it.
+- `python -S import903_child.py measure COMMAND...` starts COMMAND and prints its wall seconds, CPU seconds,
+  peak resident memory (KiB) and exit status. A small launcher does this rather than pytest, because Linux
+  counts a forked child's peak memory from its parent's.
+- `python import903_child.py floor DB SOURCE CHILDREN PERIODS EPISODES REVIEWS` is the write floor: it
+  unlocks the store as the command does, reads the same three CSV files with csv, and inserts that many
+  plain rows into the same tables with one executemany each, in one transaction. No rule is applied.
+
+Only the standard library is imported at the top, so the launcher stays small.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import resource
+import os
 import sys
 import time
 from pathlib import Path
 
-SECRET = "benchmark-import-passphrase"
-TABLES = ("header.csv", "episodes.csv", "reviews.csv")
+NOW = "2026-01-01 00:00:00.000000"
+COLUMNS = {
+    "children": "id child_ref first_name last_name dob sex ethnicity upn review_cycle created_at",
+    "periods_of_care": "id child_id start_date end_date end_reason",
+    "episodes": "period_id start_date reason_new legal_status category_of_need placement_type "
+    "placement_provider placement_postcode end_date end_reason reason_place_change",
+    "reviews": "child_id period_id number kind status held_date participation_code source updated_at",
+}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+def measure(command: list[str]) -> None:
+    devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+    started = time.perf_counter()
+    pid = os.posix_spawn(command[0], command, os.environ, file_actions=devnull)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - started
+    print(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 
 
-def _parse_csv(source: Path) -> dict:
-    """The baseline: the three files read row by row with the standard library, nothing kept."""
-    start = time.perf_counter()
-    rows = 0
-    for name in TABLES:
-        with (source / name).open(newline="", encoding="utf-8-sig") as f:
-            rows += sum(1 for _ in csv.DictReader(f))
-    return {"seconds": time.perf_counter() - start, "rows": rows}
+def _rows(source: Path, table: str) -> list[list[str]]:
+    with (source / f"{table}.csv").open(newline="", encoding="utf-8-sig") as f:
+        return list(csv.reader(f))[1:]
 
 
-def _store(kind: str, workdir: Path):
-    from iro_desktop.store import Store, create_store
-    from iro_desktop.store.keys import TEST_KDF
-
-    if kind == "encrypted":  # the real store; the key derivation is measured elsewhere
-        return create_store(workdir / "enc.db", SECRET, kdf=TEST_KDF)
-    from iro_desktop.store.models import Profile
-    from tests.benchmarks.test_bench_store import _plain_engine
-
-    store = Store(workdir / "plain.db", _plain_engine(workdir / "plain.db"), "plain")
-    with store.session() as s:
-        s.add(Profile(id=1))
-    return store
+def _iso(text: str) -> str | None:
+    return f"{text[6:10]}-{text[3:5]}-{text[:2]}" if text else None
 
 
-def _import_twice(kind: str, source: Path, workdir: Path) -> dict:
-    from iro_desktop.services.import903 import import_903
+def _plain_rows(source: Path, children: int, periods: int, episodes: int, reviews: int) -> dict[str, list]:
+    """As many rows of each table as the import wrote, straight from the files' values."""
+    header, episode_rows, review_rows = (_rows(source, t) for t in ("header", "episodes", "reviews"))
+    ids = {r[0]: n for n, r in enumerate(header[:children], start=1)}
+    return {
+        "children": [
+            (ids[r[0]], r[0], "Child", r[0], _iso(r[2]), r[1], r[3], r[4] or None, "standard", NOW)
+            for r in header[:children]
+        ],
+        "periods_of_care": [
+            (n, ids.get(r[0], 1), _iso(r[1]), _iso(r[7]), r[8] or None)
+            for n, r in enumerate(episode_rows[:periods], start=1)
+        ],
+        "episodes": [
+            (
+                n % periods + 1,
+                _iso(r[1]),
+                *r[2:4],
+                r[4] or None,
+                r[5],
+                r[6] or None,
+                r[11] or None,
+                _iso(r[7]),
+                r[8] or None,
+                r[9] or None,
+            )
+            for n, r in enumerate(episode_rows[:episodes])
+        ],
+        "reviews": [
+            (ids.get(r[0], 1), n % periods + 1, 1, "standard", "imported", _iso(r[2]), r[3], "903", NOW)
+            for n, r in enumerate(review_rows[:reviews])
+        ],
+    }
 
-    store = _store(kind, workdir)
-    start = time.perf_counter()
-    report = import_903(store, source)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    import_903(store, source)  # the same extract again: nothing to write
-    again = time.perf_counter() - start
-    store.close()
-    return {"seconds": first, "again_seconds": again, "reviews": report.reviews.created}
 
+def floor(db: str, source: str, *counts: int) -> None:
+    from iro_desktop.store import open_store
 
-def main(kind: str, source: str, workdir: str) -> None:
-    if kind != "csv":
-        import iro_desktop.services.import903  # noqa: F401  (imports are not what is measured)
-    before = _peak_mb()
-    work = _parse_csv(Path(source)) if kind == "csv" else _import_twice(kind, Path(source), Path(workdir))
-    print(json.dumps({**work, "peak_mb_before": before, "peak_mb": _peak_mb()}))
+    rows = _plain_rows(Path(source), *counts)
+    store = open_store(Path(db), os.environ["IRO_DESKTOP_PASSPHRASE"])
+    conn = store.engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        for table, columns in COLUMNS.items():
+            names = columns.split()
+            places = ", ".join("?" * len(names))
+            cur.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({places})", rows[table])
+        cur.execute("COMMIT")
+    finally:
+        conn.close()
+        store.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1] == "measure":
+        measure(sys.argv[2:])
+    else:
+        floor(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:8]))
