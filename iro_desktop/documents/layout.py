@@ -8,6 +8,7 @@ content give the same bytes, so tests compare documents.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+from reportlab.platypus.paragraph import _FK_BREAK, ParaLines
 
 from iro_desktop.documents import fonts
 from iro_desktop.documents.content import Letterhead, Passage
@@ -58,81 +60,80 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _RightToLeftParagraph(Paragraph):
+class _Paragraph(Paragraph):
+    """A paragraph broken into lines once, however many pages it runs across.
+
+    reportlab breaks what is left of a paragraph into lines again on every page it runs onto, so one long
+    passage (a 20,000-word view) costs time growing with the square of its length. This one keeps the lines
+    it broke at a width and hands each part of a split its own lines, exactly as reportlab would break them:
+    the same lines on the same pages, byte for byte, in time growing with the length. (reportlab is pinned;
+    tests/documents/test_long_paragraphs.py compares the pages with reportlab's own.)
+    """
+
+    _broken: tuple[list[float], ParaLines] | None = None  # the line widths broken at, and the lines
+    _own_words: Callable[[], list] | None = None  # the rest of a split's words, to break it at another width
+
+    def breakLines(self, width):  # noqa: N802 (reportlab override)
+        widths = list(width)  # copied first: reportlab narrows the first line in place for a bullet
+        if self._broken is None or self._broken[0] != widths:
+            if self._own_words is not None:
+                self.frags, self._own_words = self._own_words(), None
+            self._broken = (widths, super().breakLines(width))
+        return self._broken[1]
+
+    def _get_split_blParaFunc(self):  # noqa: N802 (reportlab override)
+        words_of = super()._get_split_blParaFunc()
+        # Gathering the rest's words on every page is the quadratic cost: split() gives it its lines instead.
+        return lambda broken, start, stop: words_of(broken, start, stop) if stop < len(broken.lines) else []
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2:  # the lines that fit here, and the rest
+            head, rest = parts
+            widths, broken = self._broken
+            start, stop = len(head.blPara.lines), len(broken.lines)
+            lines, rest_lines = broken.lines[:start], broken.lines[start:]
+            # Where a line break (<br/>) ends the head, reportlab leaves the break off the head's last line
+            # and begins the rest with it, as an empty line.
+            if broken.kind == 1 and self.frags[rest_lines[0].sFW][1][0]._fkind == _FK_BREAK:
+                lines = [*lines[:-1], lines[-1].clone(words=lines[-1].words[:-1], lineBreak=False)]
+                rest_lines = [self._empty_line(rest_lines[0].sFW, widths[-1]), *rest_lines]
+            head._broken = (widths, broken.clone(lines=lines))
+            rest.frags = self.frags  # the words its lines count in (reportlab's split reads them too)
+            rest._broken = ([widths[-1]] * 2, broken.clone(lines=rest_lines))  # the rest has no first indent
+            rest._own_words = partial(super()._get_split_blParaFunc(), broken, start, stop)
+        return parts
+
+    def _empty_line(self, at: int, width: float):
+        """The line reportlab makes of a line break on its own, counted as the break in our words."""
+        (line,) = Paragraph("", self.style, frags=[self.frags[at]]).breakLines([width, width]).lines
+        line.sFW = at
+        return line
+
+
+class _RightToLeftParagraph(_Paragraph):
     """A paragraph holding Arabic or Urdu: broken into lines in reading order when its width is known,
     then each line put in visual order, so a wrapped passage reads from the top line down."""
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
-        self._logical = text
-        super().__init__(fonts.markup(text), style)
+    def __init__(self, text: str | None, style: ParagraphStyle, **parts) -> None:
+        self._logical, self._room = text, None  # no text: a part of a split, its lines already in order
+        super().__init__(None if text is None else fonts.markup(text), style, **parts)
 
     def wrap(self, availWidth, availHeight):
         style = self.style
         room = (availWidth - style.leftIndent - style.rightIndent) * 0.97  # leeway for rounding
-        lines = fonts.break_lines(self._logical, room, style.fontName, fonts.ARABIC, style.fontSize)
-        Paragraph.__init__(self, fonts.markup("\n".join(lines)), style)
+        if self._logical is not None and room != self._room:
+            lines = fonts.break_lines(self._logical, room, style.fontName, fonts.ARABIC, style.fontSize)
+            Paragraph.__init__(self, fonts.markup("\n".join(lines)), style)
+            self._room = room
         return super().wrap(availWidth, availHeight)
-
-
-CHUNK = 3000  # characters: reportlab re-wraps what is left of a paragraph at every page break
-
-
-class _LongParagraph(Paragraph):
-    """A paragraph too long to wrap quickly, carried as pieces that build_pdf lays out one after another.
-
-    Splitting a paragraph across pages costs reportlab the whole remainder each time, so one 25,000-word
-    section would take seconds per copy; pieces of a few thousand characters keep it linear. Each piece
-    starts a line, at a line break where the text has one, else after a sentence.
-    """
-
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
-        super().__init__(fonts.markup(text), style)  # as it is, should it sit inside another flowable
-        pieces = _pieces(text)
-        last = len(pieces) - 1
-        self.pieces = [
-            _one(
-                piece,
-                ParagraphStyle(
-                    f"{style.name}-{n}",
-                    parent=style,
-                    spaceBefore=style.spaceBefore if n == 0 else 0,
-                    spaceAfter=style.spaceAfter if n == last else 0,
-                ),
-            )
-            for n, piece in enumerate(pieces)
-        ]
-
-
-def _pieces(text: str) -> list[str]:
-    pieces = []
-    for line in text.split("\n"):
-        while len(line) > CHUNK:
-            cut = line.rfind(". ", CHUNK // 2, CHUNK) + 1 or line.rfind(" ", CHUNK // 2, CHUNK) + 1 or CHUNK
-            pieces.append(line[:cut].rstrip(" "))
-            line = line[cut:].lstrip(" ")
-        pieces.append(line)
-    return pieces
-
-
-def _one(text: str, style: ParagraphStyle) -> Paragraph:
-    if fonts.has_rtl(text):
-        return _RightToLeftParagraph(text, style)
-    return Paragraph(fonts.markup(text), style)
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped, right-to-left runs made right)."""
-    if len(text) > CHUNK:
-        return _LongParagraph(text, style)
-    return _one(text, style)
-
-
-def _laid_out(story: Sequence[Flowable]) -> list[Flowable]:
-    """The story with each long paragraph replaced by its pieces."""
-    out: list[Flowable] = []
-    for flowable in story:
-        out += flowable.pieces if isinstance(flowable, _LongParagraph) else [flowable]
-    return out
+    if fonts.has_rtl(text):
+        return _RightToLeftParagraph(text, style)
+    return _Paragraph(fonts.markup(text), style)
 
 
 def passage(item: Passage, style: ParagraphStyle, withheld: frozenset[str], wording: Wording) -> Paragraph:
@@ -281,5 +282,5 @@ def build_pdf(
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(_laid_out(story), canvasmaker=_numbered_canvas(_furniture(head, wording, recipient)))
+    doc.build(list(story), canvasmaker=_numbered_canvas(_furniture(head, wording, recipient)))
     return out.getvalue()
