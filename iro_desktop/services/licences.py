@@ -1,5 +1,5 @@
 """The licences of everything the app ships: its Python packages (found from the installed metadata,
-following run-time requirements only) and the fonts and dictionary in resources/.
+following run-time requirements only), and the fonts, dictionary and spelling libraries in resources/.
 
 In a PyInstaller bundle the metadata may be missing or partial; then the list says where to look instead.
 """
@@ -27,7 +27,7 @@ class Licence:
     name: str
     version: str  # "" for fonts and dictionaries
     licence: str  # a short name, e.g. "MIT" or "OFL-1.1"
-    kind: str  # "Python package", "Font" or "Dictionary"
+    kind: str  # "Python package", "Font", "Dictionary" or "Library"
     files: tuple[Path, ...] = ()  # where the full licence text is, when it ships
 
     def text(self) -> str:
@@ -106,20 +106,28 @@ def _debian_field(text: str, field: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def resources(folder: Path | None = None) -> list[Licence]:
-    """The fonts (one entry per LICENCE-*.txt in resources/fonts) and the spelling dictionary."""
-    folder = folder or resources_dir()
+def _notices(folder: Path, kind: str) -> list[Licence]:
+    """One entry per LICENCE-*.txt, named and licensed by its Debian copyright fields."""
     items = []
-    for path in sorted((folder / "fonts").glob("LICENCE-*.txt")):
+    for path in sorted(folder.glob("LICENCE-*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
         name = _debian_field(text, "Upstream-Name") or path.stem.removeprefix("LICENCE-")
-        name = name if name.lower().endswith("fonts") else f"{name} fonts"
-        items.append(Licence(name, "", _debian_field(text, "License") or SEE_SHIPPED, "Font", (path,)))
+        if kind == "Font" and not name.lower().endswith("fonts"):
+            name = f"{name} fonts"
+        items.append(Licence(name, "", _debian_field(text, "License") or SEE_SHIPPED, kind, (path,)))
+    return items
+
+
+def resources(folder: Path | None = None) -> list[Licence]:
+    """The fonts, the spelling dictionary, and the spelling libraries under pyenchant (resources/licences:
+    libenchant and Hunspell, carried in the Windows bundle and taken from the system on Linux)."""
+    folder = folder or resources_dir()
+    items = _notices(folder / "fonts", "Font")
     for path in sorted((folder / "dictionaries").glob("README_*.txt")):
         language = path.stem.removeprefix("README_")
         # The en_GB README states the LGPL (version 3 from 2019) in prose, not in a field.
         items.append(Licence(f"Spelling dictionary {language}", "", "LGPL", "Dictionary", (path,)))
-    return items
+    return items + _notices(folder / "licences", "Library")
 
 
 def shipped() -> list[Licence]:

@@ -1,5 +1,10 @@
 """UK English spelling, offline: Hunspell's en_GB dictionary (shipped in resources/dictionaries, LGPL, see
-its README) read by spylls, a pure-Python Hunspell.
+its README), checked by Hunspell through libenchant (pyenchant). Where libenchant is missing, spylls (a
+pure-Python Hunspell) reads the same dictionary: the same answers, but 10 to 15 times slower to load and
+about 5 times slower to suggest (tests/benchmarks/test_bench_spelling.py).
+
+Loading takes 0.1 s with Hunspell and 1 to 2 s with spylls, so the GUI calls `load_engine` off the UI
+thread; until it has loaded, `engine()` is None and nothing is flagged.
 
 Never flagged: the names of the child and the people around them, the IRO's personal dictionary, and
 words in capitals (CAMHS, PEP, EHCP are everyday acronyms). Results are cached per word, because
@@ -8,9 +13,15 @@ the same words come back on every keystroke.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterable
-from functools import cache
+from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -24,12 +35,93 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 LANGUAGE = "en_GB"
 
 
-@cache
-def _dictionary():
-    """Loaded once per process (about a second); imported late because most commands never check spelling."""
-    from spylls.hunspell import Dictionary
+class Engine(Protocol):
+    name: str
 
-    return Dictionary.from_files(str(resources_dir() / "dictionaries" / LANGUAGE))
+    def check(self, word: str) -> bool: ...
+
+    def suggest(self, word: str, limit: int) -> list[str]: ...
+
+
+def _dictionary() -> Path:
+    """The shipped dictionary's .dic and .aff, without the suffix."""
+    return resources_dir() / "dictionaries" / LANGUAGE
+
+
+class Hunspell:
+    """Hunspell through libenchant. Enchant 2 cannot be given a dictionary's path (Broker.set_param is gone);
+    it looks first in $ENCHANT_CONFIG_DIR/hunspell, so the shipped files are put there for the load, in a
+    temporary folder that also takes enchant's own (empty, unused) word lists."""
+
+    name = "Hunspell"
+
+    def __init__(self) -> None:
+        import enchant  # ImportError when libenchant is missing
+
+        with tempfile.TemporaryDirectory(prefix="iro-spelling-", ignore_cleanup_errors=True) as config:
+            folder = Path(config) / "hunspell"
+            folder.mkdir()
+            for suffix in (".dic", ".aff"):
+                shutil.copyfile(_dictionary().with_suffix(suffix), folder / f"{LANGUAGE}{suffix}")
+            os.environ["ENCHANT_CONFIG_DIR"] = config
+            try:
+                # Two handles, each from its own broker: the UI thread checks with one while a worker
+                # suggests with the other (a Hunspell handle is not safe across threads).
+                self._checks = enchant.Broker().request_dict(LANGUAGE)
+                self._suggests = enchant.Broker().request_dict(LANGUAGE)
+            finally:
+                del os.environ["ENCHANT_CONFIG_DIR"]
+        provider = self._checks.provider.name
+        if provider != "hunspell":  # e.g. Homebrew's enchant, which has no Hunspell, offering macOS's own
+            raise LookupError(f"libenchant offered {provider} for {LANGUAGE}, not Hunspell")
+        self._suggesting = threading.Lock()
+
+    def check(self, word: str) -> bool:
+        return self._checks.check(word)
+
+    def suggest(self, word: str, limit: int) -> list[str]:
+        with self._suggesting:
+            return self._suggests.suggest(word)[:limit]
+
+
+class Spylls:
+    name = "spylls"
+
+    def __init__(self) -> None:
+        from spylls.hunspell import Dictionary
+
+        self._dictionary = Dictionary.from_files(str(_dictionary()))
+
+    def check(self, word: str) -> bool:
+        return bool(self._dictionary.lookup(word))
+
+    def suggest(self, word: str, limit: int) -> list[str]:
+        return list(itertools.islice(self._dictionary.suggest(word), limit))
+
+
+_loading = threading.Lock()
+_engine: Engine | None = None
+
+
+def _load() -> Engine:
+    try:
+        return Hunspell()
+    except Exception:  # no libenchant, or no Hunspell provider for it: spylls reads the same dictionary
+        return Spylls()
+
+
+def load_engine() -> Engine:
+    """The dictionary, loaded on the first call (0.1 to 2 s): call it off the UI thread."""
+    global _engine
+    with _loading:
+        if _engine is None:
+            _engine = _load()
+        return _engine
+
+
+def engine() -> Engine | None:
+    """The dictionary once loaded; None until then."""
+    return _engine
 
 
 def words_in(text: str) -> list[tuple[int, str]]:
@@ -37,35 +129,46 @@ def words_in(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in WORD.finditer(text)]
 
 
+def _plain(word: str) -> str:
+    return word.replace("’", "'")  # the dictionary spells "child's" with a straight apostrophe
+
+
 class SpellChecker:
     def __init__(self, known: Iterable[str] = ()) -> None:
         self._known = {w.casefold() for w in known}
         self._cache: dict[str, bool] = {}
 
+    @property
+    def ready(self) -> bool:
+        return engine() is not None
+
     def add(self, word: str) -> None:
-        self._known.add(word.casefold())
-        self._cache.pop(word, None)
+        key = word.casefold()
+        self._known.add(key)
+        self._cache = {w: hit for w, hit in self._cache.items() if w.casefold() != key}
 
     def is_correct(self, word: str) -> bool:
+        """True while the dictionary loads: nothing is flagged until it can be checked."""
         hit = self._cache.get(word)
         if hit is None:
-            hit = self._cache[word] = self._check(word)
+            dictionary = engine()
+            if dictionary is None:
+                return True
+            hit = self._cache[word] = self._check(dictionary, word)
         return hit
 
-    def _check(self, word: str) -> bool:
+    def _check(self, dictionary: Engine, word: str) -> bool:
         if len(word) < 2 or word.isupper() or word.casefold() in self._known:
             return True
-        return bool(_dictionary().lookup(word.replace("’", "'")))
+        return dictionary.check(_plain(word))
 
     def suggestions(self, word: str, limit: int = 6) -> list[str]:
-        found = []
-        for suggestion in _dictionary().suggest(word.replace("’", "'")):
-            found.append(suggestion)
-            if len(found) == limit:
-                break
-        return found
+        """Up to 0.1 s with Hunspell, 0.5 s with spylls, and waits for the dictionary: off the UI thread."""
+        return load_engine().suggest(_plain(word), limit)
 
     def misspelt(self, text: str) -> list[tuple[int, str]]:
+        """Waits for the dictionary, unlike is_correct: for whole texts, off the UI thread."""
+        load_engine()
         return [(start, w) for start, w in words_in(text) if not self.is_correct(w)]
 
 

@@ -25,7 +25,7 @@ from iro_desktop.gui.review.minute import MinutePage
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.gui.widgets.spelling import SpellingHighlighter, spelling_menu
 from iro_desktop.services import minutes as svc
-from iro_desktop.services.spelling import remember_word
+from iro_desktop.services.spelling import load_engine, remember_word
 from iro_desktop.store import open_store
 from iro_desktop.store.models import Child, Decision, Review, ReviewSection
 from tests.conftest import PASSPHRASE, TODAY
@@ -170,6 +170,7 @@ def test_phrases_are_saved_from_a_selection_and_inserted_at_the_cursor(qtbot, de
 
 
 def test_misspelt_words_are_underlined_but_names_are_not(qtbot, demo_store, review_id):
+    load_engine()  # before the page opens, so underlines come at once (loading: tests/gui/test_spelling.py)
     page = _page(qtbot, demo_store, review_id)
     editor = page.current_editor()
     m = svc.minutes(demo_store, review_id, TODAY)
@@ -184,6 +185,7 @@ def test_misspelt_words_are_underlined_but_names_are_not(qtbot, demo_store, revi
 
 
 def test_right_click_offers_suggestions_and_add_to_dictionary(qtbot, demo_store, review_id):
+    load_engine()
     page = _page(qtbot, demo_store, review_id)
     editor = page.current_editor()
     editor.setPlainText("Brackenholt recieved")

@@ -27,12 +27,16 @@ def test_without_metadata_as_in_a_partial_bundle_the_list_is_empty_not_an_error(
     assert licences.packages("not-an-installed-distribution") == []
 
 
-def test_fonts_and_dictionary_come_with_their_licences():
+def test_fonts_dictionary_and_spelling_libraries_come_with_their_licences():
     items = {item.name: item for item in licences.resources()}
     assert items["Noto fonts"].licence == "OFL-1.1"
     assert items["DejaVu fonts"].licence == "bitstream-vera"
     assert items["Spelling dictionary en_GB"].licence == "LGPL"
     assert "SIL Open Font License" in items["Noto fonts"].text()
+    assert items["enchant"].licence == "LGPL-2.1+"
+    assert items["Hunspell"].licence == "MPL-1.1 OR GPL-2.0 OR LGPL-2.1"
+    assert "MOZILLA PUBLIC LICENSE" in items["Hunspell"].text()
+    assert _by_name()["pyenchant"].licence == "LGPL"
 
 
 def test_a_bundle_without_package_metadata_still_says_where_the_licences_are(monkeypatch):
@@ -40,4 +44,4 @@ def test_a_bundle_without_package_metadata_still_says_where_the_licences_are(mon
     first, *rest = licences.shipped()
     assert (first.name, first.licence) == ("Python libraries", licences.SEE_SHIPPED)
     assert "see the licence files shipped with the app" in first.text()
-    assert [item.kind for item in rest] == ["Font", "Font", "Dictionary"]
+    assert [item.kind for item in rest] == ["Font", "Font", "Dictionary", "Library", "Library"]
