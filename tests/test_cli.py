@@ -96,6 +96,7 @@ def test_demo_then_caseload_json_is_what_a_data_team_reads(tmp_path):
     out = iro("caseload", "--db", db, "--json", "--as-of", "2026-11-25", passphrase=secret)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
+    assert out.stdout == json.dumps(rows, indent=2) + "\n"  # the layout scripts were written against
     assert 55 <= len(rows) <= 65
     for row in rows:
         assert {
@@ -150,3 +151,38 @@ def test_backup_restore_audit_and_recovery_key_from_the_command_line(tmp_path):
     )
     assert reset.returncode == 0, reset.stderr
     assert iro("caseload", "--db", db, passphrase="orchard-lantern-pebble-river").returncode == 0
+
+
+# What `iro-desktop verify` and --help may not load: the store (it needs SQLAlchemy), PDF drawing, services.
+HEAVY = ("sqlalchemy", "reportlab", "sqlcipher3", "argon2", "iro_desktop.services.")
+LOADED = """
+import sys
+from iro_desktop.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print("loaded:", sorted({name for name in sys.modules if name.startswith(HEAVY)}))
+"""
+
+
+def _loaded(*args) -> list[str]:
+    script = f"HEAVY = {HEAVY!r}\n{LOADED}"
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60)
+    return out.stdout.splitlines()
+
+
+def test_verify_checks_a_bundle_without_loading_the_store_or_pdf_code(tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from iro_desktop.records.bundle import to_json
+    from iro_desktop.records.finalise import sign_bundle
+    from iro_desktop.records.signing import canonical
+
+    doc = canonical({"kind": "review", "finalised_on": "2026-11-25", "signer": {"name": "Sam Fictional"}})
+    bundle = sign_bundle(Ed25519PrivateKey.generate(), "rec-1", 1, "review", doc, b"%PDF-1.4", None)
+    path = tmp_path / "record.json"
+    path.write_bytes(to_json(bundle))
+    said = _loaded("verify", str(path))
+    assert said[0] == "Intact." and said[1].endswith("(Sam Fictional's device) on 25 Nov 2026.")
+    assert said[-1] == "loaded: []"
+    assert _loaded("--help")[-1] == "loaded: []"

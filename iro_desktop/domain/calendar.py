@@ -10,11 +10,10 @@ Rules C1-C3 of the domain notes:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
-
-from dateutil.relativedelta import relativedelta
 
 from iro_desktop.domain.bank_holidays import BANK_HOLIDAYS
 
@@ -24,7 +23,8 @@ CLOSURE_NAME = "Council closure"
 
 # Own month names so the output never depends on the process locale.
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ONE_DAY = timedelta(days=1)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MAX_ORDINAL = date.max.toordinal()
 
 
 def format_date(d: date) -> str:
@@ -34,7 +34,27 @@ def format_date(d: date) -> str:
 
 def add_months(d: date, n: int) -> date:
     """C2: the same day of the month n calendar months later (n may be negative), clamped to month end."""
-    return d + relativedelta(months=n)
+    year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    day = d.day if d.day <= 28 else min(d.day, _month_length(year, month0 + 1))
+    return date(year, month0 + 1, day)
+
+
+def _month_length(year: int, month: int) -> int:
+    # Not the standard library's calendar.monthrange: that module loads locale, and verify starts quicker.
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MONTH_DAYS[month - 1] + leap
+
+
+def _weekdays_to(ordinal: int) -> int:
+    """Mondays to Fridays among the day ordinals 1..ordinal (day 1, 1 Jan 0001, was a Monday)."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def _nth_weekday(n: int) -> int:
+    """The ordinal of the n-th Monday-to-Friday day: the inverse of _weekdays_to."""
+    weeks, rest = divmod(n - 1, 5)
+    return 7 * weeks + rest + 1
 
 
 @cache
@@ -50,19 +70,30 @@ class WorkingCalendar:
         self.extra_closures = frozenset(extra_closures)
         self.removed = frozenset(removed)
         self._closed = (set(_bank_holidays()) | self.extra_closures) - self.removed
+        # Closed weekdays in order: counting working days is then arithmetic and a bisect, not a walk.
+        self._closed_weekdays = sorted(d.toordinal() for d in self._closed if d.weekday() < 5)
 
     def is_working_day(self, d: date) -> bool:
         return d.weekday() < 5 and d not in self._closed
 
+    def _rank(self, ordinal: int) -> int:
+        """Working days from 1 Jan 0001 up to and including the day `ordinal`."""
+        return _weekdays_to(ordinal) - bisect_right(self._closed_weekdays, ordinal)
+
     def add_working_days(self, d: date, n: int) -> date:
         """C3: the n-th working day after d (d is day 0); n = 0 gives d, negative n counts back."""
-        step = _ONE_DAY if n > 0 else -_ONE_DAY
-        remaining = abs(n)
-        while remaining:
-            d += step
-            if self.is_working_day(d):
-                remaining -= 1
-        return d
+        if n == 0:
+            return d
+        o = d.toordinal()
+        target = self._rank(o) + n if n > 0 else self._rank(o - 1) + n + 1
+        # The first day whose rank reaches target: guess from weekdays alone, then step past the closed
+        # days up to the guess until it stands still (a few rounds: closed days are sparse).
+        found = _nth_weekday(target)
+        while (later := _nth_weekday(target + bisect_right(self._closed_weekdays, found))) != found:
+            found = later
+        if not 1 <= found <= _MAX_ORDINAL:
+            raise OverflowError("date value out of range")
+        return date.fromordinal(found)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after start up to and including end; negative when end is before start.
@@ -70,13 +101,10 @@ class WorkingCalendar:
         Counting back uses [end, start) so that working_days_between(d, add_working_days(d, n)) == n
         for every n, even when d itself is not a working day.
         """
-        if end >= start:
-            return self._count_working(start + _ONE_DAY, end)
-        return -self._count_working(end, start - _ONE_DAY)
-
-    def _count_working(self, first: date, last: date) -> int:
-        days = (last - first).days + 1
-        return sum(self.is_working_day(first + timedelta(days=i)) for i in range(days))
+        first, last = start.toordinal(), end.toordinal()
+        if last >= first:
+            return self._rank(last) - self._rank(first)
+        return self._rank(last - 1) - self._rank(first - 1)
 
     def holidays_in(self, year: int) -> list[tuple[date, str]]:
         """Non-working days other than weekends in a year, with their names, in date order."""

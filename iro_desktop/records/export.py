@@ -1,37 +1,21 @@
-"""Record bundles out of the store, into a file the IRO chooses, and checked again offline.
-
-`verify_file` needs no store: it reads the bundle alone and says in plain sentences whether every signed
-byte is intact and whose key signed it.
-"""
+"""Record bundles out of the store, into a file the IRO chooses; checked again offline by `records.verify`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
-from iro_desktop.domain.calendar import format_date
 from iro_desktop.private_files import write_private
 from iro_desktop.records import bundle as bundle_api
-from iro_desktop.records.bundle import Bundle, BundleError
+from iro_desktop.records.bundle import Bundle
 from iro_desktop.records.finalise import PDF_KIND, render_record_pdf
 from iro_desktop.records.keys import device_public_key
 from iro_desktop.records.signing import fingerprint, sha256_hex
+from iro_desktop.records.verify import VerifyResult, verify_bundle, verify_file  # noqa: F401 (their old home)
 from iro_desktop.store import Store
 from iro_desktop.store.models import Document, SignedRecord
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    intact: bool
-    sentences: tuple[str, ...]
-    bundle: Bundle | None = None
-
-    def text(self) -> str:
-        return "\n".join(self.sentences)
 
 
 def pdf_of(store: Store, row: SignedRecord) -> bytes | None:
@@ -84,37 +68,3 @@ def export_record(store: Store, record_id: str, path: Path, version: int | None 
     path = Path(path)
     write_private(path, data)
     return path
-
-
-def _signed_by(bundle: Bundle) -> str:
-    try:
-        doc = bundle.document()
-        name, on = doc.get("signer", {}).get("name"), doc.get("finalised_on")
-    except (ValueError, AttributeError):
-        name, on = None, None
-    who = f" ({name}'s device)" if name else ""
-    when = f" on {format_date(date.fromisoformat(on))}" if on else ""
-    return f"Signed by the key {bundle.fingerprint}{who}{when}."
-
-
-def verify_bundle(bundle: Bundle) -> VerifyResult:
-    found = bundle_api.problems(bundle)
-    if found:
-        return VerifyResult(False, ("Not intact.", *found), bundle)
-    what = f"Record {bundle.record_id}, version {bundle.record_version}"
-    if bundle.supersedes_hash:
-        what += f", correcting the version with hash {bundle.supersedes_hash[:16]}…"
-    return VerifyResult(True, ("Intact.", _signed_by(bundle), what + "."), bundle)
-
-
-def verify_file(path: Path) -> VerifyResult:
-    """Check a bundle file offline: intact or not, and who signed it."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return VerifyResult(False, (f"Cannot read {path}: {exc.strerror}.",))
-    try:
-        bundle = bundle_api.from_json(data)
-    except BundleError as exc:
-        return VerifyResult(False, (str(exc),))
-    return verify_bundle(bundle)

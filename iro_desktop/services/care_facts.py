@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, cached_property
+from operator import attrgetter
 
 from iro_desktop.domain.calendar import WorkingCalendar, add_months, format_date
-from iro_desktop.domain.codes import age_on
 from iro_desktop.domain.periods import is_short_break, series_continues
 from iro_desktop.domain.review_states import ReviewState, state_of
 from iro_desktop.domain.timescales import (
@@ -66,14 +67,17 @@ class ChildFacts:
     def episode(self):
         return self.episodes[-1] if self.episodes else None
 
-    @property
+    @cached_property  # asked two or three times for each child of the caseload
     def all_short_breaks(self) -> bool:
         return bool(self.episodes) and all(is_short_break(e) for e in self.episodes)
 
 
+_START = attrgetter("start_date")
+
+
 def period_on(periods: Iterable, day: date):
     """The period of care begun most recently by `day`, or None when none had begun."""
-    return max((p for p in periods if p.start_date <= day), key=lambda p: p.start_date, default=None)
+    return max((p for p in periods if p.start_date <= day), key=_START, default=None)
 
 
 def facts_on(child, periods: Sequence, held: Iterable[date], day: date, **more) -> ChildFacts:
@@ -85,7 +89,7 @@ def facts_on(child, periods: Sequence, held: Iterable[date], day: date, **more) 
         return ChildFacts(child, None, as_of=day, first_looked_after=first, **more)
     ended = period.end_date is not None and period.end_date <= day
     view = PeriodView(period.id, period.start_date, period.end_date if ended else None)
-    episodes = tuple(sorted((e for e in period.episodes if e.start_date <= day), key=lambda e: e.start_date))
+    episodes = tuple(sorted((e for e in period.episodes if e.start_date <= day), key=_START))
     last = min(day, period.end_date) if ended else day
     in_period = tuple(sorted(d for d in held if period.start_date <= d <= last))
     return ChildFacts(child, view, episodes, in_period, as_of=day, **more)
@@ -103,7 +107,7 @@ def care_history(facts: ChildFacts, settings: TimescaleSettings) -> CareHistory:
     child, period, planned, as_of = facts.child, facts.period, facts.planned, facts.as_of
     if period is None:
         return CareHistory(period_start=None, period_end=None)
-    cycle = Cycle(child.review_cycle or Cycle.STANDARD.value)
+    cycle = _cycle(child.review_cycle or Cycle.STANDARD.value)
     cycle_start = child.review_cycle_start
     end = period.end_date
     if cycle is Cycle.STANDARD and facts.all_short_breaks:
@@ -151,10 +155,10 @@ def not_looked_after_reason(facts: ChildFacts, settings: TimescaleSettings) -> s
 
 def open_after_18(facts: ChildFacts, looked_after: bool) -> date | None:
     """The 18th birthday, when an episode is still open on as_of after it: the data team's to close."""
-    dob = facts.child.dob
-    if not looked_after or facts.as_of is None or age_on(dob, facts.as_of) < ADULT_AGE:
+    if not looked_after or facts.as_of is None:
         return None
-    return add_months(dob, 12 * ADULT_AGE)
+    birthday = add_months(facts.child.dob, 12 * ADULT_AGE)  # as age_on counts it: 29 Feb's is 28 Feb
+    return birthday if birthday <= facts.as_of else None
 
 
 @dataclass(frozen=True)
@@ -198,10 +202,15 @@ def with_minutes(
     return (status if keep else Status.MINUTES_TO_FINISH), minutes
 
 
+# The caseload asks these of every review and child stored: the enums' own look-ups were the slowest step.
+review_state = cache(state_of)
+_cycle = cache(Cycle)
+
+
 def awaits_signing(status: str, source: str) -> bool:
     """Held and minuted here, never signed (a correction under way has a signed version in force).
     When it was signed is not kept apart from the clock, so a past view shows this as it is now."""
-    return state_of(status) is ReviewState.HELD and source == APP
+    return review_state(status) is ReviewState.HELD and source == APP
 
 
 def needs_code(state: ReviewState, code: str | None) -> bool:

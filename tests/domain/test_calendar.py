@@ -1,8 +1,10 @@
 """Working days (C1, C3) and calendar months (C2); vectors from DOMAIN.md section 1.5."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,6 +61,8 @@ def test_worked_month_vectors(review, plus3, plus6):
         pytest.param("2026-10-31", 3, "2027-01-31", id="C2 crosses the year end"),
         pytest.param("2026-05-31", -3, "2026-02-28", id="C2 negative months clamp too"),
         pytest.param("2026-05-15", 0, "2026-05-15", id="C2 zero months"),
+        pytest.param("1999-11-30", 3, "2000-02-29", id="C2 2000 is a leap year (every 400 years)"),
+        pytest.param("2099-11-30", 3, "2100-02-28", id="C2 2100 is not a leap year (a century)"),
     ],
 )
 def test_add_months(start, months, expected):
@@ -183,3 +187,68 @@ def test_working_days_between_inverts_add_working_days(start, n):
 def test_add_working_days_lands_on_a_working_day(start, n):
     """C1/C3 property: a deadline of one or more working days is itself a working day."""
     assert CAL.is_working_day(CAL.add_working_days(start, n))
+
+
+# --- the arithmetic counts agree with a walk one day at a time -------------------------------------
+
+
+def _walk_between(cal: WorkingCalendar, start: date, end: date) -> int:
+    """The definition, day by day: after start up to end, or [end, start) counted back."""
+    if end >= start:
+        days = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
+        return sum(cal.is_working_day(d) for d in days)
+    return -sum(cal.is_working_day(end + timedelta(days=i)) for i in range((start - end).days))
+
+
+def _walk_add(cal: WorkingCalendar, d: date, n: int) -> date:
+    step, remaining = timedelta(days=1 if n > 0 else -1), abs(n)
+    while remaining:
+        d += step
+        remaining -= cal.is_working_day(d)
+    return d
+
+
+EDITED = WorkingCalendar(
+    extra_closures=[D("2026-12-24"), D("2026-12-31"), D("2027-01-02"), D("2030-07-01"), D("2045-03-06")],
+    removed=[D("2026-04-06"), D("2027-12-27"), D("2031-05-05")],
+)
+
+
+def _random_days(rng: random.Random, cal: WorkingCalendar, count: int) -> list[date]:
+    """Any day from 1995 to 2045, half of them next to a bank holiday, closure or weekend."""
+    special = sorted(cal._closed | {D("2026-06-13"), D("2026-06-14")})
+    picked = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            picked.append(rng.choice(special) + timedelta(days=rng.randint(-3, 3)))
+        else:
+            picked.append(date(1995, 1, 1) + timedelta(days=rng.randint(0, 365 * 50)))
+    return picked
+
+
+@pytest.mark.parametrize("cal", [CAL, EDITED], ids=["bank holidays", "with closures and removals"])
+def test_counts_match_a_day_by_day_walk(cal):
+    rng = random.Random(18)
+    for start in _random_days(rng, cal, 1500):
+        end = start + timedelta(days=rng.randint(-400, 400))
+        assert cal.working_days_between(start, end) == _walk_between(cal, start, end), (start, end)
+        n = rng.randint(-300, 300)
+        assert cal.add_working_days(start, n) == _walk_add(cal, start, n), (start, n)
+
+
+@pytest.mark.parametrize("n", [0, 1, -1, 5, -5, 20, -20])
+def test_every_day_of_two_years_matches_the_walk(n):
+    """Every start day, weekends and each holiday of 2026-27 included, for the deadlines the app uses."""
+    for offset in range(730):
+        start = D("2026-01-01") + timedelta(days=offset)
+        assert EDITED.add_working_days(start, n) == _walk_add(EDITED, start, n), start
+        end = start + timedelta(days=n)
+        assert EDITED.working_days_between(start, end) == _walk_between(EDITED, start, end), start
+
+
+def test_add_months_matches_relativedelta():
+    rng = random.Random(2)
+    for _ in range(3000):
+        d = date(1990, 1, 1) + timedelta(days=rng.randint(0, 365 * 60))
+        n = rng.randint(-240, 240)
+        assert add_months(d, n) == d + relativedelta(months=n), (d, n)

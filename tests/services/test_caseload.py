@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from dataclasses import fields
 from datetime import date
 
 import pytest
@@ -12,6 +14,7 @@ from iro_desktop.services.caseload import (
     FLAG_DECISIONS_OVERDUE,
     FLAG_NO_PRIVATE_TALK,
     TILES,
+    CaseloadRow,
     caseload_summary,
     load_caseload,
     tile_filter,
@@ -212,3 +215,24 @@ def test_json_row_has_what_a_data_team_reads(caseload):
     row = rows_by_ref(caseload)["newcomer"].to_json()
     assert row["child"] == "newcomer" and row["status"] == "due_20wd"
     assert row["next_review_due"] == "2026-12-14" and row["looked_after_since"] == "2026-11-16"
+
+
+def test_json_rows_name_every_field_in_order_with_plain_values(caseload):
+    """The JSON a data team's script reads: every field, in the order declared, as JSON's own types."""
+    names = [f.name for f in fields(CaseloadRow)]
+    for row in load_caseload(caseload, TODAY):
+        out = row.to_json()
+        assert list(out) == names
+        assert all(type(value) in (str, int, list, dict, type(None)) for value in out.values()), out
+        assert out["flags"] == list(row.flags) and out["status"] == row.status.value
+
+
+def test_loading_leaves_the_cycle_collector_as_it_found_it(caseload):
+    load_caseload(caseload, TODAY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_caseload(caseload, TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
