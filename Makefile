@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
 	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 \
-	libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils x11-apps imagemagick postgresql
+	libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils x11-apps imagemagick postgresql libenchant-2-2 xdotool
 TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONHASHSEED=0
 
 .PHONY: run test bench screenshots screenshots-themes lint setup sysdeps audit installer

@@ -164,8 +164,8 @@ def cmd_caseload(args) -> int:
         rows = load_caseload(store, as_of)
         past = as_of < _today()
     if args.json:
-        json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
-        print()
+        # One string and one write: json.dump with an indent writes each token separately.
+        sys.stdout.write(json.dumps([r.to_json() for r in rows], indent=2) + "\n")
         return 0
     if past:
         print(f"As it was on {format_date(as_of)}. {AS_NOW_NOTE}")
@@ -248,7 +248,12 @@ def _save_report(save, path: str, done: str, what: str) -> None:
 def cmd_gui(args) -> int:
     from iro_desktop.gui.app import run
 
-    return run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_given_as_of(args))
+    code = run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_given_as_of(args))
+    # Closing the window saved everything and locked the store. Taking Qt's objects and Python's modules
+    # down one by one after that took about a second more, so the process ends here.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _self_test_failed(why: str) -> int:
@@ -365,7 +370,7 @@ def cmd_export_record(args) -> int:
 
 def cmd_verify(args) -> int:
     from iro_desktop.records.council_export import check_export
-    from iro_desktop.records.export import verify_file
+    from iro_desktop.records.verify import verify_file  # neither needs a store: no ORM or PDF code loaded
 
     if Path(args.file).is_dir():
         if not args.receiver:

@@ -30,6 +30,12 @@ def settle(app: QApplication, ms: int = 400) -> None:
     loop.exec()
 
 
+def _wait_unlocking(app: QApplication, dialog) -> None:
+    """The unlock dialog derives the key off the UI thread: wait for its answer."""
+    while dialog.unlocking:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
 def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
     widget.show()
     widget.raise_()
@@ -63,9 +69,11 @@ def main(out: Path) -> None:
         dialog = UnlockDialog(db)
         dialog.passphrase.setText("wrong passphrase")
         dialog.try_unlock()
+        _wait_unlocking(app, dialog)
         save(app, dialog, out, "unlock")
         dialog.passphrase.setText(DEMO_PASSPHRASE)
         dialog.try_unlock()
+        _wait_unlocking(app, dialog)
         window = MainWindow(dialog.store, TODAY)
         window.resize(1360, 860)
         save(app, window, out, "caseload")

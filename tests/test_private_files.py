@@ -252,6 +252,7 @@ def test_the_unlock_dialog_tells_the_iro_before_going_on(qtbot, store, store_pat
     dialog.show()
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.unlocking)  # the key is derived off the UI thread
     assert dialog.isVisible() and dialog.store is not None  # unlocked, and waiting for the IRO to read
     assert dialog.error.isVisible() and dialog.error.text().startswith(
         "Other people using this computer could read caseload.db and caseload.db.key;"

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
+from iro_desktop.gui import timings
 from iro_desktop.gui.appearance import apply_appearance
 from iro_desktop.paths import resources_dir
 from iro_desktop.store import default_demo_path, default_store_path
@@ -44,13 +45,33 @@ def choose_store(db: Path | None, demo_if_new: bool, today: date) -> Path | None
 
 # The core the caseload needs (SQLAlchemy, the ORM, the rules): about 0.3 s of imports, done while the
 # IRO types their passphrase instead of after they press Unlock. Qt modules stay on the GUI thread.
-WARM_MODULES = ("iro_desktop.store.database", "iro_desktop.services.caseload", "iro_desktop.services.child")
-WARM_GUI_MODULE = "iro_desktop.gui.main_window"  # creates fonts at import, so it loads on the GUI thread
+WARM_MODULES = (
+    "iro_desktop.store.database",
+    "iro_desktop.store.backup",
+    "iro_desktop.services.caseload",
+    "iro_desktop.services.child",
+    "iro_desktop.services.auto_backup",
+)
+# The main window creates fonts at import, so it loads on the GUI thread; the rest it imports on opening.
+WARM_GUI_MODULES = (
+    "iro_desktop.gui.main_window",
+    "iro_desktop.gui.sync.worker",
+    "iro_desktop.gui.security.auto_backup",
+    "iro_desktop.gui.security.integrity",
+)
+
+
+def _warm_core() -> None:
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()  # the ORM's one-off set-up (about 60 ms), else done by the caseload's first query
 
 
 def warm_up_in_background() -> threading.Thread:
     """Import the core in a thread, then (polled from the GUI thread) the main window's modules."""
-    thread = threading.Thread(target=lambda: [importlib.import_module(m) for m in WARM_MODULES], daemon=True)
+    thread = threading.Thread(target=_warm_core, name="iro-warm-up", daemon=True)
     thread.start()
     poll = QTimer(QApplication.instance())
     poll.setInterval(50)
@@ -58,7 +79,8 @@ def warm_up_in_background() -> threading.Thread:
     def import_gui_when_core_is_loaded() -> None:
         if not thread.is_alive():
             poll.stop()
-            importlib.import_module(WARM_GUI_MODULE)
+            for name in WARM_GUI_MODULES:
+                importlib.import_module(name)
 
     poll.timeout.connect(import_gui_when_core_is_loaded)
     poll.start()
@@ -68,7 +90,6 @@ def warm_up_in_background() -> threading.Thread:
 def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
     """`as_of` is the day to view the caseload as of; what is saved is always dated today."""
     from iro_desktop.clock import system_clock
-    from iro_desktop.gui.main_window import MainWindow
 
     today = system_clock().today()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -80,8 +101,13 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     store, import_now = unlock(path) if path.exists() else set_up(path, today)
     if store is None:
         return 0
+    # Imported only now: the unlock dialog is on screen first, the warm-up having loaded this meanwhile.
+    from iro_desktop.gui.main_window import MainWindow
+
     window = MainWindow(store, as_of)
+    timings.on_first_paint(window.caseload.table.viewport(), "caseload-painted")
     window.show()
+    window.activateWindow()  # keys go to the caseload once the dialog has gone, window manager or not
     if import_now:
         QTimer.singleShot(0, window.import_903)  # over the caseload it fills, once the window is up
     return app.exec()
@@ -91,7 +117,8 @@ def unlock(path: Path) -> tuple[Store | None, bool]:
     from iro_desktop.gui.unlock import UnlockDialog
 
     dialog = UnlockDialog(path)
-    warm_up_in_background()
+    timings.on_first_paint(dialog, "unlock-painted")
+    timings.after_first_paint(dialog, warm_up_in_background)  # not competing with the dialog's first paint
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None, False
     return dialog.store, False
@@ -103,7 +130,7 @@ def set_up(path: Path, today: date) -> tuple[Store | None, bool]:
     from iro_desktop.services.first_run import IMPORT_903
 
     wizard = FirstRunWizard(path, today)
-    warm_up_in_background()
+    timings.after_first_paint(wizard, warm_up_in_background)
     if wizard.exec() != QDialog.DialogCode.Accepted:
         return None, False
     return wizard.store, wizard.start == IMPORT_903

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.gui import window_state
+from iro_desktop.gui import timings, window_state
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.clipboard import ClipboardGuard
@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
             self._show_review(place.child_id, place.review_id, place.tab)
         elif place.child_id is not None:
             self.open_child(place.child_id)
+        from iro_desktop.gui.security.integrity import check_after_paint
+
+        check_after_paint(self, store)  # every page read on a worker thread, once the caseload is shown
 
     def _place(self) -> Place:
         current = self.pages.currentWidget()
@@ -152,7 +155,8 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.review = self.child_page = self.sync_page = self.challenges_page = self.caseload = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
-        audit.record(self.store, "lock")
+        if not self.store.writes_stopped:  # a store found damaged is written no more, not even to audit
+            audit.record(self.store, "lock")
         self._close_when_idle(self.store, syncing)
         self.store = None
 
@@ -483,12 +487,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         window_state.save_window(self)
+        self.hide()  # gone from the screen at once; what follows saves and stops
+        timings.stamp("window-hidden")
         if self.caseload is not None:
             self.caseload.save_column_choices()
         window_state.sync()
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
-            self.hide()  # while a sync under way finishes the record it is sending
             for runner in self._stop_syncing():
                 runner.wait()
             self._stop_auto_backup()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from iro_desktop import store as store_api
+from iro_desktop.gui import operations, timings
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.store.errors import StoreError, WrongPassphrase
 
@@ -37,6 +38,9 @@ class UnlockDialog(QDialog):
         self._wait.timeout.connect(self._allow_retry)
         self.passphrase: QLineEdit = find(self, QLineEdit, "passphrase")
         self.error: QLabel = find(self, QLabel, "errorLabel")
+        self.busy: QLabel = find(self, QLabel, "busyLabel")
+        self._opening: operations.Operation | None = None  # the key derivation, off the UI thread
+        self._cancelled = False
         find(self, QLabel, "storeLabel").setText(f"Store: {self.db}")
         buttons: QDialogButtonBox = find(self, QDialogButtonBox, "buttons")
         self.unlock_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -44,26 +48,51 @@ class UnlockDialog(QDialog):
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
         self.error.hide()
+        self.busy.hide()
         self.passphrase.setFocus()
+
+    @property
+    def unlocking(self) -> bool:
+        return self._opening is not None
 
     def try_unlock(self) -> None:
         if self.store is not None:  # unlocked already; the IRO has read the notice and goes on
             self.accept()
             return
-        if self._wait.isActive():
-            return  # still waiting after a wrong passphrase
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF takes about half a second
-        try:
-            self.store = store_api.open_store(self.db, self.passphrase.text())
-        except WrongPassphrase as exc:
+        if self._wait.isActive() or self.unlocking:
+            return  # still waiting after a wrong passphrase, or still checking this one
+        timings.stamp("unlock-pressed")
+        secret = self.passphrase.text()
+        # The key derivation takes half a second or more (longer on a busy laptop): the dialog keeps
+        # painting, and after a moment says what it is doing.
+        self._opening = operations.run_in_background(
+            lambda: store_api.open_store(self.db, secret), self._opened, self._refused, self._show_busy
+        )
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        if busy:
+            self.error.hide()  # the last try's message no longer applies
+        self.passphrase.setReadOnly(busy)
+        self.unlock_button.setEnabled(not busy)
+
+    def _refused(self, exc: Exception) -> None:
+        self._opening = None
+        if isinstance(exc, WrongPassphrase):
             self.failures += 1
             self._make_wait(str(exc))
-            return
-        except StoreError as exc:
+        elif isinstance(exc, StoreError):
             self.show_error(str(exc))
+        else:
+            raise exc
+
+    def _opened(self, store: Store) -> None:
+        self._opening = None
+        if self._cancelled:
+            store.close()  # cancelled while the key was being derived: lock it again
             return
-        finally:
-            QApplication.restoreOverrideCursor()
+        timings.stamp("unlocked")
+        self.store = store
         self.passphrase.clear()
         if self.failures:  # written now: the store could not be written to while it was locked
             from iro_desktop.services import audit  # imported late: the dialog must appear quickly
@@ -86,6 +115,7 @@ class UnlockDialog(QDialog):
         self.unlock_button.setFocus()
 
     def reject(self) -> None:
+        self._cancelled = self.unlocking
         if self.store is not None:  # cancelled after unlocking (at the notice): lock it again
             self.store.close()
             self.store = None

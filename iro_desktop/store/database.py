@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import event, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
@@ -28,18 +28,35 @@ from iro_desktop.private_files import make_private, private_dir, tighten
 from iro_desktop.store import frozen, keys, migrate
 from iro_desktop.store.engine import PAGE_SIZE, forget_key, open_engine
 from iro_desktop.store.errors import (
+    SQLITE_AUTH,
     DamagedStore,
     DiskFull,
     NoStore,
     NotAStore,
     StoreExists,
     StoreTooNew,
+    WritesStopped,
     is_disk_full,
+    sqlite_code,
 )
 from iro_desktop.store.models import Profile, Setting
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 NEEDED_TO_OPEN = 1 << 20  # room for the -wal and -shm files SQLite makes on opening, with a margin
+READING = {  # what SQLite's authorizer lets through once writes are stopped
+    sqlcipher.SQLITE_READ,
+    sqlcipher.SQLITE_SELECT,
+    sqlcipher.SQLITE_FUNCTION,
+    sqlcipher.SQLITE_RECURSIVE,
+    sqlcipher.SQLITE_TRANSACTION,  # BEGIN IMMEDIATE, COMMIT, ROLLBACK: a read still runs in a transaction
+    sqlcipher.SQLITE_SAVEPOINT,
+}
+
+
+def _reads_only(action: int, arg1, *_rest) -> int:
+    if action in READING or (action == sqlcipher.SQLITE_PRAGMA and arg1 == "quick_check"):
+        return sqlcipher.SQLITE_OK
+    return sqlcipher.SQLITE_DENY
 
 
 @dataclass
@@ -52,6 +69,7 @@ class Store:
     data_key: bytes = field(repr=False, default=b"")  # kept while unlocked, to verify backups it writes
     clock: Clock = field(default_factory=system_clock)  # the real date for what is saved, never a view date
     tightened: tuple[str, ...] = ()  # names of the store's files found readable by others at unlock, now 0600
+    writes_stopped: str = field(init=False, default="")  # why, once a check found the store damaged
     _sessions: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -72,6 +90,40 @@ class Store:
             if frozen.refused_by_trigger(exc):  # raw SQL met the backstop: say it as the ORM check does
                 raise frozen.SignedReviewFrozen() from exc
             raise
+        except sa_exc.DatabaseError as exc:
+            if self.writes_stopped and sqlite_code(exc) == SQLITE_AUTH:
+                raise WritesStopped(self.writes_stopped) from exc
+            raise
+
+    def check_integrity(self) -> str | None:
+        """Read every page (SQLite's quick_check): None when the store is sound, else a short reason.
+
+        It takes a while on a large caseload, so it runs after unlocking, on a worker thread; it reads
+        outside SQLAlchemy's BEGIN IMMEDIATE, so saving goes on meanwhile.
+        """
+        try:
+            raw = self.engine.raw_connection()
+        except sa_exc.DBAPIError:  # the first pages no longer read
+            return "part of it cannot be read"
+        try:
+            rows = raw.driver_connection.execute("PRAGMA quick_check").fetchall()
+        except sqlcipher.DatabaseError:  # a page that fails its checksum
+            raw.invalidate()  # SQLCipher leaves a connection that met one unable to write: not pooled again
+            return "part of it cannot be read"
+        finally:
+            raw.close()
+        return None if rows == [("ok",)] else "parts of it do not match each other"
+
+    def stop_writes(self, reason: str) -> None:
+        """From now on SQLite itself refuses every write on every connection, whoever asks; reads go on.
+
+        The connections already open are closed, so that none stays writable.
+        """
+        if self.writes_stopped:
+            return
+        self.writes_stopped = reason
+        event.listen(self.engine, "connect", lambda conn, _record: conn.set_authorizer(_reads_only))
+        self.engine.dispose()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -153,20 +205,18 @@ def create_store(
     return store
 
 
-def _open_checked(db: Path, data_key: bytes) -> Engine:
+def _open_checked(db: Path, data_key: bytes) -> tuple[Engine, str | None]:
+    """The engine and the store's migration revision. Reading the schema and the revision is enough to
+    refuse a wrong key or a store damaged in its first pages; every page is read later (check_integrity),
+    off the unlock path."""
     engine = open_engine(db, data_key)
     try:
-        with engine.connect() as conn:
-            result = conn.execute(text("PRAGMA quick_check")).scalar()
+        return engine, migrate.current_revision(engine)
     except (sa_exc.DBAPIError, sqlcipher.DatabaseError) as exc:
         engine.dispose()
         if is_disk_full(exc) or shutil.disk_usage(db.parent).free < NEEDED_TO_OPEN:
             raise DiskFull("open the store") from exc  # SQLite calls it an I/O error; "damaged" would mislead
         raise DamagedStore(db, "it does not match its key file, or its contents are damaged") from exc
-    if result != "ok":
-        engine.dispose()
-        raise DamagedStore(db, "the integrity check failed")
-    return engine
 
 
 def open_store(db: Path, passphrase: str) -> Store:
@@ -175,8 +225,7 @@ def open_store(db: Path, passphrase: str) -> Store:
     doc = keys.read_key_file(key_file)
     data_key = keys.unwrap(doc, passphrase)  # WrongPassphrase before the database is touched
     tightened = tuple(p.name for p in tighten(store_files(db)))  # before SQLite opens (or makes) any of them
-    engine = _open_checked(db, data_key)
-    current = migrate.current_revision(engine)
+    engine, current = _open_checked(db, data_key)
     if current is not None and not migrate.is_known(current):
         engine.dispose()
         raise StoreTooNew(db)

@@ -63,13 +63,28 @@ class DiskFull(StoreError):
         )
 
 
+class WritesStopped(StoreError):
+    """A check found the store damaged: it is read-only from then on, so the damage cannot spread."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"Nothing more is being saved, because a check found the store damaged ({reason}). "
+            "Restore it from the latest backup: lock and unlock iro-desktop to be offered it."
+        )
+
+
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no EDQUOT on Windows
 SQLITE_FULL = 13
+SQLITE_AUTH = 23  # SQLite's answer when the connection's authorizer refuses a statement
 
 
 def is_disk_full(exc: BaseException) -> bool:
     """True for an OSError or an SQLite error that means no space was left to write."""
     if isinstance(exc, OSError):
         return exc.errno in DISK_FULL_ERRNOS
-    orig = getattr(exc, "orig", exc)  # SQLAlchemy wraps the DB-API error
-    return getattr(orig, "sqlite_errorcode", None) == SQLITE_FULL
+    return sqlite_code(exc) == SQLITE_FULL
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's result code behind an error (SQLAlchemy wraps the DB-API error), or None."""
+    return getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)

@@ -120,6 +120,22 @@ def test_search_by_child_id(qtbot, view):
     assert _shown(view) == [] and "Showing 0 of" in view.findChild(QLabel, "countLabel").text()
 
 
+def test_the_chosen_child_stays_chosen_through_search_and_sort(qtbot, view):
+    target = _shown(view)[7]
+    view.select_child(target.id)
+    qtbot.keyClicks(view.search, target.name.split()[0][:3])
+    assert view.selected_child_id() == target.id  # still chosen, wherever the row went
+    _click_header(qtbot, view, COL["Name"])
+    assert view.selected_child_id() == target.id
+    assert view.table.selectionModel().selectedRows()[0].row() == view.proxy.row_of(target.id)
+    qtbot.keyClicks(view.search, "no child is called this")
+    assert view.selected_child_id() is None and view.proxy.rowCount() == 0
+    view.search.clear()
+    assert view.proxy.rowCount() == len(view.model.rows())  # everyone back, in name order now
+    names = [r.name.casefold() for r in _shown(view)]
+    assert names == sorted(names)
+
+
 def test_enter_opens_the_selected_child(qtbot, view):
     view.table.setFocus()
     view.table.selectRow(0)

@@ -50,6 +50,7 @@ def test_each_warning_waits_for_a_reason_and_the_reasons_are_signed(qtbot, demo_
         qtbot.keyClicks(dialog.reasons[w.key], reasons[w.key])
     assert dialog.finalise_button.isEnabled()
     dialog.finalise_button.click()
+    qtbot.waitUntil(lambda: not dialog.signing)  # signed off the UI thread
 
     assert dialog.result() == dialog.DialogCode.Accepted
     with demo_store.session() as s:
@@ -76,6 +77,7 @@ def test_a_view_date_other_than_today_cannot_sign_and_says_why(qtbot, demo_store
     assert f"You are viewing {format_date(later)}" in notice.text() and format_date(TODAY) in notice.text()
     assert not dialog.finalise_button.isEnabled()
     dialog.finalise()  # even called directly, the view date reaches the service, which refuses
+    qtbot.waitUntil(lambda: not dialog.signing)
     assert "you are viewing" in dialog.findChild(QLabel, "message").text()
     assert dialog.finalised is None and _status(demo_store, review_id) == "held"
 

@@ -178,6 +178,7 @@ def test_finalising_from_the_dialog_signs_and_locks_the_review(qtbot, demo_store
     for edit in dialog.reasons.values():
         qtbot.keyClicks(edit, "Signed in a test.")
     dialog.finalise_button.click()
+    qtbot.waitUntil(lambda: not dialog.signing)  # signed off the UI thread
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.finalised.version == 1
     assert minutes(demo_store, review_id, TODAY).status == "finalised"
     again = FinaliseDialog(demo_store, review_id, TODAY)
@@ -201,6 +202,7 @@ def test_a_correction_asks_why(qtbot, demo_store):
     dialog.reason.setPlainText("The health section left out the dental check.")
     assert dialog.finalise_button.isEnabled()
     dialog.finalise_button.click()
+    qtbot.waitUntil(lambda: not dialog.signing)
     assert dialog.finalised.version == 2
 
 

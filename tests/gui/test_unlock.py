@@ -13,6 +13,8 @@ def _type_and_press_enter(qtbot, dialog, secret):
     dialog.passphrase.clear()
     qtbot.keyClicks(dialog.passphrase, secret)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    if dialog.unlocking:  # the key is derived off the UI thread
+        qtbot.waitUntil(lambda: not dialog.unlocking)
 
 
 def test_wrong_passphrase_shows_one_plain_message_and_stays_open(qtbot, store, store_path):
@@ -61,10 +63,40 @@ def test_repeated_wrong_passphrases_are_slowed_never_locked_out_and_audited(qtbo
     _type_and_press_enter(qtbot, dialog, "guess-two")
     assert not dialog.unlock_button.isEnabled() and "Wait 1 seconds" in dialog.error.text()
     _type_and_press_enter(qtbot, dialog, PASSPHRASE)  # ignored while waiting
-    assert dialog.store is None
+    assert dialog.store is None and not dialog.unlocking
     qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=3000)
     _type_and_press_enter(qtbot, dialog, PASSPHRASE)
     assert dialog.store is not None
     (entry,) = audit.entries(dialog.store)
     assert entry.action == "failed_unlocks" and entry.detail == "2 wrong passphrases first"
+    dialog.store.close()
+
+
+def test_the_dialog_says_it_is_unlocking_while_the_key_is_derived(qtbot, store, store_path, monkeypatch):
+    import threading
+
+    import iro_desktop.store as store_api
+    from iro_desktop.gui import operations
+
+    store.close()
+    gate, real_open = threading.Event(), store_api.open_store
+
+    def slowly(db, secret):  # a laptop deriving the key slowly: held until the test lets it go
+        gate.wait(10)
+        return real_open(db, secret)
+
+    monkeypatch.setattr(store_api, "open_store", slowly)
+    dialog = UnlockDialog(store_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.unlocking and dialog.isVisible()
+    qtbot.waitUntil(dialog.busy.isVisible, timeout=2000)  # after a moment it says what it is doing
+    assert "Unlocking" in dialog.busy.text() and not dialog.unlock_button.isEnabled()
+    assert dialog.passphrase.isReadOnly()
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.unlocking)
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.busy.isVisible()
+    assert not operations.busy_now()
     dialog.store.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from iro_desktop.domain.calendar import format_date
@@ -158,20 +158,28 @@ _BOLD = QFont()
 _BOLD.setBold(True)
 
 
+_DISPLAY, _ACCESSIBLE = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole
+_SORT, _TIP, _ALIGN = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class CaseloadModel(QAbstractTableModel):
+    """Every child on the caseload, in name order. A cell's text, sort key and tooltip are worked out when
+    first asked for and kept: at 10,000 children, only the rows on screen and the column sorted by are."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
-        self._cells: list[list[tuple]] = []
+        self._texts: dict[tuple[int, int], str] = {}
+        self._keys: dict[int, list] = {}  # column -> the sort key of every row
+        self.search_text: list[str] = []  # per row, what the search box looks in: name and child id
 
     def set_rows(self, rows: list[CaseloadRow]) -> None:
         self.beginResetModel()
         # Alphabetical underneath, so rows that tie on any sort key stay in name order (the sort is stable).
         self._rows = sorted(rows, key=lambda r: (r.name.casefold(), r.child))
-        # Text, sort key and tooltip of every cell, worked out once: painting and sorting ask for them often.
-        self._cells = [
-            [(text(r), key(r), tip(r) or None) for _h, text, key, tip in COLUMNS] for r in self._rows
-        ]
+        self._texts, self._keys = {}, {}
+        self.search_text = [f"{r.name.casefold()}\n{r.child.casefold()}" for r in self._rows]
         self.endResetModel()
 
     def row_at(self, row: int) -> CaseloadRow:
@@ -179,6 +187,13 @@ class CaseloadModel(QAbstractTableModel):
 
     def rows(self) -> list[CaseloadRow]:
         return list(self._rows)
+
+    def sort_keys(self, col: int) -> list:
+        keys = self._keys.get(col)
+        if keys is None:
+            key = COLUMNS[col][2]
+            keys = self._keys[col] = [key(r) for r in self._rows]
+        return keys
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
         return 0 if parent.isValid() else len(self._rows)
@@ -195,20 +210,24 @@ class CaseloadModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r, col = self._rows[index.row()], index.column()
-        text, key, tip = self._cells[index.row()][col]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, col: int, role):
+        """What one cell shows in `role`; the filter asks here directly, with no index to map."""
+        if role == _DISPLAY or role == _ACCESSIBLE:
+            text = self._texts.get((row, col))
+            if text is None:
+                text = self._texts[row, col] = COLUMNS[col][1](self._rows[row])
             return text
-        if role == Qt.ItemDataRole.UserRole:
-            return key
+        r = self._rows[row]
+        if role == _SORT:
+            return self.sort_keys(col)[row]
         if role == CHILD_ID_ROLE:
             return r.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _TIP:
+            return COLUMNS[col][3](r) or None
+        if role == _ALIGN:
+            return _RIGHT if col in _NUMERIC else None
         return self._emphasis(r, col, role)
 
     @staticmethod
@@ -234,17 +253,43 @@ class CaseloadModel(QAbstractTableModel):
 RowTest = Callable[[CaseloadRow], bool]
 
 
-class CaseloadFilter(QSortFilterProxyModel):
-    """Keeps the rows whose status matches (None: all), or only children with reviews needing a participation
-    code, or those a summary tile counts, and whose name or child id contains the search text."""
+class CaseloadFilter(QAbstractTableModel):
+    """The rows the table shows, in the order it shows them: those whose status matches (None: all), or
+    only children with reviews needing a participation code, or those a summary tile counts, and whose
+    name or child id contains the search text; sorted by the column chosen.
+
+    Not a QSortFilterProxyModel: that asks Python once per row to filter and once per comparison to
+    sort, which at 10,000 children took most of a second a key. Here a key filters a list already in
+    order, and a sort is one Python sort of keys worked out once per column.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._source: CaseloadModel | None = None
         self._status: Status | None = None
         self._codes_needed = False
         self._keep: RowTest | None = None  # a summary tile's rows
         self._search = ""
-        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self._sort = (-1, Qt.SortOrder.AscendingOrder)
+        self._order: list[int] = []  # every source row, sorted
+        self._kept: list[int] | None = None  # sorted rows the status or tile keeps (None: work out next)
+        self._shown: list[int] = []  # and of those, the ones the search finds
+
+    def setSourceModel(self, model: CaseloadModel) -> None:  # noqa: N802 (Qt naming, as a proxy has)
+        self.beginResetModel()
+        self._source = model
+        self._source_reset()
+        model.modelAboutToBeReset.connect(self.beginResetModel)
+        model.modelReset.connect(self._source_reset)
+
+    def sourceModel(self) -> CaseloadModel:  # noqa: N802 (Qt naming)
+        return self._source
+
+    def _source_reset(self) -> None:
+        self._order = self._sorted()
+        self._kept = None
+        self._shown = self._found()
+        self.endResetModel()
 
     @property
     def status(self) -> Status | None:
@@ -263,28 +308,85 @@ class CaseloadFilter(QSortFilterProxyModel):
         self._set(keep, None, False)
 
     def _set(self, keep: RowTest | None, status: Status | None, codes_needed: bool) -> None:
-        self.beginFilterChange()
         self._keep, self._status, self._codes_needed = keep, status, codes_needed
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._kept = None
+        self._relayout()
 
     def set_search(self, text: str) -> None:
-        self.beginFilterChange()
         self._search = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._relayout()
 
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 (Qt override)
-        row = self.sourceModel().row_at(source_row)
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self._order = self._sorted()
+        self._kept = None
+        self._relayout()
+
+    def _sorted(self) -> list[int]:
+        column, order = self._sort
+        rows = range(self._source.rowCount())
+        if column < 0:
+            return list(rows)
+        keys = self._source.sort_keys(column)
+        # Python's sort is stable either way round: ties stay in name order, as the model holds them.
+        return sorted(rows, key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _kept_rows(self) -> list[int]:
+        if self._kept is None:
+            if self._status is None and not self._codes_needed and self._keep is None:
+                self._kept = self._order
+            else:
+                rows = self._source.row_at
+                self._kept = [i for i in self._order if self._keeps(rows(i))]
+        return self._kept
+
+    def _keeps(self, row: CaseloadRow) -> bool:
         if self._status is not None and row.status is not self._status:
             return False
         if self._codes_needed and not row.codes_needed:
             return False
-        if self._keep is not None and not self._keep(row):
-            return False
-        return not self._search or self._search in row.name.casefold() or self._search in row.child.casefold()
+        return self._keep is None or self._keep(row)
 
-    def child_id(self, proxy_row: int) -> int:
-        return self.data(self.index(proxy_row, 0), CHILD_ID_ROLE)
+    def _found(self) -> list[int]:
+        kept, search = self._kept_rows(), self._search
+        if not search:
+            return kept
+        text = self._source.search_text
+        return [i for i in kept if search in text[i]]
+
+    def _relayout(self) -> None:
+        """Shown rows worked out again; the selection and current row follow their children."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        held = [(self._shown[i.row()], i.column()) for i in before]
+        self._shown = self._found()
+        if before:
+            at = {source: row for row, source in enumerate(self._shown)}
+            after = [self.index(at[s], c) if s in at else QModelIndex() for s, c in held]
+            self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt override)
+        return self._source.headerData(section, orientation, role)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        return self._source.cell(self._shown[index.row()], index.column(), role) if index.isValid() else None
+
+    def child_id(self, row: int) -> int:
+        return self._source.row_at(self._shown[row]).id
+
+    def row_of(self, child_id: int) -> int | None:
+        """Where a child is shown, if they are."""
+        return next((row for row, i in enumerate(self._shown) if self._source.row_at(i).id == child_id), None)
+
+    def child_ids(self) -> set[int]:
+        return {self._source.row_at(i).id for i in self._shown}
 
     def visible_rows(self) -> list[CaseloadRow]:
-        source = self.sourceModel()
-        return [source.row_at(self.mapToSource(self.index(i, 0)).row()) for i in range(self.rowCount())]
+        return [self._source.row_at(i) for i in self._shown]

@@ -108,6 +108,9 @@ class ReviewTimeline(QWidget):
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
         self._as_of = date.today()
+        self._all_columns = self._columns = columns_for([], self._as_of)
+        self._placed: tuple[tuple, list[Placed]] | None = None  # the layout, and the size it was made for
+        self._marks_at: dict[int, list[QRectF]] | None = None
         self._highlight: int | None = None
         self._legend_line_count = 1  # legend lines the last size hint was worked out for
         self.setMouseTracking(True)
@@ -115,20 +118,42 @@ class ReviewTimeline(QWidget):
     # --- data ------------------------------------------------------------------------------
 
     def set_data(self, rows: list[CaseloadRow], as_of: date) -> None:
+        """The whole caseload: its marks are worked out once here, and `show_only` picks from them."""
         self._rows, self._as_of = list(rows), as_of
+        self._all_columns = columns_for(self._rows, as_of)
+        self.show_only(None)
+
+    def show_only(self, child_ids: set[int] | None) -> None:
+        """Marks for these children only (None: everyone), as the table is filtered."""
+        cols = self._all_columns
+        self._columns = cols if child_ids is None else [[m for m in c if m.row.id in child_ids] for c in cols]
+        self._placed = None
         self.updateGeometry()
         self.update()
 
     def set_highlight(self, child_id: int | None) -> None:
+        """Only the marks of the child highlighted before and now are painted again."""
+        marks_of = self._marks_of()
+        for rect in (*marks_of.get(self._highlight, ()), *marks_of.get(child_id, ())):
+            self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))
         self._highlight = child_id
-        self.update()
+
+    def _marks_of(self) -> dict[int, list[QRectF]]:
+        """Child id -> where their marks are (a "+N more" chip's included), for the layout of now."""
+        placed = self._layout()
+        if self._marks_at is None:
+            self._marks_at = {}
+            for pl in placed:
+                for m in pl.marks:
+                    self._marks_at.setdefault(m.row.id, []).append(pl.rect)
+        return self._marks_at
 
     @property
     def as_of(self) -> date:
         return self._as_of
 
     def columns(self) -> list[list[Mark]]:
-        return columns_for(self._rows, self._as_of)
+        return self._columns
 
     # --- geometry ---------------------------------------------------------------------------
 
@@ -191,6 +216,12 @@ class ReviewTimeline(QWidget):
 
     def _layout(self) -> list[Placed]:
         """Where every mark goes; shared by painting, tooltips and clicks so they always agree."""
+        made_for = (self.width(), self.height(), self.font().key())
+        if self._placed is None or self._placed[0] != made_for:
+            self._placed, self._marks_at = (made_for, self._place()), None
+        return self._placed[1]
+
+    def _place(self) -> list[Placed]:
         head, row_h, legend = self._metrics()
         slots = max(int((self.height() - head - legend - 4) // (row_h + 2)), 1)
         placed = []
@@ -216,7 +247,8 @@ class ReviewTimeline(QWidget):
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         self._paint_columns(p, pal)
         for placed in self._layout():
-            self._paint_mark(p, placed)
+            if placed.rect.intersects(QRectF(event.rect())):  # a highlight moved: two marks, not all
+                self._paint_mark(p, placed)
         self._paint_legend(p, pal)
         p.end()
 

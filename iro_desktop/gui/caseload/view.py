@@ -110,6 +110,7 @@ class CaseloadView(QWidget):
         self.asOf.set_date(self._as_of)
         self._rows = load_caseload(self._store, self._as_of)
         self.model.set_rows(self._rows)
+        self.timeline.set_data(self._rows, self._as_of)
         self.summary.show_summary(caseload_summary(self._store, self._rows, self._as_of))
         self._update_filter_counts()
         self._on_status()  # a tile's children depend on the day viewed: worked out again for it
@@ -121,14 +122,14 @@ class CaseloadView(QWidget):
         return self.proxy.child_id(index.row()) if index.isValid() else None
 
     def select_child(self, child_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.child_id(row) == child_id:
-                index = self.proxy.index(row, 0)
-                flags = QItemSelectionModel.SelectionFlag
-                self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-                self.table.scrollTo(index)
-                return True
-        return False
+        row = self.proxy.row_of(child_id)
+        if row is None:
+            return False
+        index = self.proxy.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(index)
+        return True
 
     def set_status_filter(self, status: Status | None) -> None:
         i = self.statusFilter.findData(status.value if status else ALL)
@@ -363,11 +364,10 @@ class CaseloadView(QWidget):
 
     def _after_filter(self) -> None:
         """The timeline and the count follow whatever the table is showing."""
-        shown = self.proxy.visible_rows()
-        self.timeline.set_data(shown, self._as_of)
-        total = len(self._rows)
+        shown, total = self.proxy.rowCount(), len(self._rows)
+        self.timeline.show_only(self.proxy.child_ids() if shown < total else None)
         noun = "child" if total == 1 else "children"
-        some = f"{len(shown)} of" if len(shown) < total else "all"
+        some = f"{shown} of" if shown < total else "all"
         self._count.setText(f"Showing {some} {total} {noun}")
 
     def _update_filter_counts(self) -> None:
@@ -391,7 +391,8 @@ class CaseloadView(QWidget):
         self.statusFilter.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         for key, words in TILE_CHOICES.items():
             i = self.statusFilter.findData(key)
-            kept = sum(1 for r in self._rows if tile_filter(key, self._as_of)(r))
+            keeps = tile_filter(key, self._as_of)
+            kept = sum(1 for r in self._rows if keeps(r))
             self.statusFilter.setItemText(i, f"{words} ({kept})")
             self.statusFilter.setItemData(i, self.summary.meaning(key), Qt.ItemDataRole.ToolTipRole)
         overdue = self.statusFilter.findData(Status.OVERDUE.value)

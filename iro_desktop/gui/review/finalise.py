@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QPlainTex
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.review_states import UNFINISHED, refusal, state_of
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.text_limit import limit_text
@@ -40,6 +41,7 @@ class FinaliseDialog(QDialog):
         load_into(self, "finalise_dialog.ui")
         self._store, self._review_id, self._as_of = store, review_id, as_of
         self.finalised: sync_service.FinalisedRecord | None = None
+        self._signing: operations.Operation | None = None
         check = sync_service.finalise_check(store, review_id, store.clock.today())
         self._is_correction = check.is_correction
         self._show_heading(check)
@@ -161,13 +163,39 @@ class FinaliseDialog(QDialog):
     def overrides(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.reasons.items()}
 
+    @property
+    def signing(self) -> bool:
+        return self._signing is not None
+
     def finalise(self) -> None:
-        reason = self.reason.toPlainText() if self._is_correction else None
-        try:
-            self.finalised = sync_service.finalise_review(
-                self._store, self._review_id, reason, overrides=self.overrides(), as_of=self._as_of
-            )
-        except ValueError as exc:  # FinaliseRefused and ViewDateRefused: a plain sentence; the reasons stay
-            find(self, QLabel, "message").setText(str(exc))
+        """Sign on a worker thread (the record, its PDF and signature take a moment); then close."""
+        if self.signing:
             return
+        reason = self.reason.toPlainText() if self._is_correction else None
+        overrides, store, review_id, as_of = self.overrides(), self._store, self._review_id, self._as_of
+        self._signing = operations.run_in_background(
+            lambda: sync_service.finalise_review(store, review_id, reason, overrides=overrides, as_of=as_of),
+            self._signed,
+            self._refused,
+            self._show_busy,
+        )
+
+    def _show_busy(self, busy: bool) -> None:
+        find(self, QLabel, "message").setText("Signing the review record…" if busy else "")
+        self.finalise_button.setEnabled(not busy)
+
+    def _signed(self, finalised) -> None:
+        self._signing, self.finalised = None, finalised
         self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        self._signing = None
+        if not isinstance(exc, ValueError):
+            raise exc
+        # FinaliseRefused and ViewDateRefused: a plain sentence; the reasons typed stay
+        find(self, QLabel, "message").setText(str(exc))
+        self._update()
+
+    def reject(self) -> None:
+        if not self.signing:  # not while signing: the record is being written
+            super().reject()

@@ -31,6 +31,7 @@ from iro_desktop.gui.sync.worker import Runner
 from iro_desktop.services import audit
 from iro_desktop.services import auto_backup as service
 from iro_desktop.services.auto_backup import AutoBackupError, AutoBackupSettings
+from iro_desktop.store import StoreError
 
 HOUR_MS = 60 * 60 * 1000
 INTRO = (
@@ -87,8 +88,13 @@ class AutoBackupDialog(QDialog):
         self._save("on" if ticked else "off")
 
     def _save(self, what: str) -> None:
-        service.save_settings(self.store, AutoBackupSettings(self.enabled.isChecked(), self.folder.text()))
-        audit.record(self.store, "auto_backup_changed", detail=what)
+        try:
+            chosen = AutoBackupSettings(self.enabled.isChecked(), self.folder.text())
+            service.save_settings(self.store, chosen)
+            audit.record(self.store, "auto_backup_changed", detail=what)
+        except StoreError as exc:  # writes stopped after a failed integrity check, or a full disk
+            self._show_problem(str(exc))
+            return
         self.refresh()
 
     # --- what is in the folder -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
-from iro_desktop.store.errors import DiskFull, StoreLocked
+from iro_desktop.store.errors import DiskFull, StoreLocked, WritesStopped
 
 DEBOUNCE_MS = 700  # long enough to batch a burst of typing, short enough to lose at most a second
 
@@ -109,7 +109,7 @@ class Autosaver(QObject):
     def _save(self, widget: QWidget) -> None:
         try:
             self._savers[widget](value_of(widget))  # a date field's bad text refuses here, too
-        except (ValueError, DiskFull, StoreLocked) as exc:  # each carries a sentence fit for the IRO
+        except (ValueError, DiskFull, StoreLocked, WritesStopped) as exc:  # each a sentence fit for the IRO
             self.failed.emit(widget, str(exc))  # the text stays in the field; the next edit tries again
             return
         self.saved.emit(widget)
