@@ -1,13 +1,7 @@
-"""Processes for the 903 import benchmark, run as a script so that each is its own process:
-
-- `python -S import903_child.py measure COMMAND...` starts COMMAND and prints its wall seconds, CPU seconds,
-  peak resident memory (KiB) and exit status. A small launcher does this rather than pytest, because Linux
-  counts a forked child's peak memory from its parent's.
-- `python import903_child.py floor DB SOURCE CHILDREN PERIODS EPISODES REVIEWS` is the write floor: it
-  unlocks the store as the command does, reads the same three CSV files with csv, and inserts that many
-  plain rows into the same tables with one executemany each, in one transaction. No rule is applied.
-
-Only the standard library is imported at the top, so the launcher stays small.
+"""The write floor of the 903 import benchmark, a process of its own (started through measured.py):
+`python import903_child.py floor DB SOURCE CHILDREN PERIODS EPISODES REVIEWS` unlocks the store as the
+command does, reads the same three CSV files with csv, and inserts that many plain rows into the same
+tables with one executemany each, in one transaction. No rule is applied.
 """
 
 from __future__ import annotations
@@ -15,7 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import sys
-import time
 from pathlib import Path
 
 NOW = "2026-01-01 00:00:00.000000"
@@ -26,15 +19,6 @@ COLUMNS = {
     "placement_provider placement_postcode end_date end_reason reason_place_change",
     "reviews": "child_id period_id number kind status held_date participation_code source updated_at",
 }
-
-
-def measure(command: list[str]) -> None:
-    devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
-    started = time.perf_counter()
-    pid = os.posix_spawn(command[0], command, os.environ, file_actions=devnull)
-    _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - started
-    print(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 
 
 def _rows(source: Path, table: str) -> list[list[str]]:
@@ -101,7 +85,4 @@ def floor(db: str, source: str, *counts: int) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "measure":
-        measure(sys.argv[2:])
-    else:
-        floor(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:8]))
+    floor(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:8]))

@@ -35,15 +35,7 @@ SIZES = (60, 10000)
 RUNS = 5
 ROOT = Path(__file__).resolve().parents[2]
 IRO = Path(sys.executable).with_name("iro-desktop")
-# Started by a small launcher, not by pytest: Linux counts a forked child's memory from its parent's peak.
-MEASURED = """
-import os, sys, time
-started = time.perf_counter()
-devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
-pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=devnull)
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
+MEASURED = Path(__file__).with_name("measured.py")  # each process's own peak memory
 SIGNATURE_ONLY = """
 import base64, hashlib, json, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -66,13 +58,13 @@ def _run(command: list) -> tuple[float, float]:
     """Seconds from start to exit, and the peak resident memory in MiB, of one process."""
     env = {**os.environ, "IRO_DESKTOP_PASSPHRASE": SECRET}
     out = subprocess.run(
-        [sys.executable, "-S", "-c", MEASURED, *map(str, command)],
+        [sys.executable, "-S", MEASURED, *map(str, command)],
         capture_output=True,
         text=True,
         env=env,
         cwd=ROOT,
     )
-    seconds, peak, status = out.stdout.split()
+    seconds, _cpu, peak, status = out.stdout.split()
     assert out.returncode == 0 and status == "0", out.stderr
     return float(seconds), int(peak) / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes or KiB
 

@@ -35,6 +35,7 @@ WRITTEN = ("children", "periods_of_care", "episodes", "reviews")
 SECRET = "benchmark-import-passphrase"
 IRO = Path(sys.executable).with_name("iro-desktop")
 CHILD = Path(__file__).with_name("import903_child.py")
+MEASURED = Path(__file__).with_name("measured.py")
 RUNS = 3
 TIMES = (1, 2, 4)
 
@@ -77,7 +78,7 @@ def _written(db: Path) -> dict[str, int]:
 
 def _measure(command: list) -> Run:
     out = subprocess.run(
-        [sys.executable, "-S", CHILD, "measure", *map(str, command)],
+        [sys.executable, "-S", MEASURED, *map(str, command)],
         capture_output=True,
         text=True,
         env={**os.environ, "IRO_DESKTOP_PASSPHRASE": SECRET},
