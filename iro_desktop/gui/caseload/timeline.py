@@ -244,15 +244,19 @@ class ReviewTimeline(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
+        # A highlight that moved repaints two marks: only what lies in the area asked for is drawn.
+        area, bounds = event.region(), event.rect()
+        head, _row_h, legend = self._metrics()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        self._paint_columns(p, pal)
+        self._paint_columns(p, pal, with_headings=bounds.top() < head)
         for placed in self._layout():
-            if placed.rect.intersects(QRectF(event.rect())):  # a highlight moved: two marks, not all
+            if area.intersects(placed.rect.toAlignedRect()):
                 self._paint_mark(p, placed)
-        self._paint_legend(p, pal)
+        if bounds.bottom() >= self.height() - legend:
+            self._paint_legend(p, pal)
         p.end()
 
-    def _paint_columns(self, p: QPainter, pal: QPalette) -> None:
+    def _paint_columns(self, p: QPainter, pal: QPalette, with_headings: bool = True) -> None:
         head, _row_h, legend = self._metrics()
         fm = QFontMetrics(self.font())
         start = _monday(self._as_of)
@@ -268,12 +272,13 @@ class ReviewTimeline(QWidget):
                 top, bottom = ("This week" if k == 1 else "Week of"), _short(monday)
                 if k % 2 == 0:
                     p.fillRect(col.adjusted(0, 0, 0, -legend), pal.color(QPalette.ColorRole.AlternateBase))
-            p.setPen(pal.color(QPalette.ColorRole.Text))
-            p.setFont(self.font())
-            p.drawText(col.adjusted(2, 3, -2, 0), _TOP_CENTRE, top)
-            p.setFont(bold)
-            p.drawText(col.adjusted(2, 3 + fm.height(), -2, 0), _TOP_CENTRE, bottom)
-            p.setFont(self.font())
+            if with_headings:
+                p.setPen(pal.color(QPalette.ColorRole.Text))
+                p.setFont(self.font())
+                p.drawText(col.adjusted(2, 3, -2, 0), _TOP_CENTRE, top)
+                p.setFont(bold)
+                p.drawText(col.adjusted(2, 3 + fm.height(), -2, 0), _TOP_CENTRE, bottom)
+                p.setFont(self.font())
             p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
             p.drawLine(QPointF(col.right(), 0), QPointF(col.right(), self.height() - legend))
         p.drawLine(QPointF(0, head - 2), QPointF(self.width(), head - 2))
