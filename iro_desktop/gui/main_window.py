@@ -155,8 +155,7 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.review = self.child_page = self.sync_page = self.challenges_page = self.caseload = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
-        if not self.store.writes_stopped:  # a store found damaged is written no more, not even to audit
-            audit.record(self.store, "lock")
+        audit.record(self.store, "lock")
         self._close_when_idle(self.store, syncing)
         self.store = None
 

@@ -49,7 +49,13 @@ def _entry_hash(at: datetime, action: str, subject: str | None, detail: str | No
 
 
 def record(store: Store, action: str, subject: str | None = None, detail: str | None = None) -> None:
-    """Append one entry (its own short transaction, so it is written even if what follows fails)."""
+    """Append one entry (its own short transaction, so it is written even if what follows fails).
+
+    A store found damaged takes no more writes (Store.stop_writes), entries included: reading goes on so the
+    IRO can work from it until it is restored, and the restore is itself an entry in the restored trail.
+    """
+    if store.writes_stopped:
+        return
     with store.session() as s:
         prev = s.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or GENESIS
         at = store.clock.now()

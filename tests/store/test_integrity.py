@@ -108,3 +108,16 @@ def test_writes_stop_on_a_connection_opened_before_the_stop(store):
         with pytest.raises(WritesStopped):
             _add_child(store, "C002", "Kai")
     assert _children(store) == ["Maja"]
+
+
+def test_reading_goes_on_unrecorded_once_writes_are_stopped(store, store_path):
+    from iro_desktop.services import audit
+
+    _add_child(store)
+    audit.record(store, "unlock")
+    damage_a_later_page(store)
+    reopened = open_store(store_path, PASSPHRASE)
+    reopened.stop_writes(reopened.check_integrity())
+    audit.record(reopened, "view_child", subject="MAJA1")  # viewing a child must not fail
+    assert [e.action for e in audit.entries(reopened)] == ["unlock"]
+    reopened.close()

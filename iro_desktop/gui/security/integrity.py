@@ -61,6 +61,7 @@ def _checked(window, store: Store, problem: str | None) -> None:
     restore_button = box.addButton(RESTORE, QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
     box.exec()
+    window.activateWindow()  # keys go back to the window the message was over, window manager or not
     if window.store is not store:  # locked while the message was open
         return
     window.statusBar().showMessage(
