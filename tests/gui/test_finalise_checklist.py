@@ -170,3 +170,31 @@ def test_the_sign_button_reads_as_what_it_does(qtbot, demo_store):
     assert dialog.finalise_button.text() == "&Finalise and sign"
     assert dialog.findChild(QLabel, "heading").text().startswith("Finalise and sign")
     assert all(isinstance(e, QLineEdit) and e.accessibleName() for e in dialog.reasons.values())
+
+
+def test_signing_says_so_and_cannot_be_cancelled_halfway(qtbot, demo_store, monkeypatch):
+    import threading
+
+    from iro_desktop.services import sync as sync_service
+
+    review_id = _ready_with_warnings(demo_store)
+    gate, real_finalise = threading.Event(), sync_service.finalise_review
+
+    def slowly(*args, **kwargs):  # a record with a long PDF on a slow laptop: held until the test lets go
+        gate.wait(10)
+        return real_finalise(*args, **kwargs)
+
+    monkeypatch.setattr(sync_service, "finalise_review", slowly)
+    dialog = _dialog(qtbot, demo_store, review_id)
+    dialog.show()
+    for edit in dialog.reasons.values():
+        qtbot.keyClicks(edit, "Signed in a test.")
+    dialog.finalise_button.click()
+    message = dialog.findChild(QLabel, "message")
+    qtbot.waitUntil(lambda: message.text() == "Signing the review record…", timeout=2000)
+    assert not dialog.finalise_button.isEnabled()
+    dialog.reject()  # Cancel or Esc while the record is being written: it goes on
+    assert dialog.isVisible() and dialog.signing
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.signing)
+    assert dialog.result() == dialog.DialogCode.Accepted and _status(demo_store, review_id) == "finalised"
