@@ -382,6 +382,21 @@ def cmd_verify(args) -> int:
     return 0 if result.intact else 1
 
 
+def cmd_check(args) -> int:
+    """Every page of the store read: the check the app runs in the background once the caseload shows."""
+    with _open(args) as store:
+        problem = store.check_integrity()
+    if problem is None:
+        print("The store is sound: every page was read and is as it was written.")
+        return 0
+    print(
+        f"iro-desktop: the store is damaged ({problem}). Restore it from your latest backup with "
+        "`iro-desktop restore FILE`; until then, change nothing in it.",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def cmd_recovery_key(args) -> int:
     from iro_desktop.store.database import add_recovery_key
     from iro_desktop.store.passphrase_policy import new_recovery_key
@@ -646,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "recovery-key", cmd_recovery_key, "Make a recovery key that can set a new passphrase if one is lost."
     )
+    add("check", cmd_check, "Read every page of the store and say whether it is damaged (exit 1 if so).")
     p = add("audit", cmd_audit, "Show the audit trail, or check that it is intact.")
     p.add_argument("--verify", action="store_true", help="check the hash chain (exit 0 only when intact)")
     p.add_argument("--limit", type=int, default=50, help="how many recent entries to show")

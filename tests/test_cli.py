@@ -186,3 +186,19 @@ def test_verify_checks_a_bundle_without_loading_the_store_or_pdf_code(tmp_path):
     assert said[0] == "Intact." and said[1].endswith("(Sam Fictional's device) on 25 Nov 2026.")
     assert said[-1] == "loaded: []"
     assert _loaded("--help")[-1] == "loaded: []"
+
+
+def test_check_reads_every_page_and_says_plainly_when_the_store_is_damaged(tmp_path):
+    from iro_desktop.store import create_store
+    from iro_desktop.store.keys import TEST_KDF
+    from tests.store.test_integrity import damage_a_later_page
+
+    db = tmp_path / "s.db"
+    store = create_store(db, PASSPHRASE, kdf=TEST_KDF)
+    sound = iro("check", "--db", db)
+    assert sound.returncode == 0 and "sound" in sound.stdout
+    damage_a_later_page(store)  # unlocking still works: only the first pages are read then
+    damaged = iro("check", "--db", db)
+    assert damaged.returncode == 1 and damaged.stdout == ""
+    assert "the store is damaged (part of it cannot be read)" in damaged.stderr
+    assert "iro-desktop restore FILE" in damaged.stderr and "Traceback" not in damaged.stderr
