@@ -246,7 +246,10 @@ def _save_report(save, path: str, done: str, what: str) -> None:
 
 
 def cmd_gui(args) -> int:
-    from iro_desktop.gui.app import run
+    from iro_desktop.gui.app import no_screen, run
+
+    if why := no_screen():
+        raise UsageError(why)
 
     code = run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_given_as_of(args))
     # Closing the window saved everything and locked the store. Taking Qt's objects and Python's modules

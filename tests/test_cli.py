@@ -202,3 +202,18 @@ def test_check_reads_every_page_and_says_plainly_when_the_store_is_damaged(tmp_p
     assert damaged.returncode == 1 and damaged.stdout == ""
     assert "the store is damaged (part of it cannot be read)" in damaged.stderr
     assert "iro-desktop restore FILE" in damaged.stderr and "Traceback" not in damaged.stderr
+
+
+def test_the_app_with_no_screen_says_so_in_one_line_instead_of_qts_abort(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run(
+        [sys.executable, "-m", "iro_desktop", "gui", "--db", str(tmp_path / "s.db")],
+        capture_output=True,
+        text=True,
+        env={**env, "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)},
+        timeout=60,
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("iro-desktop: there is no screen to show the window on")
+    assert "make run" in out.stderr and "xcb-cursor0" not in out.stderr and len(out.stderr.splitlines()) == 1
+    assert not (tmp_path / "s.db").exists()  # nothing was made

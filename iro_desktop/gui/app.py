@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import threading
 from datetime import date
@@ -20,6 +21,22 @@ from iro_desktop.store import default_demo_path, default_store_path
 
 if TYPE_CHECKING:
     from iro_desktop.store import Store
+
+
+def no_screen() -> str | None:
+    """Why there is no screen to show the window on, or None. Qt alone would abort with a misleading
+    "xcb-cursor0 is needed"; Linux and the BSDs only (Windows and macOS always have their own)."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs...: Qt's own choice, made on purpose
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no screen to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it "
+        "from your desktop, or with `make run`, which opens it on a virtual screen."
+    )
 
 
 def choose_store(db: Path | None, demo_if_new: bool, today: date) -> Path | None:
