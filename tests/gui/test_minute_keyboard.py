@@ -28,8 +28,9 @@ from iro_desktop.gui.review.minute import MinutePage
 from iro_desktop.services import minutes as svc
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.review_prep import next_review_for
-from iro_desktop.store.models import Review, ReviewSection
+from iro_desktop.store.models import Review
 from tests.conftest import TODAY
+from tests.gui.test_review_minute import planned_after_an_imported_review
 
 TAB = (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
 SHIFT_TAB = (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
@@ -385,18 +386,7 @@ def test_the_section_list_marks_written_and_empty_sections(qtbot, page):
 
 
 def test_carried_forward_text_is_marked_until_it_is_changed(qtbot, demo_store):
-    with demo_store.session() as s:  # a review whose last one was recorded elsewhere (903 data)
-        planned = s.scalars(select(Review).where(Review.status == "planned").order_by(Review.id)).all()
-        for review in planned:
-            previous = s.scalars(
-                select(Review)
-                .where(Review.child_id == review.child_id, Review.held_date.is_not(None))
-                .order_by(Review.held_date.desc())
-            ).first()
-            if previous is not None and previous.status == "imported":
-                break
-        review_id = review.id
-        s.add(ReviewSection(review_id=previous.id, key="health", text="Health assessment done in March."))
+    review_id = planned_after_an_imported_review(demo_store)
     p = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(p)
     p.show()

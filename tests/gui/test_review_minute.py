@@ -126,8 +126,10 @@ def test_a_held_date_in_the_future_is_refused_at_the_field(qtbot, demo_store, re
     assert svc.minutes(demo_store, review_id, TODAY).held_date is None
 
 
-def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store):
-    with demo_store.session() as s:
+def planned_after_an_imported_review(store) -> int:
+    """A planned review whose last one was recorded elsewhere (903 data, read-only in the app), with the
+    health section that came with that one: "Health assessment done in March."."""
+    with store.session() as s:
         planned = s.scalars(select(Review).where(Review.status == "planned").order_by(Review.id)).all()
         for review in planned:
             previous = s.scalars(
@@ -137,9 +139,12 @@ def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store):
             ).first()
             if previous is not None and previous.status == "imported":
                 break
-        review_id = review.id
-        # recorded elsewhere (903 data), read-only in the app: its minutes came with it
         s.add(ReviewSection(review_id=previous.id, key="health", text="Health assessment done in March."))
+        return review.id
+
+
+def test_sections_move_with_the_keyboard_and_carry_forward(qtbot, demo_store):
+    review_id = planned_after_an_imported_review(demo_store)
     page = _page(qtbot, demo_store, review_id)
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)  # shortcuts reach only the active window

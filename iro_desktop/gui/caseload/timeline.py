@@ -248,16 +248,15 @@ class ReviewTimeline(QWidget):
         area, bounds = event.region(), event.rect()
         head, _row_h, legend = self._metrics()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        self._paint_columns(p, pal, with_headings=bounds.top() < head)
+        self._paint_columns(p, pal, head, legend, with_headings=bounds.top() < head)
         for placed in self._layout():
             if area.intersects(placed.rect.toAlignedRect()):
                 self._paint_mark(p, placed)
         if bounds.bottom() >= self.height() - legend:
-            self._paint_legend(p, pal)
+            self._paint_legend(p, pal, legend)
         p.end()
 
-    def _paint_columns(self, p: QPainter, pal: QPalette, with_headings: bool = True) -> None:
-        head, _row_h, legend = self._metrics()
+    def _paint_columns(self, p: QPainter, pal: QPalette, head: int, legend: int, with_headings: bool) -> None:
         fm = QFontMetrics(self.font())
         start = _monday(self._as_of)
         bold = self.font()
@@ -348,8 +347,7 @@ class ReviewTimeline(QWidget):
                 return text
         return fm.elidedText(row.name, Qt.TextElideMode.ElideRight, width)
 
-    def _paint_legend(self, p: QPainter, pal: QPalette) -> None:
-        _head, _row_h, legend = self._metrics()
+    def _paint_legend(self, p: QPainter, pal: QPalette, legend: int) -> None:
         fm = QFontMetrics(self.font())
         top = self.height() - legend
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
