@@ -36,9 +36,11 @@ run: setup
 		xvfb-run -a -s "-screen 0 1280x800x24" $(VENV)/bin/iro-desktop gui --demo-if-new; \
 	else $(VENV)/bin/iro-desktop gui --demo-if-new; fi
 
+# On every core (pytest-xdist), a test file to a worker so a file's shared fixtures are built once; the
+# slowest 20 tests are listed at the end, to see where the time goes.
 test: setup
 	@$(VENV)/bin/ruff check iro_desktop tests
-	@$(TEST_ENV) $(PY) -m pytest -q
+	@$(TEST_ENV) $(PY) -m pytest -q -n auto --dist loadfile --durations=20
 
 bench: setup
 	@$(TEST_ENV) $(PY) -m pytest -q -s tests/benchmarks --override-ini="addopts=-p no:cacheprovider"

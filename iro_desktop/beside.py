@@ -1,5 +1,6 @@
-"""Running slow work in a thread of its own while the caller keeps doing something else: the window
-handling its events, or the sync watching for a lock and a deadline."""
+"""Running work in a thread of its own while the caller keeps watching: the sync client uses it to give
+up on a request when the app locks or a deadline passes (sync/client.py). Core only: the GUI runs its
+slow work through gui.operations, and nothing in it polls the event loop."""
 
 from __future__ import annotations
 

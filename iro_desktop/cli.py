@@ -307,7 +307,7 @@ def _open(args) -> Iterator:
 
 def cmd_finalise(args) -> int:
     from iro_desktop.clock import ViewDateRefused
-    from iro_desktop.records.finalise import FinaliseRefused, finalise_review
+    from iro_desktop.services.finalise import FinaliseRefused, finalise_review
 
     overrides = _overrides(args)
     with _open(args) as store:
@@ -326,10 +326,10 @@ def cmd_finalise(args) -> int:
 
 def cmd_concerns(args) -> int:
     from iro_desktop.domain.calendar import format_date
-    from iro_desktop.services import challenges
+    from iro_desktop.services import challenge_facts
 
     with _open(args) as store:
-        load = challenges.all_challenges if args.all else challenges.open_challenges
+        load = challenge_facts.all_challenges if args.all else challenge_facts.open_challenges
         views = load(store, _as_of(args))
     if args.json:
         json.dump([v.to_json() for v in views], sys.stdout, indent=2)
@@ -346,13 +346,13 @@ def cmd_concerns(args) -> int:
 
 
 def cmd_sign_letter(args) -> int:
-    from iro_desktop.records.finalise import FinaliseRefused, finalise_challenge
-    from iro_desktop.services.problems import FieldProblem
+    from iro_desktop.problems import Problem
+    from iro_desktop.services.finalise import finalise_challenge
 
     with _open(args) as store:
         try:
             done = finalise_challenge(store, args.concern_id, as_of=_given_as_of(args))
-        except (FinaliseRefused, FieldProblem, ValueError) as exc:
+        except Problem as exc:
             raise UsageError(f"Not signed: {exc}") from exc
     print(f"Signed and queued for the council: record {done.record_id}, version {done.version}")
     print(f"Content SHA-256: {done.content_hash}")
@@ -415,7 +415,7 @@ def cmd_recovery_key(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
 
     with _open(args) as store:
         problems = audit.verify(store)
@@ -445,7 +445,7 @@ def _daily_backup(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
     from iro_desktop.store.backup import backup
 
     if bool(args.file) == bool(args.daily_folder):
@@ -460,7 +460,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
     from iro_desktop.store.backup import restore
 
     db = _db(args)
@@ -475,16 +475,17 @@ def cmd_restore(args) -> int:
 
 
 def cmd_enrol(args) -> int:
+    from iro_desktop.problems import Problem
     from iro_desktop.records.keys import fingerprint_groups
     from iro_desktop.services.sync import set_ca_file, sync_settings
-    from iro_desktop.sync.client import SyncError, enrol
+    from iro_desktop.sync.client import enrol
 
     with _open(args) as store:
         try:
             if args.ca:  # read into the encrypted store now: the file is not needed afterwards
                 set_ca_file(store, args.ca)
             done = enrol(store, args.server)
-        except (SyncError, ValueError) as exc:
+        except Problem as exc:  # a SyncError, or the CA file refused
             raise UsageError(str(exc)) from exc
         pinned = sync_settings(store).pin if args.server.startswith("https:") else None
     print(f"This device's fingerprint: {fingerprint_groups(done.device_fingerprint)}")
@@ -776,6 +777,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from iro_desktop.logs import start_logging
+
+    start_logging()  # after parsing: --help and --version stay quick and leave no folder
     try:
         return args.func(args)
     except (StoreError, UsageError) as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 
 TODAY_ENV = "IRO_DESKTOP_TODAY"
 
@@ -57,7 +58,7 @@ def system_clock() -> Clock:
         raise ValueError(f"{TODAY_ENV} must be a date like 2027-01-14, not {fixed!r}.") from None
 
 
-class ViewDateRefused(ValueError):
+class ViewDateRefused(Problem):
     """Something that writes, signs or removes was asked to act while a view date is shown."""
 
 

@@ -24,7 +24,7 @@ os.environ[TODAY_ENV] = TODAY.isoformat()
 
 def sign_review(store, review_id: int, correction_reason: str | None = None):
     """Finalise and sign a review, giving a reason for each warning it would otherwise stop at."""
-    from iro_desktop.records.finalise import finalise_review
+    from iro_desktop.services.finalise import finalise_review
     from iro_desktop.services.minutes import minutes
 
     reasons = {w.key: "Signed in a test." for w in minutes(store, review_id, TODAY).warnings}
@@ -33,9 +33,13 @@ def sign_review(store, review_id: int, correction_reason: str | None = None):
 
 @pytest.fixture(autouse=True)
 def window_settings(tmp_path, monkeypatch):
-    """Window sizes and column choices go to a fresh folder per test, never the user's config folder."""
+    """Window sizes, column choices and the log go to fresh folders per test, never the user's own."""
     monkeypatch.setenv("IRO_DESKTOP_SETTINGS_DIR", str(tmp_path / "settings"))
-    return tmp_path / "settings"
+    monkeypatch.setenv("IRO_DESKTOP_LOG_DIR", str(tmp_path / "logs"))  # and the log, in-process or not
+    yield tmp_path / "settings"
+    from iro_desktop.logs import stop_logging
+
+    stop_logging()  # a test that ran cli.main in-process leaves no handler or hook behind
 
 
 @pytest.fixture

@@ -175,7 +175,7 @@ def test_verify_checks_a_bundle_without_loading_the_store_or_pdf_code(tmp_path):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from iro_desktop.records.bundle import to_json
-    from iro_desktop.records.finalise import sign_bundle
+    from iro_desktop.records.sealed import sign_bundle
     from iro_desktop.records.signing import canonical
 
     doc = canonical({"kind": "review", "finalised_on": "2026-11-25", "signer": {"name": "Sam Fictional"}})

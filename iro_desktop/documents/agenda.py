@@ -2,13 +2,18 @@
 
 invariant=1 makes the same pack give the same bytes, so tests can compare documents. The documents issue
 will embed fonts from resources/; until then the system DejaVu fonts are used when present.
+
+The pack is built by services (services.review_prep.ReviewPack); documents sit below services, so this
+module declares only the shape it reads (AgendaPack) and any value of that shape will do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 from io import BytesIO
+from typing import Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -19,11 +24,57 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTempl
 from iro_desktop.documents import fonts
 from iro_desktop.documents.layout import para
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.services.review_prep import ReviewPack
 
 MARKING = "OFFICIAL-SENSITIVE"
 
-# The Schedule 7 matters (DOMAIN.md 2.3), each with the one line the agenda says about it.
+
+class AgendaChild(Protocol):
+    name: str
+    first_name: str
+    age: int
+    legal_status: str  # in words
+    placement: str  # in words, with the carer
+
+
+class AgendaInvitee(Protocol):
+    name: str
+    role: str
+    contribution_label: str
+
+
+class AgendaReport(Protocol):
+    label: str
+    expected: bool
+    received_on: date | None
+
+
+class AgendaDecision(Protocol):
+    action: str
+    person: str | None
+    due: date | None
+    status: str  # plain words, e.g. "Done"
+    overdue: bool
+
+
+class AgendaPack(Protocol):
+    """What the agenda reads of a review pack."""
+
+    title: str
+    child: AgendaChild
+    kind: str  # plain words, e.g. "Review"
+    number: int | None
+    due: date | None
+    late: bool
+    working_days_late: int
+    planned_date: date | None
+    planned_time: str | None
+    venue: str | None
+    invitees: Sequence[AgendaInvitee]
+    reports: Sequence[AgendaReport]
+    decisions: Sequence[AgendaDecision]
+
+
+# The Schedule 7 matters (docs/RULES.md I5), each with the one line the agenda says about it.
 SCHEDULE_7 = (
     ("Legal status", "whether a change in legal status should be sought"),
     ("Permanence plan", "the plan for a permanent home, and its timescale"),
@@ -50,13 +101,13 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _when(pack: ReviewPack) -> str:
+def _when(pack: AgendaPack) -> str:
     day = format_date(pack.planned_date) if pack.planned_date else "Date to be set"
     time = f" at {pack.planned_time}" if pack.planned_time else ""
     return f"{day}{time}"
 
 
-def _due_line(pack: ReviewPack) -> str:
+def _due_line(pack: AgendaPack) -> str:
     if pack.due is None:
         return ""
     if pack.late:
@@ -65,7 +116,7 @@ def _due_line(pack: ReviewPack) -> str:
     return f"Due by {format_date(pack.due)}."
 
 
-def _details(pack: ReviewPack, st) -> Table:
+def _details(pack: AgendaPack, st) -> Table:
     c = pack.child
     rows = [
         ("Date and time", _when(pack)),
@@ -90,7 +141,7 @@ def _details(pack: ReviewPack, st) -> Table:
     return table
 
 
-def _invitees(pack: ReviewPack, st) -> Table:
+def _invitees(pack: AgendaPack, st) -> Table:
     head = [Paragraph(f"<b>{h}</b>", st["small"]) for h in ("Invited", "Role", "How they contribute")]
     rows = [
         [
@@ -115,12 +166,9 @@ def _invitees(pack: ReviewPack, st) -> Table:
     return table
 
 
-def _reports(pack: ReviewPack, st) -> Paragraph:
+def _reports(pack: AgendaPack, st) -> Paragraph:
     expected = [r for r in pack.reports if r.expected]
-    parts = [
-        f"{fonts.markup(r.label)} ({_received(r.received_on)})"
-        for r in expected
-    ]
+    parts = [f"{fonts.markup(r.label)} ({_received(r.received_on)})" for r in expected]
     return Paragraph("<b>Reports:</b> " + ("; ".join(parts) or "none expected") + ".", st["small"])
 
 
@@ -128,7 +176,7 @@ def _received(on: date | None) -> str:
     return f"received {format_date(on)}" if on else "not yet"
 
 
-def _decision_lines(pack: ReviewPack, st) -> list:
+def _decision_lines(pack: AgendaPack, st) -> list:
     if not pack.decisions:
         return [Paragraph("No decisions from a previous review.", st["small"])]
     items = []
@@ -141,7 +189,7 @@ def _decision_lines(pack: ReviewPack, st) -> list:
     return [ListFlowable(items, bulletType="bullet", start="–", leftIndent=10, bulletFontSize=7)]
 
 
-def _agenda(pack: ReviewPack, st) -> list:
+def _agenda(pack: AgendaPack, st) -> list:
     name = pack.child.first_name
     numbered = [
         (
@@ -177,7 +225,7 @@ def _footer(produced_on: date, council_name: str, regular: str):
     return draw
 
 
-def render_agenda(pack: ReviewPack, council_name: str, iro_name: str, produced_on: date) -> bytes:
+def render_agenda(pack: AgendaPack, council_name: str, iro_name: str, produced_on: date) -> bytes:
     """A one-page A4 agenda for the review meeting, as PDF bytes (identical for identical content)."""
     fonts.register()
     regular, bold = fonts.REGULAR, fonts.BOLD

@@ -37,7 +37,7 @@ class AttendanceLine:
 
 
 @dataclass(frozen=True)
-class WishLine:
+class RecordWish:
     key: str
     recorded_on: date
     how: str
@@ -52,7 +52,7 @@ class SectionText:
 
 
 @dataclass(frozen=True)
-class DecisionLine:
+class RecordDecision:
     key: str
     number: int
     action: str
@@ -82,9 +82,9 @@ class ReviewContent:
     participation: str
     private_conversation: str
     attendance: tuple[AttendanceLine, ...]
-    wishes: tuple[WishLine, ...]
+    wishes: tuple[RecordWish, ...]
     sections: tuple[SectionText, ...]
-    decisions: tuple[DecisionLine, ...]
+    decisions: tuple[RecordDecision, ...]
     iro_view: Passage | None
     next_review: date | None
     distribution: tuple[RecipientLine, ...]

@@ -1,6 +1,6 @@
 """Who receives a document, and which passages each recipient's copy leaves out.
 
-The order follows DOMAIN.md 2.4: the child, parents and others with parental responsibility, carers, the
+The order follows docs/RULES.md R5: the child, parents and others with parental responsibility, carers, the
 social worker and team manager, then the other professionals who attended.
 """
 

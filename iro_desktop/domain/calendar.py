@@ -1,6 +1,6 @@
 """Working days (England and Wales) and calendar-month arithmetic.
 
-Rules C1-C3 of the domain notes:
+Rules C1-C3 of docs/RULES.md:
 - C1: a working day is Monday to Friday, not an England and Wales bank holiday
   (Christmas Day and Good Friday are in the bank-holiday table).
 - C2: "N months after X" is the same day of the month N calendar months later,

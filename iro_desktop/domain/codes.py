@@ -154,10 +154,10 @@ ATTENDED_CODES = frozenset({"PN1", "PN2", "PN3", "PN4"})
 ABSENT_CODES = frozenset({"PN5", "PN6", "PN7"})
 
 # 903 rule 399: children whose episodes are all short breaks have no REVIEWS rows.
-# 903 header SEX: 1/2 in returns to 2023-24, M/F/U from 2024-25 (DOMAIN.md 3.4).
+# 903 header SEX: 1/2 in returns to 2023-24, M/F/U from 2024-25 (docs/RULES.md N5).
 SEX: dict[str, str] = {"1": "Male", "2": "Female", "M": "Male", "F": "Female", "U": "Unknown"}
 
-# 903 header ETHNIC (DOMAIN.md 3.4, rule 103).
+# 903 header ETHNIC (docs/RULES.md N5, rule 103).
 ETHNICITY: dict[str, str] = {
     "WBRI": "White British",
     "WIRI": "White Irish",

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from iro_desktop.problems import Problem
+
 
 class ReviewState(StrEnum):
     PLANNED = "planned"
@@ -83,9 +85,9 @@ def refusal(state: ReviewState) -> str | None:
 
 
 def check_move(current: ReviewState, to: ReviewState) -> None:
-    """Raise ValueError with a plain sentence unless a review may go from `current` to `to`."""
+    """Raise a Problem with a plain sentence unless a review may go from `current` to `to`."""
     if to is current or to in MOVES[current]:
         return
     if current in _WHY_NOT:
-        raise ValueError(_WHY_NOT[current])
-    raise ValueError(f"A review that is {current.label.lower()} cannot become {to.label.lower()}.")
+        raise Problem(_WHY_NOT[current])
+    raise Problem(f"A review that is {current.label.lower()} cannot become {to.label.lower()}.")

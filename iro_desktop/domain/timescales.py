@@ -1,4 +1,4 @@
-"""Review schedules and deadlines for looked after children (rules T1-T3, T8-T10, R1-R4, D2, K1).
+"""Review schedules and deadlines for looked after children (docs/RULES.md T1-T3, T8-T10, R1-R4, D2, K1).
 
 Every date here is computed from facts passed in; today's date is always a parameter.
 Due dates count from when the previous review was actually held, never from when it was due,

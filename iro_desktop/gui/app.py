@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from iro_desktop.gui import timings
+from iro_desktop.gui import crash, operations, stalls, timings
 from iro_desktop.gui.appearance import apply_appearance
 from iro_desktop.paths import resources_dir
 from iro_desktop.store import default_demo_path, default_store_path
@@ -72,7 +72,7 @@ WARM_MODULES = (
 # The main window creates fonts at import, so it loads on the GUI thread; the rest it imports on opening.
 WARM_GUI_MODULES = (
     "iro_desktop.gui.main_window",
-    "iro_desktop.gui.sync.worker",
+    "iro_desktop.gui.sync.background",
     "iro_desktop.gui.security.auto_backup",
     "iro_desktop.gui.security.integrity",
 )
@@ -86,22 +86,15 @@ def _warm_core() -> None:
     configure_mappers()  # the ORM's one-off set-up (about 60 ms), else done by the caseload's first query
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Import the core in a thread, then (polled from the GUI thread) the main window's modules."""
-    thread = threading.Thread(target=_warm_core, name="iro-warm-up", daemon=True)
-    thread.start()
-    poll = QTimer(QApplication.instance())
-    poll.setInterval(50)
+def _warm_gui(_result=None) -> None:
+    for name in WARM_GUI_MODULES:
+        importlib.import_module(name)
 
-    def import_gui_when_core_is_loaded() -> None:
-        if not thread.is_alive():
-            poll.stop()
-            for name in WARM_GUI_MODULES:
-                importlib.import_module(name)
 
-    poll.timeout.connect(import_gui_when_core_is_loaded)
-    poll.start()
-    return thread
+def warm_up_in_background() -> operations.Operation:
+    """Import the core off the GUI thread, then (back on it) the main window's modules. A failure is only
+    logged: the same import runs again, and says what is wrong, when the window needs it."""
+    return operations.run_in_background(_warm_core, _warm_gui, operations.log_failure, quiet=True)
 
 
 def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
@@ -114,14 +107,18 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     app.setApplicationName("iro-desktop")
     app.setOrganizationName("iro-desktop")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "iro-desktop.svg")))
+    stalls.watch(app)  # a test hook (IRO_DESKTOP_STALLS): off unless set
     path = choose_store(db, demo_if_new, today)
+    crash_hook = crash.install(path)  # before unlocking: an error on any screen is logged and told once
     store, import_now = unlock(path) if path.exists() else set_up(path, today)
     if store is None:
         return 0
+    logging.getLogger("iro_desktop.gui").info("Store unlocked")  # no path: it holds the IRO's home folder
     # Imported only now: the unlock dialog is on screen first, the warm-up having loaded this meanwhile.
     from iro_desktop.gui.main_window import MainWindow
 
     window = MainWindow(store, as_of)
+    crash_hook.window = window  # its Help > Report a problem, which knows the store and the screens
     timings.on_first_paint(window.caseload.table.viewport(), "caseload-painted")
     window.show()
     window.activateWindow()  # keys go to the caseload once the dialog has gone, window manager or not

@@ -12,6 +12,7 @@ the view date is not today a banner says so.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -31,15 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.gui import timings, window_state
+from iro_desktop.gui import operations, timings, window_state
 from iro_desktop.gui.caseload.view import CaseloadView
 from iro_desktop.gui.child.page import ChildPage
 from iro_desktop.gui.clipboard import ClipboardGuard
 from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_MINUTES_KEY, IdleLock, LockScreen
-from iro_desktop.services import audit
 from iro_desktop.services.care_facts import AS_NOW_NOTE
-from iro_desktop.store import Store, StoreError
+from iro_desktop.store import Store, audit
 
 ALWAYS_AVAILABLE = {
     "actionQuit",
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.challenges_page = None
         self.background_sync = None
         self.auto_backup = None
+        self._backing_up: operations.Operation | None = None  # File > Back up now
         self._connect_actions()
         self.clipboard_guard = ClipboardGuard(self)
         self.idle = IdleLock(DEFAULT_IDLE_LOCK_MINUTES, self)
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(float(store.get_setting(IDLE_LOCK_MINUTES_KEY, DEFAULT_IDLE_LOCK_MINUTES)))
         self._enable_actions(True)
         audit.record(store, "unlock", detail="desktop app")
-        from iro_desktop.gui.sync.worker import BackgroundSync
+        from iro_desktop.gui.sync.background import BackgroundSync
 
         self.background_sync = BackgroundSync(store, self)  # sends finalised records when it can, quietly
         from iro_desktop.gui.security.auto_backup import AutoBackupTimer
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.lock_screen)  # nothing personal is shown from here on
         self.view_date_banner.hide()  # shown again, for today, on unlocking
         self.statusBar().showMessage("Locked")
+        logging.getLogger(__name__).info("Store locked")
         self.idle.stop()
         self._enable_actions(False)
         syncing = self._stop_syncing()
@@ -160,19 +162,16 @@ class MainWindow(QMainWindow):
         self.store = None
 
     def _stop_syncing(self) -> list:
-        """Ask any sync under way to stop after the record it is sending; returns the runners still busy.
-
-        They move to the window, so deleting their page does not end their thread mid-record.
-        """
-        runners = [holder.runner for holder in (self.background_sync, self.sync_page) if holder is not None]
-        for runner in runners:
-            runner.stop_requested.set()
-            runner.setParent(self)
+        """Cancel any sync under way (it stops after the record it is sending, and hands nothing back to
+        the pages going away); returns those still running."""
+        running = [self.background_sync.stop()] if self.background_sync is not None else []
+        if self.sync_page is not None and self.sync_page.busy:
+            self.sync_page.operation.cancel()
+            running.append(self.sync_page.operation)
         if self.background_sync is not None:
-            self.background_sync.timer.stop()
             self.background_sync.deleteLater()
             self.background_sync = None
-        return [runner for runner in runners if runner.busy]
+        return [op for op in running if op is not None]
 
     def _close_when_idle(self, store: Store, busy: list) -> None:
         """Close the store, dropping its data key, now or as soon as the last sync thread has ended.
@@ -183,18 +182,18 @@ class MainWindow(QMainWindow):
         closed = []
 
         def close_if_idle() -> None:
-            if closed or any(runner.busy for runner in busy):
+            if closed or any(op.running for op in busy):
                 return
             closed.append(True)
             store.close()
-            for runner in busy:
-                runner.deleteLater()
 
-        for runner in busy:
-            runner.idle.connect(close_if_idle)
+        for op in busy:
+            op.ended.connect(close_if_idle)
         close_if_idle()
 
     def _stop_auto_backup(self) -> None:
+        if self._backing_up is not None and self._backing_up.running:
+            self._backing_up.finish_now()  # the backup is finished and checked before the store closes
         if self.auto_backup is not None:
             self.auto_backup.stop()
             self.auto_backup.deleteLater()
@@ -464,20 +463,36 @@ class MainWindow(QMainWindow):
         if path:
             self.back_up_to(Path(path))
 
-    def back_up_to(self, path: Path) -> None:
-        """Write and check an encrypted backup; say plainly what happened."""
+    def back_up_to(self, path: Path) -> operations.Operation | None:
+        """Write and check an encrypted backup off the UI thread, one at a time; say plainly what happened."""
         from iro_desktop.store.backup import backup
 
-        try:
-            info = backup(self.store, path)
-        except (StoreError, OSError) as exc:
-            QMessageBox.warning(self, "Backup not made", f"The backup was not made: {exc}")
-            return
-        audit.record(self.store, "backup", detail=f"{info.children} children, checked after writing")
+        if self._backing_up is not None and self._backing_up.running:
+            return None
+        store = self.store
+
+        def work():
+            info = backup(store, path)
+            audit.record(store, "backup", detail=f"{info.children} children, checked after writing")
+            return info
+
+        self.statusBar().showMessage(f"Backing up to {path.name} and checking it…")
+        self._backing_up = operations.run_in_background(work, self._backed_up, self._not_backed_up)
+        return self._backing_up
+
+    def _backed_up(self, info) -> None:
         self.statusBar().showMessage(
             f"Backed up and checked: {info.children} children in {info.path.name}. It opens only with "
             "this store's passphrase as it is today."
         )
+
+    def _not_backed_up(self, exc: Exception) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(exc, OSError):  # an OSError's own text names paths: its plain reason only
+            why = f"{(exc.strerror or 'the file was refused')}."
+        else:
+            why = operations.explain(exc)
+        QMessageBox.warning(self, "Backup not made", f"The backup was not made: {why}")
 
     def about(self) -> None:
         from iro_desktop.gui.help.about import AboutDialog
@@ -493,8 +508,8 @@ class MainWindow(QMainWindow):
         window_state.sync()
         if self.store is not None:
             self._flush_review()  # nothing typed is lost on closing
-            for runner in self._stop_syncing():
-                runner.wait()
+            for op in self._stop_syncing():
+                op.wait()
             self._stop_auto_backup()
             self.store.close()
         super().closeEvent(event)

@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iro_desktop.clock import system_clock
 from iro_desktop.domain.calendar import WorkingCalendar, format_date
 from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, show_problem
 from iro_desktop.services import settings as service
 from iro_desktop.services.guide import TIMESCALES
 from iro_desktop.services.settings import AllSettings
@@ -93,9 +95,14 @@ class _DayList:
         _say(self.message, f"{format_date(item.data(_DAY))} taken off the list.", False)
 
 
-def _say(label: QLabel, text: str, problem: bool) -> None:
+def _say(label: QLabel, text: str, problem: bool, field: QWidget | None = None) -> None:
+    """A line of news under a list or figure; a problem there is shown the one way (gui.problems)."""
+    if problem:
+        show_problem(label, text, field, focus=False)  # the caller chooses which field takes the focus
+        return
+    clear_problem(label, field, hide=False)
     label.setText(text)
-    set_tone(label, "problem" if problem else None)
+    set_tone(label, None)
 
 
 def _holiday_choices(combo: QComboBox, today: date) -> None:
@@ -112,7 +119,7 @@ class SettingsDialog(QDialog):
     def __init__(self, store, parent=None, today: date | None = None) -> None:
         super().__init__(parent)
         # The holidays offered start from the caseload's as-of date when a window opened the dialog.
-        today = today or getattr(getattr(parent, "caseload", None), "as_of", None) or date.today()
+        today = today or getattr(getattr(parent, "caseload", None), "as_of", None) or system_clock().today()
         load_into(self, "settings_dialog.ui")
         self.store = store
         self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
@@ -192,6 +199,7 @@ class SettingsDialog(QDialog):
         """The figure's source, or that it differs from the default (clearing an earlier problem there)."""
         default, source = getattr(DEFAULTS, field), self.sources[field]
         changed = self.spins[field].value() != default
+        clear_problem(self.markers[field], self.spins[field], hide=False)
         self.markers[field].setText(f"changed: the default is {default:g}" if changed else source)
         set_tone(self.markers[field], "warning" if changed else "quiet")
 
@@ -244,16 +252,16 @@ class SettingsDialog(QDialog):
         for key, message in refused.items():
             field = key.removeprefix("timescales.")
             if field in self.markers:
-                _say(self.markers[field], message, True)
+                _say(self.markers[field], message, True, self.spins[field])
                 places.append((self.spins[field], 0))
             elif key == service.CLOSURES:
-                _say(self.closure_message, message, True)
+                _say(self.closure_message, message, True, self.closure_list)
                 places.append((self.closure_list, 1))
             elif key == service.WORKED_HOLIDAYS:
-                _say(self.worked_days.message, message, True)
+                _say(self.worked_days.message, message, True, self.worked_days.widget)
                 places.append((self.worked_days.widget, 1))
             else:
-                _say(self.idle_message, message, True)
+                _say(self.idle_message, message, True, self.idle_minutes)
                 places.append((self.idle_minutes, 2))
         widget, tab = places[0]
         self.tabs.setCurrentIndex(tab)

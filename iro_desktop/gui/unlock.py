@@ -95,7 +95,7 @@ class UnlockDialog(QDialog):
         self.store = store
         self.passphrase.clear()
         if self.failures:  # written now: the store could not be written to while it was locked
-            from iro_desktop.services import audit  # imported late: the dialog must appear quickly
+            from iro_desktop.store import audit  # imported late: the dialog must appear quickly
 
             audit.record(self.store, "failed_unlocks", detail=f"{self.failures} wrong passphrases first")
         if self.store.tightened:

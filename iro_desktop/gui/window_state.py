@@ -30,16 +30,16 @@ def settings() -> QSettings:
     path = settings_path()
     if path not in _open:
         private_dir(path.parent)  # 0700 if made here, as every folder the app makes
+        path.touch(mode=0o600)
+        make_private(path)  # owner-only before Qt writes a byte (its saves keep a file's mode)
         _open[path] = QSettings(str(path), QSettings.Format.IniFormat)
     return _open[path]
 
 
 def sync() -> None:
     """Write what is waiting to the file (Qt does so by itself soon after; closing should not wait)."""
-    for path, s in _open.items():
+    for s in _open.values():
         s.sync()
-        if path.exists():
-            make_private(path)  # nothing personal in it, but kept owner-only like every file the app writes
 
 
 def _load(key: str) -> QByteArray | None:

@@ -8,10 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from iro_desktop.private_files import write_private
+from iro_desktop.problems import Problem
 from iro_desktop.records import bundle as bundle_api
 from iro_desktop.records.bundle import Bundle
-from iro_desktop.records.finalise import PDF_KIND, render_record_pdf
 from iro_desktop.records.keys import device_public_key
+from iro_desktop.records.sealed import PDF_KIND, render_record_pdf
 from iro_desktop.records.signing import fingerprint, sha256_hex
 from iro_desktop.records.verify import VerifyResult, verify_bundle, verify_file  # noqa: F401 (their old home)
 from iro_desktop.store import Store
@@ -22,13 +23,13 @@ def pdf_of(store: Store, row: SignedRecord) -> bytes | None:
     """The signed PDF as kept at finalising; drawn again from the JSON only if it was never kept."""
     if row.pdf_hash is None:
         return None
-    with store.session() as s:
+    with store.reading() as s:
         kept = s.scalars(
             select(Document.pdf).where(Document.kind == PDF_KIND, Document.title == row.content_hash)
         ).first()
     pdf = kept or render_record_pdf(json.loads(row.canonical_json))
     if sha256_hex(pdf) != row.pdf_hash:
-        raise ValueError("The record's PDF could not be reproduced exactly; export the record from a backup.")
+        raise Problem("The record's PDF could not be reproduced exactly; export the record from a backup.")
     return pdf
 
 
@@ -52,7 +53,7 @@ def bundle_of(store: Store, row: SignedRecord, public: bytes | None = None) -> B
 
 def record_bundle(store: Store, record_id: str, version: int | None = None) -> Bundle:
     """The bundle of a record's latest version (or of the version asked for)."""
-    with store.session() as s:
+    with store.reading() as s:
         query = select(SignedRecord).where(SignedRecord.record_id == record_id)
         if version is not None:
             query = query.where(SignedRecord.version == version)

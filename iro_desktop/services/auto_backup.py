@@ -14,8 +14,7 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from iro_desktop.services import audit
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 from iro_desktop.store.backup import backup, to_keep
 from iro_desktop.store.errors import StoreError
 
@@ -98,7 +97,7 @@ def _write(store: Store, folder: Path, today: date):
     except StoreError as exc:  # already a plain sentence (a full disk, a damaged copy)
         raise AutoBackupError(f"The daily backup failed. {exc} No older backup was deleted.") from exc
     except (OSError, sqlcipher.Error) as exc:
-        why = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+        why = getattr(exc, "strerror", None) or "the database could not be copied"  # never a library's text
         raise AutoBackupError(
             f"The daily backup to {folder} failed ({why.rstrip('.').lower()}). "
             "No older backup was deleted; check the folder or choose another one."

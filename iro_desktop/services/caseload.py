@@ -194,7 +194,7 @@ class _Period:
 
 
 def _gather(store: Store, as_of: date) -> tuple[list[ChildFacts], dict, dict]:
-    with store.session() as s:
+    with store.reading() as s:
         conn = s.connection()  # Core, not the ORM: plain columns need none of its result machinery
         children = _records(
             conn,
@@ -449,6 +449,6 @@ def summarise(
 
 
 def caseload_summary(store: Store, rows: list[CaseloadRow], today: date) -> CaseloadSummary:
-    with store.session() as s:
+    with store.reading() as s:
         hours = s.scalars(select(Profile.hours_per_week)).one()
     return summarise(rows, today, hours, timescale_settings(store))

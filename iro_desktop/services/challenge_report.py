@@ -1,4 +1,4 @@
-"""The IRO's own figures for a date range (DOMAIN.md 5, A1): challenges by issue, stage reached and outcome,
+"""The IRO's own figures for a date range (docs/RULES.md A1): challenges by issue, stage reached and outcome,
 resolved within the 20 working days of D2, Cafcass referrals, positive practice; and the annual-report
 figures: reviews held on time, children spoken to alone, participation codes, decisions and records on time.
 
@@ -21,9 +21,10 @@ from iro_desktop.documents.challenge_report import Chart, ReportContent
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import PARTICIPATION
 from iro_desktop.domain.timescales import drp_final_due, post_review_deadlines
-from iro_desktop.services import challenges as ch
+from iro_desktop.services import challenge_events, challenge_facts, challenge_ladder, challenge_practice
 from iro_desktop.services.child import load_child
 from iro_desktop.services.documents import letterhead
+from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Decision, Review, SignedRecord
@@ -52,7 +53,7 @@ class Summary:
     open_within_time: int
     cafcass_considered: int
     cafcass_referred: int
-    positive_practice: tuple[ch.PracticeNote, ...]
+    positive_practice: tuple[challenge_practice.PracticeNote, ...]
     reviews_held: int
     reviews_on_time: int
     reviews_by_month: tuple[MonthReviews, ...]
@@ -78,13 +79,13 @@ def _in(day: date | None, start: date, end: date) -> bool:
 
 
 def _challenge_figures(store: Store, start: date, end: date, today: date) -> dict:
-    rungs, cal, settings = ch.ladder(store), working_calendar(store), timescale_settings(store)
-    views = [v for v in ch.all_challenges(store, today) if _in(v.raised_on, start, end)]
+    rungs, cal, settings = challenge_ladder.ladder(store), working_calendar(store), timescale_settings(store)
+    views = [v for v in challenge_facts.all_challenges(store, today) if _in(v.raised_on, start, end)]
     outcome_of = {v.id: v.outcome or "Still open" for v in views}
-    outcomes = [*ch.OUTCOMES.values(), "Still open"]
+    outcomes = [*challenge_events.OUTCOMES.values(), "Still open"]
     by_issue = Counter(v.issue for v in views)
-    stage_names = [ch.stage_label(rungs, s) for s in ch.ORDER[: len(rungs) + 1]]
-    by_stage = Counter(ch.stage_label(rungs, v.furthest_stage) for v in views)
+    stage_names = [challenge_ladder.stage_label(rungs, s) for s in challenge_ladder.ORDER[: len(rungs) + 1]]
+    by_stage = Counter(challenge_ladder.stage_label(rungs, v.furthest_stage) for v in views)
     within = beyond = open_in_time = 0
     for v in views:
         deadline = drp_final_due(v.formal_started or v.raised_on, cal, settings)
@@ -94,10 +95,10 @@ def _challenge_figures(store: Store, start: date, end: date, today: date) -> dic
             open_in_time += 1
         else:
             beyond += 1
-    every = ch.all_challenges(store, today)
+    every = challenge_facts.all_challenges(store, today)
     return {
         "raised": len(views),
-        "by_issue": tuple((label, by_issue[label]) for label in ch.ISSUES.values()),
+        "by_issue": tuple((label, by_issue[label]) for label in challenge_facts.ISSUES.values()),
         "by_stage": tuple((name, by_stage[name]) for name in stage_names),
         "by_outcome": tuple((o, sum(1 for v in views if outcome_of[v.id] == o)) for o in outcomes),
         "issue_outcomes": tuple(
@@ -105,7 +106,7 @@ def _challenge_figures(store: Store, start: date, end: date, today: date) -> dic
                 label,
                 {o: sum(1 for v in views if v.issue == label and outcome_of[v.id] == o) for o in outcomes},
             )
-            for label in ch.ISSUES.values()
+            for label in challenge_facts.ISSUES.values()
             if by_issue[label]
         ),
         "within_20wd": within,
@@ -205,8 +206,8 @@ def _decision_figures(store: Store, start: date, end: date, today: date) -> dict
 
 def summary(store: Store, start: date, end: date, today: date) -> Summary:
     if end < start:
-        raise ch.FieldProblem("The end of the range cannot be before its start.", "end")
-    practice = tuple(n for n in ch.practice_notes(store) if _in(n.on, start, end))
+        raise FieldProblem("The end of the range cannot be before its start.", "end")
+    practice = tuple(n for n in challenge_practice.practice_notes(store) if _in(n.on, start, end))
     return Summary(
         start=start,
         end=end,

@@ -38,7 +38,8 @@ from iro_desktop.services.care_facts import (
     unfinished_held,
 )
 from iro_desktop.services.caseload import OUTSTANDING_DECISIONS
-from iro_desktop.services.challenges import ISSUES, ORDER, is_open, ladder, response_overdue, stage_label
+from iro_desktop.services.challenge_facts import ISSUES, is_open, response_overdue
+from iro_desktop.services.challenge_ladder import ORDER, ladder, stage_label
 from iro_desktop.services.decisions import outcome
 from iro_desktop.services.monitoring import NoteLine, note_lines
 from iro_desktop.services.settings import timescale_settings, working_calendar
@@ -152,7 +153,7 @@ class NextReview:
 
 
 @dataclass(frozen=True)
-class DecisionLine:
+class ChildPageDecision:
     number: int | None
     action: str
     person: str | None
@@ -165,7 +166,7 @@ class DecisionLine:
 
 
 @dataclass(frozen=True)
-class WishLine:
+class ChildPageWish:
     recorded_on: date
     how_obtained: str
     words: str
@@ -190,8 +191,8 @@ class ChildRecord:
     people: tuple[PersonLine, ...]
     reviews: tuple[ReviewLine, ...]  # newest first
     next_review: NextReview
-    decisions: tuple[DecisionLine, ...]
-    wishes: tuple[WishLine, ...]  # newest first
+    decisions: tuple[ChildPageDecision, ...]
+    wishes: tuple[ChildPageWish, ...]  # newest first
     challenges: tuple[ChallengeLine, ...]
     monitoring: tuple[NoteLine, ...] = ()  # newest first
 
@@ -337,11 +338,11 @@ def _open_review(child: Child) -> Review | None:
     return min(waiting, key=lambda r: (r.planned_date, r.id), default=None)
 
 
-def decision_line(d: Decision, today: date) -> DecisionLine:
+def decision_line(d: Decision, today: date) -> ChildPageDecision:
     """A decision as the child's page and the review pack show it: overdue by word when it is."""
     due = d.tracked_due
     overdue = d.status in OUTSTANDING_DECISIONS and due is not None and due < today
-    return DecisionLine(
+    return ChildPageDecision(
         number=d.number,
         action=d.action,
         person=d.person_responsible,
@@ -369,8 +370,8 @@ def challenge_line(c: Challenge, today: date, rungs) -> ChallengeLine:
 def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
     """One child's record as the page shows it on `today`."""
     cal, settings, rungs = working_calendar(store), timescale_settings(store), ladder(store)
-    records = record_states_for_child(store, child_id)  # before the session: it opens its own
-    with store.session() as s:
+    records = record_states_for_child(store, child_id)
+    with store.reading() as s:
         child = s.scalars(
             select(Child)
             .where(Child.id == child_id)
@@ -400,7 +401,7 @@ def load_child(store: Store, child_id: int, today: date) -> ChildRecord:
             next_review=_next_review(child, today, cal, settings),
             decisions=tuple(decision_line(d, today) for d in decisions),
             wishes=tuple(
-                WishLine(w.recorded_on, _plain(w.how_obtained), w.words, w.agreed_to_share)
+                ChildPageWish(w.recorded_on, _plain(w.how_obtained), w.words, w.agreed_to_share)
                 for w in _newest_first(child.wishes, "recorded_on")
             ),
             challenges=tuple(

@@ -32,6 +32,8 @@ from iro_desktop.domain.timescales import (
     next_review_due,
     review_status,
 )
+from iro_desktop.problems import Problem
+from iro_desktop.services.challenge_events import append_event
 from iro_desktop.store import Store
 from iro_desktop.store.models import (
     Challenge,
@@ -66,13 +68,13 @@ def populate_demo(store: Store, today: date, seed: int = 7, size: int = DEFAULT_
     rng = random.Random(seed)
     with store.session() as s:
         if s.scalar(select(func.count(Child.id))):
-            raise ValueError("The demo caseload can only be added to an empty store.")
+            raise Problem("The demo caseload can only be added to an empty store.")
         _set_profile(s)
         slots = _plan(size, rng)
         builder = _Builder(s, today, rng)
         for number, slot in enumerate(slots, start=1):
             builder.add_child(number, slot)
-    from iro_desktop.records.finalise import finalise_demo_reviews  # signing needs the rows committed
+    from iro_desktop.services.finalise import finalise_demo_reviews  # signing needs the rows committed
 
     finalise_demo_reviews(store, today, count=DEMO_SIGNED_REVIEWS)
 
@@ -1071,7 +1073,7 @@ class _Builder:
                               addressee=people["social_worker"])
         if variant.startswith("informal"):
             challenge.raised_on = wd(today, -rng.randint(3, 12))
-            challenge.history = [_step("informal", challenge.raised_on)]
+            append_event(challenge, "raised", challenge.raised_on)
             child.challenges.append(challenge)
             return
         if variant == "stage1_waiting":  # sent in the last few days; reply not due yet
@@ -1084,21 +1086,21 @@ class _Builder:
         challenge.raised_on, challenge.sent_on, challenge.stage = raised, sent, "stage_1"
         challenge.addressee = people["team_manager"]
         challenge.response_due = wd(sent, _SETTINGS.drp_stage_response_wd)
-        challenge.history = [_step("informal", raised), _step("stage_1", sent)]
+        append_event(challenge, "raised", raised)
+        first = append_event(challenge, "stage_reached", sent, stage="stage_1", person=challenge.addressee,
+                             response_due=challenge.response_due)
         if variant == "resolved":  # the reply matches the transport concern in _CHALLENGE_TEXT
             replied = wd(sent, _SETTINGS.drp_stage_response_wd - 1)
             challenge.response = "A regular driver and escort from Monday."
             challenge.outcome, challenge.resolved_on = "resolved", replied
-            challenge.history.append(_step("resolved", replied))
+            append_event(challenge, "response_received", replied, stage="stage_1", person=challenge.addressee,
+                         text=challenge.response, outcome="resolved")
         elif variant == "stage2_escalated":  # the stage 1 reply did not settle it
-            challenge.history[-1]["note"] = "Reply promised a date, but none came."
+            first.note = "Reply promised a date, but none came."
             challenge.sent_on = wd(today, -rng.randint(1, 3))
             challenge.response_due = wd(challenge.sent_on, _SETTINGS.drp_stage_response_wd)
             challenge.stage, challenge.addressee = "stage_2", _HEAD_OF_SERVICE
-            challenge.history.append(_step("stage_2", challenge.sent_on))
+            append_event(challenge, "stage_reached", challenge.sent_on, stage="stage_2",
+                         person=_HEAD_OF_SERVICE, response_due=challenge.response_due)
         child.challenges.append(challenge)
 
-
-def _step(stage: str, on: date) -> dict:
-    """One entry of a challenge's history, as JSON."""
-    return {"stage": stage, "on": on.isoformat()}

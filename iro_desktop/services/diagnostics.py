@@ -2,7 +2,8 @@
 
 Only facts about the software and the files' outsides go in: versions, the shape of the store's path (the
 home folder shown as "~"), file sizes and permissions, the key file's non-secret fields (format, slot names,
-KDF cost), the settings file's key names (never values) and free disk space. The store itself is encrypted
+KDF cost), the settings file's key names (never values), free disk space and the log's last lines (which
+hold no message or value, by construction: iro_desktop.logs). The store itself is encrypted
 and is never opened here, so no name, passphrase or case text can reach the report.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import locale
+import os
 import platform
 import shutil
 import stat
@@ -22,16 +24,13 @@ from pathlib import Path
 
 import platformdirs
 
-from iro_desktop import __version__
+from iro_desktop import __version__, logs
 from iro_desktop.private_files import write_private
 from iro_desktop.store.keys import key_file_for
 
 Section = tuple[str, list[str]]
 PAGE_SIZE = 4096  # SQLCipher's page: a store whose size is not a multiple of it was cut short
-NO_LOG = (
-    "iro-desktop keeps no error log on this computer: errors are shown on screen when they happen. "
-    "Please describe what you saw, without names or case details."
-)
+LOG_TAIL = 60  # the log's last lines: enough for the last few runs and the error that prompted the report
 
 
 def default_file_name(day) -> str:
@@ -55,6 +54,13 @@ def shape(path: Path, home: Path | None = None) -> str:
         path = Path("~") / path.relative_to(home)
     user = _login_name()
     return str(Path(*["<user>" if user and part == user else part for part in path.parts]))
+
+
+def shape_text(text: str, home: Path | None = None) -> str:
+    """`shape` for paths inside free text, such as the frames Python's fault handler writes."""
+    text = text.replace(str(home or Path.home()), "~")
+    user = _login_name()
+    return text.replace(f"{os.sep}{user}{os.sep}", f"{os.sep}<user>{os.sep}") if user else text
 
 
 def _login_name() -> str:
@@ -182,6 +188,35 @@ def disk_lines(db: Path | None) -> list[str]:
     return [f"Free disk space where the store is: {_size(usage.free)} of {_size(usage.total)}"]
 
 
+def _tail(paths: list[Path], count: int) -> list[str]:
+    lines: list[str] = []
+    for path in paths:
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return lines[-count:]
+
+
+def log_lines(folder: Path | None = None, home: Path | None = None) -> list[str]:
+    """Where the log is, and its last lines. They hold nothing personal by construction: times, event
+    names, and errors as their type and places in the program, never their messages (iro_desktop.logs)."""
+    folder = folder or logs.log_dir()
+    lines = [f"Log folder: {shape(folder, home)}"]
+    try:
+        tail = _tail(logs.log_files(folder), LOG_TAIL) if folder.is_dir() else []
+        fault_file = folder / logs.FAULT_NAME
+        hard = _tail([fault_file], LOG_TAIL) if fault_file.is_file() else []
+    except OSError as exc:
+        return lines + [f"The log cannot be read ({type(exc).__name__})."]
+    if not tail:
+        lines.append("The log is empty.")
+    else:
+        lines.append(f"The log's last {len(tail)} lines:")
+        lines += tail
+    if hard:  # Python's own format, which names files by their full path: shown with the home as "~"
+        lines.append("Hard crashes (frames written by Python's fault handler):")
+        lines += [shape_text(line, home) for line in hard]
+    return lines
+
+
 def sections(
     db: Path | None,
     display: Mapping[str, str] | None = None,
@@ -194,7 +229,7 @@ def sections(
         ("Store", store_lines(db, home)),
         ("Settings file", settings_lines(settings_folder, home)),
         ("Disk", disk_lines(db)),
-        ("Recent errors", [NO_LOG]),
+        ("Log", log_lines(home=home)),
     ]
 
 

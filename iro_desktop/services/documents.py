@@ -20,21 +20,22 @@ from iro_desktop.documents import challenge_letter, decisions, letter_to_child, 
 from iro_desktop.documents.content import (
     AttendanceLine,
     ChallengeContent,
-    DecisionLine,
     LetterContent,
     Letterhead,
     Passage,
     RecipientLine,
+    RecordDecision,
+    RecordWish,
     ReviewContent,
     SectionText,
     StageLine,
-    WishLine,
 )
 from iro_desktop.documents.distribution import Contact, Recipient, address_key, recipients, withheld_for
 from iro_desktop.documents.templates import Wording, load_wording
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import PARTICIPATION_PLAIN
 from iro_desktop.domain.review_states import MET, SIGNED, ReviewState, state_of
+from iro_desktop.problems import Problem
 from iro_desktop.services import review_texts
 from iro_desktop.services.minutes import ATTENDANCE, HOW_OBTAINED, SECTIONS
 from iro_desktop.services.review_life import editable, latest_signed
@@ -91,7 +92,7 @@ def _review(s: Session, review_id: int) -> Review:
         )
     ).one_or_none()
     if review is None:
-        raise ValueError("That review is no longer in the store.")
+        raise Problem("That review is no longer in the store.")
     return review
 
 
@@ -219,14 +220,14 @@ def review_content(
                 for a in sorted(review.attendance, key=lambda a: a.id)
             ),
             wishes=tuple(
-                WishLine(
+                RecordWish(
                     f"wish:{w.id}", w.recorded_on, HOW_OBTAINED.get(w.how_obtained, w.how_obtained), w.words
                 )
                 for w in wishes
             ),
             sections=_sections(review),
             decisions=tuple(
-                DecisionLine(
+                RecordDecision(
                     f"decision:{d.id}", d.number or n, d.action, d.person_responsible or "", d.due_date
                 )
                 for n, d in enumerate(made, start=1)
@@ -378,17 +379,12 @@ def challenge_content(
     with store.session() as s:
         challenge = s.get(Challenge, challenge_id)
         if challenge is None:
-            raise ValueError("That challenge is no longer in the store.")
+            raise Problem("That challenge is no longer in the store.")
         child = challenge.child
         stage = stage or (challenge.stage if challenge.stage in _STAGE_LABELS else "informal")
-        history = tuple(
-            StageLine(
-                wording.phrases["challenge"].get(h.get("stage", ""), h.get("stage", "").capitalize()),
-                date.fromisoformat(h["on"]) if h.get("on") else None,
-            )
-            for h in (challenge.history or [])
-            if isinstance(h, dict)
-        )
+        steps = [(e.stage or ("informal" if e.kind == "raised" else ""), e.on_date) for e in challenge.events]
+        phrases = wording.phrases["challenge"]
+        history = tuple(StageLine(phrases.get(key, key.capitalize()), on) for key, on in steps)
         return ChallengeContent(
             head=head,
             child_name=child.display_name,

@@ -8,7 +8,7 @@ Every file is written atomically, and a folder that is not empty is only written
 
 Nothing is dropped without a word: every review held in the exported year(s) is either a row of reviews.csv
 or in the report with the reason it was left out, and the whole report can be saved as CSV. The header and
-episode fields the app does not hold on purpose (DOMAIN section 6, data minimisation) are left blank, and the
+episode fields the app does not hold on purpose (docs/RULES.md X3, data minimisation) are left blank, and the
 report says which and why.
 """
 
@@ -27,16 +27,16 @@ from sqlalchemy.orm import selectinload
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.interop import ssda903
 from iro_desktop.private_files import private_dir, write_private
-from iro_desktop.services import audit
+from iro_desktop.problems import Problem
 from iro_desktop.services.reviews_check import review_entry_findings
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 from iro_desktop.store.models import Child, Episode, PeriodOfCare
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # collection years the export accepts
 REPORT_COLUMNS = ("CHILD", "review_date", "outcome", "reason")
 EXPORTED, LEFT_OUT, NOTE = "exported", "left out", "note"
 
-# Fields of header.csv and episodes.csv the app does not hold, on purpose (DOMAIN section 6): written blank.
+# Fields of header.csv and episodes.csv the app does not hold, on purpose (docs/RULES.md X3): written blank.
 BLANK_FIELDS = {"header.csv": ("MOTHER", "MC_DOB"), "episodes.csv": ("HOME_POST", "URN")}
 # The council's validator (lac2022_23) flags those blanks in rules 218 (URN required for the placement),
 # 392b (both postcodes recorded: PL_POST is written, HOME_POST is not) and 393 (MOTHER for a girl in care).
@@ -49,7 +49,7 @@ BLANK_FIELDS_NOTE = (
 )
 
 
-class ExportProblem(Exception):
+class ExportProblem(Problem):
     """The export cannot be written as asked: a plain sentence; nothing was written."""
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from iro_desktop.domain.timescales import TimescaleSettings, caseload_guidance
 from iro_desktop.private_files import write_private
-from iro_desktop.services import audit
+from iro_desktop.problems import Problem
 from iro_desktop.services.demo import DEMO_PASSPHRASE, populate_demo
 from iro_desktop.services.documents import LOGO_KEY
-from iro_desktop.store import Store, create_store, default_demo_path, open_store
+from iro_desktop.store import Store, audit, create_store, default_demo_path, open_store
 from iro_desktop.store.database import add_recovery_key
 from iro_desktop.store.errors import StoreError, StoreExists
 from iro_desktop.store.keys import KdfParams, key_file_for
@@ -33,7 +33,7 @@ MIN_HOURS, MAX_HOURS = 1.0, 60.0
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")  # what the documents' PDF letterhead can draw
 
 
-class SetupProblem(Exception):
+class SetupProblem(Problem):
     """The set-up could not finish: str() is a plain sentence; nothing was left on disk."""
 
 
@@ -132,7 +132,7 @@ def _all_or_nothing(db: Path) -> Iterator[list[Store]]:
         for store in opened:
             store.close()
         _remove_made(db, made_dir)
-        if isinstance(exc, Exception) and not isinstance(exc, SetupProblem):
+        if isinstance(exc, OSError | StoreError):  # anything else is a fault: raised as it is, to be logged
             raise SetupProblem(_plain(db, exc)) from exc
         raise
 
@@ -168,9 +168,7 @@ def _plain(db: Path, exc: BaseException) -> str:
         )
     if isinstance(exc, OSError):
         return f"Your caseload could not be saved in {db.parent} ({exc.strerror or exc}). Nothing was kept."
-    if isinstance(exc, StoreError):
-        return f"{exc} Nothing was kept."
-    return f"The set-up could not finish ({exc}). Nothing was kept; please report this problem."
+    return f"{exc} Nothing was kept."  # a StoreError: a sentence for the IRO already
 
 
 def create(

@@ -30,7 +30,7 @@ class Timescale:
     source: str
 
 
-# Sources as DOMAIN.md gives them; "not confirmed" where it marks a figure UNCERTAIN.
+# Sources as docs/RULES.md gives them; "not confirmed" where it says so.
 TIMESCALES = (
     Timescale(
         "first_review_working_days",

@@ -22,12 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from iro_desktop.private_files import write_private
+from iro_desktop.problems import Problem
 from iro_desktop.records.keys import device_key
 from iro_desktop.records.signing import b64, canonical, fingerprint, raw_public_key, sign, unb64, verify
-from iro_desktop.services import audit
 from iro_desktop.services.handover_rows import RowsRefused, dump, load, sign_again
 from iro_desktop.services.handover_texts import dump_texts, load_texts
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 from iro_desktop.store.keys import KdfParams
 from iro_desktop.store.models import Child, utcnow
 from iro_desktop.store.passphrase_policy import new_recovery_key, normalise_recovery_key
@@ -38,7 +38,7 @@ MAX_KDF = KdfParams(time_cost=10, memory_kib=1024 * 1024, parallelism=16)  # a f
 MAX_PAYLOAD = 512 * 1024 * 1024  # decompressed; guards against a file built to exhaust memory
 
 
-class HandoverError(Exception):
+class HandoverError(Problem):
     """The handover cannot go ahead; the message says why in plain words. Nothing was changed."""
 
 
@@ -214,7 +214,7 @@ def _payload(store: Store, child_id: int) -> dict:
         "from": {"iro_name": profile.iro_name, "council_name": profile.council_name},
         "child_ref": tables["children"][0]["child_ref"],
         "tables": tables,
-        "texts": texts,  # letters, withholding choices and drafts, kept in settings (handover_texts.py)
+        "texts": texts,  # the reviews' letters, withholding choices and drafts (handover_texts.py)
     }
 
 
@@ -252,8 +252,9 @@ def receive(store: Store, handover: Handover) -> int:
             sign_again(s, signed)
             child_id = child.id
     except (RowsRefused, ValueError, TypeError, KeyError, AttributeError, IntegrityError) as exc:
+        why = f" ({exc})" if isinstance(exc, RowsRefused) else ""  # a library's own text is never shown
         raise HandoverError(
-            f"The handover file's contents cannot be used ({exc}). Nothing was imported."
+            f"The handover file's contents cannot be used{why}. Nothing was imported."
         ) from exc
     audit.record(store, "handover_received", subject=ref, detail=f"signed by {handover.fingerprint}")
     return child_id

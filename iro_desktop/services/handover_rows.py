@@ -17,6 +17,8 @@ from iro_desktop.services.review_life import move
 from iro_desktop.store.models import (
     Attendance,
     Challenge,
+    ChallengeEvent,
+    ChallengeLetter,
     Child,
     Decision,
     Document,
@@ -31,6 +33,7 @@ from iro_desktop.store.models import (
     SignedRecord,
     WishEntry,
 )
+from iro_desktop.store.old_history import history_rows
 
 CHILD = {"child_id": "children"}
 # (model, {link column: the table it points at}); the first link names the row's owner.
@@ -47,10 +50,14 @@ TABLES = (
     (Decision, {**CHILD, "review_id": "reviews", "wish_id": "wishes"}),
     (MonitoringNote, CHILD),
     (Challenge, CHILD),
+    (ChallengeEvent, {"challenge_id": "challenges"}),
+    (ChallengeLetter, {"challenge_id": "challenges"}),
     (Document, {**CHILD, "review_id": "reviews"}),
     (SignedRecord, {**CHILD, "review_id": "reviews"}),
 )
 TABLE_NAMES = ("children", *(model.__tablename__ for model, _ in TABLES))
+# Added since the first handover files: a file written before them keeps its concerns' history in a list.
+LATER_TABLES = ("challenge_events", "challenge_letters")
 
 
 class RowsRefused(ValueError):
@@ -146,6 +153,7 @@ def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]], li
     them once everything of theirs is in.
     """
     signed: list[Review] = []
+    tables = _in_current_form(tables)
     if not isinstance(tables, dict) or set(tables) != set(TABLE_NAMES):
         raise RowsRefused("the file does not hold the tables this version writes")
     if not isinstance(tables["children"], list) or len(tables["children"]) != 1:
@@ -167,6 +175,25 @@ def load(s: Session, tables: dict) -> tuple[Child, dict[str, dict[int, int]], li
             s.flush()
             new_ids[model.__tablename__][row.get("id")] = obj.id
     return s.get(Child, next(iter(new_ids["children"].values()))), new_ids, signed
+
+
+def _in_current_form(tables):
+    """A file written before LATER_TABLES, with its concerns' history lists made event rows; any other
+    file as it came (checked by `load`)."""
+    older = isinstance(tables, dict) and set(tables) == set(TABLE_NAMES) - set(LATER_TABLES)
+    if not older or not isinstance(tables["challenges"], list):
+        return tables
+    challenges, events = [], []
+    for row in tables["challenges"]:
+        if not isinstance(row, dict):
+            raise RowsRefused("a row of challenges is not an object")
+        row = dict(row)
+        history, raised_on = row.pop("history", []), date.fromisoformat(str(row.get("raised_on")))
+        challenges.append(row)
+        events += history_rows(row.get("id"), history, raised_on, row.get("outcome"))
+    columns = ChallengeEvent.__table__.columns
+    encoded = [{name: _encode(columns[name], value) for name, value in e.items()} for e in events]
+    return {**tables, "challenges": challenges, "challenge_events": encoded, "challenge_letters": []}
 
 
 def sign_again(s: Session, reviews: list[Review]) -> None:

@@ -1,10 +1,11 @@
-"""The child's texts kept beside their rows, for a handover (and, for the concern letters, removal).
+"""The reviews' texts, for a handover, under keys naming the review.
 
-Four kinds of text about one child travel under keys naming a review or a concern: the edited letter to
-the child, the passages withheld from each recipient's copy, words typed in a minute's add-forms but not yet
-added (the review's own texts, services.review_texts), and the edited challenge letters (settings). The
-withholding choices matter most: without them the receiving IRO's first copy for a parent could show a
-carer's address withheld on purpose.
+Three kinds of text about one child travel under keys naming a review: the edited letter to the child, the
+passages withheld from each recipient's copy, words typed in a minute's add-forms but not yet added (the
+review's own texts, services.review_texts). The withholding choices matter most: without them the
+receiving IRO's first copy for a parent could show a carer's address withheld on purpose. The edited
+concern letters travel as rows of challenge_letters (handover_rows.py); a file written before that table
+holds them here, under "challenges.letter.<concern id>.<stage>", and they are received as rows.
 
 The ids inside the keys (and inside the withholding choices) are the sender's; on receipt each is mapped to
 the new row's id, and anything not in a form this version writes refuses the whole file.
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iro_desktop.services import review_texts
-from iro_desktop.services.challenges import letter_key as challenge_letter_key
 from iro_desktop.services.handover_rows import RowsRefused
 from iro_desktop.services.minutes import DRAFT_FIELDS
-from iro_desktop.store.models import Challenge, Review, ReviewText, Setting
+from iro_desktop.store.models import ChallengeLetter, Review, ReviewText
 
 _REVIEW_KEY = re.compile(r"(documents\.letter|documents\.withheld|minutes\.draft)\.review\.(\d+)")
 _CHALLENGE_KEY = re.compile(r"challenges\.letter\.(\d+)\.([a-z0-9_]{1,40})")
@@ -38,17 +38,9 @@ _KEY_OF = {
 _KIND_OF = {name: kind for kind, name in _KEY_OF.items()}
 
 
-def setting_keys(s: Session, child_id: int) -> list[str]:
-    """Every setting that holds text about the child: their concerns' edited letters."""
-    challenges = s.scalars(select(Challenge.id).where(Challenge.child_id == child_id)).all()
-    letters = [Setting.key.like(challenge_letter_key(c, "%")) for c in challenges]
-    return list(s.scalars(select(Setting.key).where(or_(*letters))).all()) if letters else []
-
-
 def dump_texts(s: Session, child_id: int) -> dict[str, object]:
-    """The child's texts by key, as stored; nothing is listed for what was never saved."""
-    rows = s.scalars(select(Setting).where(Setting.key.in_(setting_keys(s, child_id)))).all()
-    texts = {row.key: row.value for row in rows}
+    """The child's review texts by key, as stored; nothing is listed for what was never saved."""
+    texts = {}
     reviews = select(Review.id).where(Review.child_id == child_id)
     for text in s.scalars(select(ReviewText).where(ReviewText.review_id.in_(reviews))):
         texts[f"{_KEY_OF[text.kind]}.review.{text.review_id}"] = text.value
@@ -65,7 +57,8 @@ def load_texts(s: Session, texts: object, new_ids: dict[str, dict[int, int]]) ->
             name, review_id = match.groups()
             s.add(ReviewText(review_id=int(review_id), kind=_KIND_OF[name], value=checked))
         else:
-            s.merge(Setting(key=new_key, value=checked))
+            challenge_id, stage = _CHALLENGE_KEY.fullmatch(new_key).groups()
+            s.add(ChallengeLetter(challenge_id=int(challenge_id), stage=stage, text=checked))
 
 
 def _new_id(table: str, old: str, new_ids: dict[str, dict[int, int]]) -> int:

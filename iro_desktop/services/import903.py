@@ -31,13 +31,13 @@ from iro_desktop.domain.review_states import AHEAD, ReviewState, state_of
 from iro_desktop.interop import ssda903
 from iro_desktop.interop.ssda903 import EpisodeRow, HeaderRow, Issue, RawRow, ReviewRow, Where
 from iro_desktop.private_files import write_private
-from iro_desktop.services import audit
+from iro_desktop.problems import Problem
 from iro_desktop.services import import903_write as stored_rows
 from iro_desktop.services.import903_write import Ids, StoredChild, StoredEpisode, StoredPeriod, StoredReview
 from iro_desktop.services.review_life import move
 from iro_desktop.services.reviews_check import review_entry_findings
 from iro_desktop.services.settings import timescale_settings
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 
 IMPORTED = "903"  # Review.source of reviews that came from the council's data
 NEW_CHILD_FIRST_NAME = "Child"  # the 903 holds no names: "Child 123456" until the IRO names them
@@ -66,7 +66,7 @@ REFUSED, LEFT_OUT = "row refused", "value left out, row taken"
 Progress = Callable[[int, int], None]  # (steps done, steps in all); may raise ImportCancelled
 
 
-class ImportProblem(Exception):
+class ImportProblem(Problem):
     """The import cannot start (unreadable files, a column that is not there): a plain sentence."""
 
 

@@ -24,6 +24,7 @@ from iro_desktop.domain.codes import (
 )
 from iro_desktop.domain.review_states import AHEAD, EDITABLE, ReviewState, state_of
 from iro_desktop.domain.timescales import next_review_due
+from iro_desktop.problems import Problem
 from iro_desktop.services import review_texts, text_limits
 from iro_desktop.services.care_facts import care_history, facts_on
 from iro_desktop.services.review_life import editable, move, unheld_state
@@ -41,7 +42,7 @@ from iro_desktop.store.models import (
     WishEntry,
 )
 
-# The Schedule 7 matters (DOMAIN.md 2.3), in the order a meeting usually takes them.
+# The Schedule 7 matters (docs/RULES.md I5), in the order a meeting usually takes them.
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "changes",
@@ -76,8 +77,6 @@ HOW_OBTAINED = {
     "observation": "Observation",
 }
 ATTENDANCE = {"present": "Present", "sent_views": "Sent views", "absent": "Absent", "invited": "Invited"}
-PHRASES_KEY = "phrases"
-PERSONAL_DICTIONARY_KEY = "spelling.personal"
 DRAFT_FIELDS = ("wish", "decision", "part")  # the add-forms whose typing is kept across a lock
 OUTCOME_PLAIN = {"done": "done", "not_done": "not done", "changed": "changed"}
 
@@ -110,7 +109,7 @@ class SectionLine:
 
 
 @dataclass(frozen=True)
-class WishLine:
+class MinuteWish:
     id: int
     words: str
     how_obtained: str
@@ -120,7 +119,7 @@ class WishLine:
 
 
 @dataclass(frozen=True)
-class DecisionLine:
+class MinuteDecision:
     id: int
     number: int | None
     action: str
@@ -168,8 +167,8 @@ class Minutes:
     attendance: tuple[AttendanceLine, ...]  # part_id None: the whole review
     people: tuple[PersonChoice, ...]
     sections: tuple[SectionLine, ...]
-    wishes: tuple[WishLine, ...]
-    decisions: tuple[DecisionLine, ...]
+    wishes: tuple[MinuteWish, ...]
+    decisions: tuple[MinuteDecision, ...]
     next_review_date: date | None
     statutory_due: date | None
     next_review_warning: str | None
@@ -268,7 +267,7 @@ def _allowed_codes(dob: date, when: date | None) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _finalising_problems(review: Review, child: Child, decisions: list[DecisionLine]) -> tuple[str, ...]:
+def _finalising_problems(review: Review, child: Child, decisions: list[MinuteDecision]) -> tuple[str, ...]:
     name = _first_name(child)
     problems = []
     if review.held_date is None:
@@ -338,7 +337,7 @@ def _rules(store: Store) -> tuple:
 def minutes(store: Store, review_id: int, today: date) -> Minutes:
     """Everything the minute screen shows for one review, as plain values."""
     rules = _rules(store)
-    with store.session() as s:
+    with store.reading() as s:
         saved_drafts = review_texts.read(s, review_id, review_texts.DRAFTS)
         review = s.scalars(
             select(Review)
@@ -365,7 +364,7 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
             select(WishEntry).where(WishEntry.review_id == review_id).order_by(WishEntry.id)
         ).all()
         decisions = [
-            DecisionLine(
+            MinuteDecision(
                 d.id,
                 d.number,
                 d.action,
@@ -415,7 +414,7 @@ def minutes(store: Store, review_id: int, today: date) -> Minutes:
                 for key, label, prompt in SECTIONS
             ),
             wishes=tuple(
-                WishLine(
+                MinuteWish(
                     w.id,
                     w.words,
                     w.how_obtained,
@@ -479,10 +478,10 @@ def carry_forward(store: Store, review_id: int, key: str) -> str:
     with store.session() as s:
         review = editable(s, review_id)
         if _section_texts(s, review).get(key, "").strip():
-            raise ValueError("This section already has text; carry forward only fills an empty section.")
+            raise Problem("This section already has text; carry forward only fills an empty section.", "key")
         previous = _section_texts(s, _previous_review(s, review)).get(key, "")
         if not previous.strip():
-            raise ValueError(f"Nothing was recorded under '{SECTION_LABELS[key]}' at the last review.")
+            raise Problem(f"Nothing was recorded under '{SECTION_LABELS[key]}' at the last review.", "key")
         _write_section(s, review, key, previous)
         return previous
 
@@ -490,13 +489,13 @@ def carry_forward(store: Store, review_id: int, key: str) -> str:
 # --- dates, parts and attendance ----------------------------------------------------------------
 
 
-def _check_day(child: Child, day: date, today: date, what: str) -> None:
+def _check_day(child: Child, day: date, today: date, what: str, field: str) -> None:
     """`today` is the real date (store.clock): a view date never decides what may be saved."""
     name = _first_name(child)
     if day > today:
-        raise ValueError(f"{what} cannot be in the future: {format_date(day)} is after today.")
+        raise Problem(f"{what} cannot be in the future: {format_date(day)} is after today.", field)
     if day < child.dob:
-        raise ValueError(f"{what} cannot be before {name}'s date of birth ({format_date(child.dob)}).")
+        raise Problem(f"{what} cannot be before {name}'s date of birth ({format_date(child.dob)}).", field)
 
 
 def set_held_date(store: Store, review_id: int, held: date | None) -> None:
@@ -506,20 +505,21 @@ def set_held_date(store: Store, review_id: int, held: date | None) -> None:
         review = editable(s, review_id)
         child = s.get(Child, review.child_id)
         if held is not None:
-            _check_day(child, held, today, "The review date")
+            _check_day(child, held, today, "The review date", "held")
             period = s.get(PeriodOfCare, review.period_id) if review.period_id else None
             if period is not None and held < period.start_date:
-                raise ValueError(
+                raise Problem(
                     f"The review date cannot be before {_first_name(child)} became looked after "
-                    f"on {format_date(period.start_date)}."
+                    f"on {format_date(period.start_date)}.",
+                    "held",
                 )
             code = review.participation_code
             if code and (problem := participation_problem(code, child.dob, held, _first_name(child))):
-                raise ValueError(f"{problem} Change the participation code first.")
+                raise Problem(f"{problem} Change the participation code first.", "held")
             if state_of(review.status) in AHEAD:
                 move(review, ReviewState.HELD)
         elif state_of(review.status) is ReviewState.CORRECTING:
-            raise ValueError("A signed review was held: its date can be corrected, but not cleared.")
+            raise Problem("A signed review was held: its date can be corrected, but not cleared.", "held")
         elif state_of(review.status) is ReviewState.HELD:
             move(review, unheld_state(review))
         review.held_date = held
@@ -528,14 +528,14 @@ def set_held_date(store: Store, review_id: int, held: date | None) -> None:
 def _check_part(s: Session, review: Review, label: str, held_on: date | None, today: date) -> str:
     label = text_limits.fits((label or "").strip(), text_limits.PART_LABEL, "The part's name")
     if not label:
-        raise ValueError("Give the part a short name, such as 'With Maja and her carers'.")
+        raise Problem("Give the part a short name, such as 'With Maja and her carers'.", "label")
     if held_on is not None:
-        _check_day(s.get(Child, review.child_id), held_on, today, "A part's date")
+        _check_day(s.get(Child, review.child_id), held_on, today, "A part's date", "held_on")
     return label
 
 
 def add_part(store: Store, review_id: int, label: str, held_on: date | None, place: str | None) -> int:
-    """A review held in parts (IRO Handbook 3.21): each part has its own date, place and attendance."""
+    """A review held in parts (docs/RULES.md I6): each part has its own date, place and attendance."""
     with store.session() as s:
         review = editable(s, review_id)
         label = _check_part(s, review, label, held_on, store.clock.today())
@@ -563,7 +563,7 @@ def update_part(
         review = editable(s, review_id)
         part = s.get(ReviewPart, part_id)
         if part is None or part.review_id != review_id:
-            raise ValueError("That part does not belong to this review.")
+            raise Problem("That part does not belong to this review.")
         part.label = _check_part(s, review, label, held_on, store.clock.today())
         place = text_limits.fits(place, text_limits.NAME, "The place")
         part.held_on, part.place = held_on, (place or "").strip() or None
@@ -581,13 +581,13 @@ def set_attendance(
     """Who was present, sent views or was absent, for the whole review (part_id None) or one part."""
     name = text_limits.fits((name or "").strip(), text_limits.NAME, "The name")
     if not name:
-        raise ValueError("Enter the name of the person attending.")
+        raise Problem("Enter the name of the person attending.", "name")
     if attendance not in ATTENDANCE:
-        raise ValueError("Choose present, sent views or absent.")
+        raise Problem("Choose present, sent views or absent.", "attendance")
     with store.session() as s:
         review = editable(s, review_id)
         if part_id is not None and (s.get(ReviewPart, part_id) or ReviewPart()).review_id != review_id:
-            raise ValueError("That part does not belong to this review.")
+            raise Problem("That part does not belong to this review.")
         in_part = Attendance.part_id.is_(None) if part_id is None else Attendance.part_id == part_id
         same = select(Attendance).where(Attendance.review_id == review_id, in_part)
         same = (
@@ -614,9 +614,9 @@ def set_participation(store: Store, review_id: int, code: str | None) -> None:
         if code is not None:
             child = s.get(Child, review.child_id)
             if when is None:
-                raise ValueError("Enter the review date before choosing a participation code.")
+                raise Problem("Enter the review date before choosing a participation code.", "code")
             if problem := participation_problem(code, child.dob, when, _first_name(child)):
-                raise ValueError(problem)
+                raise Problem(problem, "code")
         review.participation_code = code
 
 
@@ -629,11 +629,13 @@ def add_wish(
     """The child's own words, kept as a record of their own (not a paragraph of the minutes)."""
     words = text_limits.fits((words or "").strip(), text_limits.WORDS, "The child's words")
     if not words:
-        raise ValueError("Write what the child said, in their own words.")
+        raise Problem("Write what the child said, in their own words.", "words")
     if how_obtained not in HOW_OBTAINED:
-        raise ValueError("Choose how the child's words were obtained.")
+        raise Problem("Choose how the child's words were obtained.", "how_obtained")
     if agreed_to_share is None:
-        raise ValueError("Say whether the child agreed to share these words: choose yes or no.")
+        raise Problem(
+            "Say whether the child agreed to share these words: choose yes or no.", "agreed_to_share"
+        )
     with store.session() as s:
         review = editable(s, review_id)
         text_limits.room_for(
@@ -643,7 +645,7 @@ def add_wish(
         )
         when = _review_date(review) or review.spoke_alone_date
         if when is None:
-            raise ValueError("Enter the review date before adding the child's words.")
+            raise Problem("Enter the review date before adding the child's words.")
         wish = WishEntry(
             child_id=review.child_id,
             review_id=review_id,
@@ -675,20 +677,20 @@ def _checked_decision(
     text_limits.fits(action, text_limits.ACTION, "The action")
     text_limits.fits(person, text_limits.NAME, "The name of the person responsible")
     if not action:
-        raise ValueError("Write the action that has been decided.")
+        raise Problem("Write the action that has been decided.", "action")
     if not person:
-        raise ValueError("Name the person responsible for this decision.")
+        raise Problem("Name the person responsible for this decision.", "person_responsible")
     if due is None:
-        raise ValueError("Give a due date for this decision.")
+        raise Problem("Give a due date for this decision.", "due_date")
     when = _review_date(review)
     if when is not None and due < when:
-        raise ValueError(f"The due date cannot be before the review ({format_date(when)}).")
+        raise Problem(f"The due date cannot be before the review ({format_date(when)}).", "due_date")
     if section_key is not None:
         _check_section_key(section_key)
     if wish_id is not None:
         wish = s.get(WishEntry, wish_id)
         if wish is None or wish.child_id != review.child_id:
-            raise ValueError("That wish is not one of this child's.")
+            raise Problem("That wish is not one of this child's.", "wish_id")
     return action, person
 
 
@@ -737,7 +739,7 @@ def update_decision(
     with store.session() as s:
         decision = s.get(Decision, decision_id)
         if decision is None or decision.review_id is None:
-            raise ValueError("That decision no longer exists.")
+            raise Problem("That decision no longer exists.")
         review = editable(s, decision.review_id)
         action, person = _checked_decision(
             s, review, action, person_responsible, due_date, section_key, wish_id
@@ -753,7 +755,7 @@ def set_next_review_date(store: Store, review_id: int, day: date | None) -> str 
         review = editable(s, review_id)
         when = _review_date(review)
         if day is not None and when is not None and day <= when:
-            raise ValueError(f"The next review must come after this one ({format_date(when)}).")
+            raise Problem(f"The next review must come after this one ({format_date(when)}).", "day")
         review.next_review_date = day
         statutory, basis = statutory_due_after(s, review, rules)
         return _next_review_warning(day, statutory, basis)
@@ -777,7 +779,7 @@ def _own_row(s: Session, model: type, row_id: int, review_id: int, missing: str)
     editable(s, review_id)
     row = s.get(model, row_id)
     if row is None or row.review_id != review_id:
-        raise ValueError(missing)
+        raise Problem(missing)
     return row
 
 
@@ -786,7 +788,7 @@ def remove_decision(store: Store, review_id: int, decision_id: int) -> None:
     with store.session() as s:
         decision = _own_row(s, Decision, decision_id, review_id, "That decision is not one of this review's.")
         if decision.status in OUTCOME_PLAIN:
-            raise ValueError(
+            raise Problem(
                 f"Decision {decision.number} is already recorded as {OUTCOME_PLAIN[decision.status]}, "
                 "so it stays in the record. Record it as changed if it no longer applies."
             )
@@ -835,40 +837,3 @@ def save_drafts(store: Store, review_id: int, texts: dict[str, str]) -> None:
     with store.session() as s:
         editable(s, review_id)
         review_texts.write(s, review_id, review_texts.DRAFTS, kept)
-
-
-# --- phrases and the personal dictionary --------------------------------------------------------
-
-
-def phrases(store: Store) -> list[str]:
-    return list(store.get_setting(PHRASES_KEY, []) or [])
-
-
-def save_phrase(store: Store, text: str) -> list[str]:
-    text = (text or "").strip()
-    if not text:
-        raise ValueError("Select some text to save as a phrase.")
-    saved = phrases(store)
-    if text not in saved:
-        store.set_setting(PHRASES_KEY, [*saved, text])
-    return phrases(store)
-
-
-def delete_phrase(store: Store, text: str) -> list[str]:
-    store.set_setting(PHRASES_KEY, [p for p in phrases(store) if p != text])
-    return phrases(store)
-
-
-def personal_dictionary(store: Store) -> list[str]:
-    return list(store.get_setting(PERSONAL_DICTIONARY_KEY, []) or [])
-
-
-def add_to_dictionary(store: Store, word: str) -> list[str]:
-    """A word the spelling check should never flag again (a school's name, a local service)."""
-    word = (word or "").strip()
-    if not word or any(ch.isspace() for ch in word):
-        raise ValueError("Add one word at a time to the dictionary.")
-    words = personal_dictionary(store)
-    if word not in words:
-        store.set_setting(PERSONAL_DICTIONARY_KEY, sorted([*words, word], key=str.casefold))
-    return personal_dictionary(store)

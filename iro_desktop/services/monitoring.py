@@ -1,4 +1,4 @@
-"""The IRO's monitoring between reviews (DOMAIN.md 2.5): a call, a visit, a midway review, as dated notes."""
+"""The IRO's monitoring between reviews (docs/RULES.md M1): a call, a visit, a midway review, as notes."""
 
 from __future__ import annotations
 

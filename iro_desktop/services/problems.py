@@ -1,6 +1,6 @@
-"""A refused input that knows which field it is about, so a dialog can show the sentence at that field.
+"""The services' checks that refuse with a Problem (iro_desktop.problems) naming its field.
 
-It is a ValueError, so anything that already shows a ValueError's sentence (the Autosaver) still works.
+FieldProblem is the older name of Problem, kept so the services that raise it read as before.
 """
 
 from __future__ import annotations
@@ -8,13 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 from iro_desktop.store.models import Child
 
-
-class FieldProblem(ValueError):
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field  # the service's parameter name, e.g. "on" or "reason"
+FieldProblem = Problem
 
 
 def existing_child(s, child_id: int) -> Child:

@@ -1,11 +1,12 @@
 """How long the IRO's working copy of a child's records is kept, and removing a child from the store.
 
-The council keeps its own case records (DOMAIN.md X2: until the child's 75th birthday, or 15 years after
+The council keeps its own case records (docs/RULES.md X2: until the child's 75th birthday, or 15 years after
 their death if they died before 18); this store is the IRO's working copy, kept to the same date unless the
 council's policy sets other figures (both are settings, since X2 is UNCERTAIN for England). A death is known
 from the 903 record: an episode that ended with reason E2, "died".
-Removal deletes every row about the child in one transaction; SQLCipher's secure_delete overwrites the
-freed pages, and the search index follows through its triggers.
+Removal deletes the child's row in one transaction and every table about them follows through its
+foreign keys' cascades (the signed records, kept even if their child goes, are deleted first); SQLCipher's
+secure_delete overwrites the freed pages, and the search index follows through its triggers.
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from sqlalchemy import delete, or_, select, text
 
 from iro_desktop.clock import ViewDateRefused, real_date
 from iro_desktop.domain.calendar import format_date
-from iro_desktop.services import audit
-from iro_desktop.services.handover_texts import setting_keys
+from iro_desktop.problems import Problem
 from iro_desktop.services.problems import FieldProblem
-from iro_desktop.store import Store
-from iro_desktop.store.models import Child, Episode, OutboxItem, PeriodOfCare, Review, Setting, SignedRecord
+from iro_desktop.store import Store, audit
+from iro_desktop.store.models import Child, Episode, OutboxItem, PeriodOfCare, Review, SignedRecord
 
 YEARS_KEY = "retention.years"
-DEFAULT_YEARS = 75  # DOMAIN.md X2; England's regulation 50 is UNCERTAIN, so the age is a setting
+DEFAULT_YEARS = 75  # docs/RULES.md X2; England's regulation 50 is not confirmed, so the age is a setting
 MIN_YEARS, MAX_YEARS = 18, 120
 AFTER_DEATH_KEY = "retention.years_after_death"
-DEFAULT_AFTER_DEATH = 15  # DOMAIN.md X2, for a child who died before 18
+DEFAULT_AFTER_DEATH = 15  # docs/RULES.md X2, for a child who died before 18
 MIN_AFTER_DEATH, MAX_AFTER_DEATH = 1, 100
 DIED = "E2"  # 903 REC: the episode ended because the child died
 
@@ -134,7 +134,7 @@ def next_due(store: Store, as_of: date, count: int = 5) -> list[RetentionLine]:
     return [line for line in _lines(store) if line.until > as_of][:count]
 
 
-class RemovalRefused(Exception):
+class RemovalRefused(Problem):
     """The child cannot be removed yet; the message says why. Nothing was changed."""
 
 
@@ -177,7 +177,6 @@ def remove_child(store: Store, child_id: int, reason: str, as_of: date | None = 
         if child is None:
             raise RemovalRefused("That child is no longer in this store.")
         child_ref = child.child_ref
-        s.execute(delete(Setting).where(Setting.key.in_(setting_keys(s, child_id))))
         s.execute(delete(SignedRecord).where(_signed_of(child_id)))  # their outbox rows cascade
         s.execute(delete(Child).where(Child.id == child_id))  # every other table cascades from here
         # FTS5 only marks deleted rows; merging its segments drops the child's words from the index itself.

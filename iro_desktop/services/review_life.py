@@ -22,6 +22,7 @@ from iro_desktop.domain.review_states import (
     refusal,
     state_of,
 )
+from iro_desktop.problems import Problem
 from iro_desktop.store import Store
 from iro_desktop.store.models import Attendance, Review, SignedRecord
 
@@ -34,14 +35,14 @@ def review_row(s: Session, review_id: int) -> Review:
 
 
 def editable(s: Session, review_id: int, also: frozenset[ReviewState] = frozenset()) -> Review:
-    """The review, if it may be prepared or minuted now; otherwise a plain refusal (ValueError).
+    """The review, if it may be prepared or minuted now; otherwise a plain refusal (a Problem).
 
     `also` names states that allow this one edit besides (an imported review's participation code).
     """
     review = review_row(s, review_id)
     state = state_of(review.status)
     if state not in also and (why := refusal(state)):
-        raise ValueError(why)
+        raise Problem(why)
     return review
 
 
@@ -111,7 +112,7 @@ def latest_signed(s: Session, review_id: int) -> SignedRecord | None:
 
 
 def review_header(store: Store, review_id: int) -> ReviewHeader:
-    with store.session() as s:
+    with store.reading() as s:
         review = review_row(s, review_id)
         state = state_of(review.status)
         row = latest_signed(s, review_id)

@@ -17,12 +17,13 @@ from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import LEGAL_STATUS, PLACEMENT_TYPE, age_on
 from iro_desktop.domain.review_states import AHEAD, EDITABLE, UNFINISHED, ReviewState, state_of
 from iro_desktop.domain.timescales import Cycle
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
-from iro_desktop.services.challenges import ladder
+from iro_desktop.services.challenge_ladder import ladder
 from iro_desktop.services.child import (
     ChallengeLine,
     ChildNotFound,
-    DecisionLine,
+    ChildPageDecision,
     challenge_line,
     decision_line,
     load_child,
@@ -174,7 +175,7 @@ class ReviewPack:
     invitees: tuple[Invitee, ...]
     reports: tuple[ReportLine, ...]
     last_review_held: date | None
-    decisions: tuple[DecisionLine, ...]
+    decisions: tuple[ChildPageDecision, ...]
     challenges: tuple[ChallengeLine, ...]
     wishes: tuple[WishSaid, ...]  # newest first
     conversation: PrivateConversation
@@ -277,7 +278,7 @@ def next_review_for(store: Store, child_id: int) -> int:
         if review is None:
             period = child.periods[-1] if child.periods else None
             if period is None or period.end_date is not None or due.due is None:
-                raise ValueError(f"{child.display_name} is not looked after now, so no review is due.")
+                raise Problem(f"{child.display_name} is not looked after now, so no review is due.")
             review = Review(
                 child_id=child.id,
                 period_id=period.id,

@@ -36,5 +36,5 @@ def write(s: Session, review_id: int, kind: str, value) -> None:
 
 
 def get(store: Store, review_id: int, kind: str):
-    with store.session() as s:
+    with store.reading() as s:
         return read(s, review_id, kind)

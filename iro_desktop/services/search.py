@@ -48,7 +48,7 @@ def search(store: Store, user_text: str, limit: int = 50) -> list[SearchHit]:
     query = match_query(user_text)
     if not query:
         return []
-    with store.session() as s:
+    with store.reading() as s:
         hits = _name_hits(s, user_text.split(), limit)
         rows = s.execute(
             text(

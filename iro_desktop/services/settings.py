@@ -1,4 +1,4 @@
-"""The IRO's settings that rules depend on, read from the store with the defaults from DOMAIN.md.
+"""The IRO's settings that rules depend on, read from the store with the defaults from docs/RULES.md.
 
 Tools > Settings and `iro-desktop settings` change them through `save_all`, which checks every value
 (whole numbers in a sensible range, closure days and worked bank holidays that change something)
@@ -12,8 +12,8 @@ from datetime import date
 
 from iro_desktop.domain.calendar import WorkingCalendar, format_date
 from iro_desktop.domain.timescales import TimescaleSettings
-from iro_desktop.services import audit
-from iro_desktop.store import Store
+from iro_desktop.problems import Problem
+from iro_desktop.store import Store, audit
 from iro_desktop.store.models import Setting
 
 TIMESCALES_KEY = "timescales"
@@ -54,7 +54,7 @@ _DEFAULTS = TimescaleSettings()
 
 @dataclass(frozen=True)
 class Limit:
-    rule: str  # the rule's id in DOMAIN.md, so a reader can look up why the default is what it is
+    rule: str  # the rule's id in docs/RULES.md, so a reader can look up why the default is what it is
     low: float
     high: float
 
@@ -106,7 +106,7 @@ class AllSettings:
     worked_holidays: tuple[date, ...] = ()  # bank holidays in the table that the council works
 
 
-class SettingsProblem(ValueError):
+class SettingsProblem(Problem):
     """A value refused, with the setting's key so a screen can show the message at its field."""
 
     def __init__(self, key: str, message: str) -> None:
@@ -154,7 +154,7 @@ def closure_problem(day: date, already: tuple[date, ...] = ()) -> str | None:
     return None
 
 
-# The working-day definition names these two itself (DOMAIN 1.5), so no council can work them away.
+# The working-day definition names these two itself (docs/RULES.md C1), so no council can work them away.
 ALWAYS_OFF = ("Christmas Day", "Good Friday")
 
 

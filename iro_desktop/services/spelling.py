@@ -26,7 +26,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from iro_desktop.paths import resources_dir
-from iro_desktop.services.minutes import add_to_dictionary, personal_dictionary
+from iro_desktop.services.personal_dictionary import add_to_dictionary, personal_dictionary
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Episode, PeriodOfCare, Person
 

@@ -13,19 +13,19 @@ from pathlib import Path
 from sqlalchemy import select
 
 from iro_desktop.domain.review_states import UNFINISHED, state_of
+from iro_desktop.problems import Problem
 from iro_desktop.records.export import pdf_of
-from iro_desktop.records.finalise import (
+from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
+from iro_desktop.services.finalise import (
     FinalisedRecord,
     FinaliseRefused,
     finalise_challenge,
     finalise_review,
     open_correction,
 )
-from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
-from iro_desktop.services import audit
 from iro_desktop.services.minutes import Warning, minutes
 from iro_desktop.services.review_life import latest_signed
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 from iro_desktop.store.models import Setting, SignedRecord
 from iro_desktop.sync import outbox
 from iro_desktop.sync.client import (
@@ -149,12 +149,14 @@ def set_ca_file(store: Store, path: str) -> str:
     store (the file is not needed afterwards). Replaces any pin. Returns what is now pinned, in words."""
     path = path.strip()
     if not path:
-        raise ValueError("Choose the council's CA certificate file (PEM) first.")
+        raise Problem("Choose the council's CA certificate file (PEM) first.", "path")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise ValueError("There is no file at that path: choose the PEM file the council gave you.") from exc
-    pin = ca_pin(data)  # ValueError, in words, when it holds no certificate
+        raise Problem(
+            "There is no file at that path: choose the PEM file the council gave you.", "path"
+        ) from exc
+    pin = ca_pin(data)  # a Problem, in words, when it holds no certificate
     _set_pin(store, pin, f"TLS pin: the council's CA certificate, SHA-256 {pin['sha256'][:16]}")
     return pin_words(pin)
 

@@ -105,7 +105,7 @@ def _write_zip(store: Store, folder: Path) -> Path:
         "format": BACKUP_FORMAT,
         "version": 1,
         "store_id": store.store_id,
-        "made": date.today().isoformat(),
+        "made": store.clock.today().isoformat(),
         "files": {DB_MEMBER: _sha256(copy), KEY_MEMBER: _sha256(key_file)},
     }
     partial = folder / "backup.zip"

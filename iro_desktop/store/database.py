@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from iro_desktop.clock import Clock, system_clock
 from iro_desktop.private_files import make_private, private_dir, tighten
 from iro_desktop.store import frozen, keys, migrate
-from iro_desktop.store.engine import PAGE_SIZE, forget_key, open_engine
+from iro_desktop.store.engine import PAGE_SIZE, READ_ONLY, forget_key, open_engine
 from iro_desktop.store.errors import (
     SQLITE_AUTH,
     DamagedStore,
@@ -42,15 +43,35 @@ from iro_desktop.store.errors import (
 from iro_desktop.store.models import Profile, Setting
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+DOOMED = "iro_doomed"  # in Session.info: a nested block failed, so the outermost must not commit
 NEEDED_TO_OPEN = 1 << 20  # room for the -wal and -shm files SQLite makes on opening, with a margin
 READING = {  # what SQLite's authorizer lets through once writes are stopped
     sqlcipher.SQLITE_READ,
     sqlcipher.SQLITE_SELECT,
     sqlcipher.SQLITE_FUNCTION,
     sqlcipher.SQLITE_RECURSIVE,
-    sqlcipher.SQLITE_TRANSACTION,  # BEGIN IMMEDIATE, COMMIT, ROLLBACK: a read still runs in a transaction
+    sqlcipher.SQLITE_TRANSACTION,  # BEGIN, COMMIT, ROLLBACK: a read still runs in a transaction
     sqlcipher.SQLITE_SAVEPOINT,
 }
+
+
+class WriteInRead(RuntimeError):
+    """A change was made in a transaction opened by Store.reading(): a fault in iro-desktop, not the IRO's."""
+
+    def __init__(self) -> None:
+        super().__init__("A change was made inside a read-only transaction; use Store.session() to write.")
+
+
+class TransactionAbandoned(RuntimeError):
+    """A nested block failed and its caller carried on: the whole transaction was rolled back instead."""
+
+    def __init__(self) -> None:
+        super().__init__("A step of this transaction failed, so nothing of it was saved.")
+
+
+def _refuse_write(session: Session, *_flushing) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInRead()
 
 
 def _reads_only(action: int, arg1, *_rest) -> int:
@@ -71,17 +92,72 @@ class Store:
     tightened: tuple[str, ...] = ()  # names of the store's files found readable by others at unlock, now 0600
     writes_stopped: str = field(init=False, default="")  # why, once a check found the store damaged
     _sessions: sessionmaker = field(init=False, repr=False)
+    _reads: sessionmaker = field(init=False, repr=False)
+    _local: threading.local = field(init=False, repr=False, default_factory=threading.local)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         frozen.guard(self._sessions)  # signed review content cannot change, whoever writes
+        reader = self.engine.execution_options(**{READ_ONLY: True})  # engine.py begins it deferred
+        self._reads = sessionmaker(reader, expire_on_commit=False, info={READ_ONLY: True})
+        event.listen(self._reads, "before_flush", _refuse_write)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One short transaction: committed on success, rolled back on any error."""
-        try:
-            with self._sessions.begin() as s:
+        """A write transaction, committed on success and rolled back on any error.
+
+        Inside a transaction already open on this thread it joins that one: the outermost commits, and an
+        error leaving a nested block rolls the whole of it back, even if the outer block carries on.
+        """
+        joined = self._open()
+        if joined is not None:
+            try:
+                yield joined
+            except BaseException:
+                joined.info[DOOMED] = True
+                raise
+            if joined.info.get(READ_ONLY):
+                _refuse_write(joined)  # said here, at the call that wrote, not when the read ends
+            return
+        with self._translated(), self._sessions.begin() as s:
+            with self._held(s):
                 yield s
+            if s.info.get(DOOMED):
+                raise TransactionAbandoned()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read: a plain (deferred) BEGIN, so in WAL mode it runs while another connection writes.
+
+        Inside an open transaction it joins that one, and sees its writes. A write in a read of its own
+        is refused (WriteInRead) and nothing of it saved: it would have to take the write lock halfway.
+        """
+        joined = self._open()
+        if joined is not None:
+            yield joined
+            return
+        with self._translated(), self._reads() as s:  # closing it rolls back: a read has nothing to keep
+            with self._held(s):
+                yield s
+            _refuse_write(s)  # a change never flushed would otherwise vanish without a word
+
+    def _open(self) -> Session | None:
+        return getattr(self._local, "session", None)
+
+    @contextmanager
+    def _held(self, s: Session) -> Iterator[None]:
+        """Make `s` the transaction that this thread's nested calls join, while the block runs."""
+        self._local.session = s
+        try:
+            yield
+        finally:
+            self._local.session = None
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite's errors said as the IRO's: a full disk, a write to signed content, a damaged store."""
+        try:
+            yield
         except sa_exc.OperationalError as exc:
             if is_disk_full(exc):  # SQLite rolled the transaction back: the store is as it was
                 raise DiskFull() from exc
@@ -131,7 +207,7 @@ class Store:
         self.data_key = b""  # drop our reference (Python cannot zero the bytes themselves)
 
     def get_setting(self, key: str, default=None):
-        with self.session() as s:
+        with self.reading() as s:
             row = s.get(Setting, key)
             return default if row is None else row.value
 
@@ -140,7 +216,7 @@ class Store:
             s.merge(Setting(key=key, value=value))
 
     def profile(self) -> Profile:
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalars(select(Profile)).one()
 
 

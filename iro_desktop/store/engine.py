@@ -10,6 +10,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from iro_desktop.store.errors import StoreLocked
 
+READ_ONLY = "iro_read_only"  # an execution option: this transaction only reads (see begin_immediate)
 PAGE_SIZE = 4096  # SQLCipher 4 default; a store whose size is not a multiple of it was cut short
 
 
@@ -72,8 +73,17 @@ def forget_key(engine: Engine) -> None:
 
 
 def begin_immediate(engine: Engine) -> None:
-    """Take the write lock at BEGIN, so two writers queue instead of failing mid-transaction."""
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    """Take the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
+
+    A connection with the READ_ONLY execution option (Store.reading) begins deferred instead: in WAL mode
+    it reads its snapshot while another connection writes, and never waits for the lock.
+    """
+    event.listen(engine, "begin", _begin)
+
+
+def _begin(conn) -> None:
+    reading = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def raw_connection(path: Path, key: bytes):

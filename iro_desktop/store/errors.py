@@ -2,8 +2,10 @@
 
 import errno
 
+from iro_desktop.problems import Problem
 
-class StoreError(Exception):
+
+class StoreError(Problem):
     """Base class: str(error) is a plain sentence for the user."""
 
 

@@ -47,7 +47,7 @@ REFUSED = (
 )
 
 
-class SignedReviewFrozen(StoreError, ValueError):
+class SignedReviewFrozen(StoreError):
     """A write to a signed review's content was refused; nothing was saved."""
 
     def __init__(self) -> None:

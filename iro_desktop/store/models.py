@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -210,7 +211,7 @@ class Attendance(Base):
 
 
 class ReviewPart(Base):
-    """A review held in parts (IRO Handbook 3.21): each part its own date, place and attendance."""
+    """A review held in parts (docs/RULES.md I6): each part its own date, place and attendance."""
 
     __tablename__ = "review_parts"
 
@@ -342,9 +343,73 @@ class Challenge(Base):
     response: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(24))  # resolved, partly_resolved, not_resolved
     resolved_on: Mapped[date | None] = mapped_column(Date)
-    history: Mapped[list] = mapped_column(JSON, default=list)  # stages reached, with dates
 
     child: Mapped[Child] = relationship(back_populates="challenges")
+    events: Mapped[list[ChallengeEvent]] = relationship(
+        back_populates="challenge", cascade="all, delete-orphan", order_by="ChallengeEvent.id"
+    )
+    letters: Mapped[list[ChallengeLetter]] = relationship(cascade="all, delete-orphan")
+
+
+# What a concern's history holds; services/challenge_events.py is the one writer.
+CHALLENGE_EVENT_KINDS = (
+    "raised",  # expected, expected_by, child_view, about; previous_details when the wording was corrected
+    "informal",  # D1: person spoken with, text of the conversation, agreed_action by action_by
+    "stage_reached",  # D2: stage, person written to, response_due, skipped stages, note
+    "response_received",  # stage replied at, person who replied, text of the reply, outcome
+    "closed",  # outcome settled without a written reply, note
+    "cafcass_considered",  # D3: text of the IRO's reasoning
+    "cafcass_referred",  # D3: text of the summary sent
+    "child_told",  # told_concern, told_advocacy, told_complaints, note
+    "letter_signed",  # stage whose letter was signed, record: the printed record id
+)
+
+
+class ChallengeEvent(Base):
+    """One dated step in a concern's history, appended and never rewritten; the columns a kind does not
+    carry stay empty (CHALLENGE_EVENT_KINDS says which carry what)."""
+
+    __tablename__ = "challenge_events"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in CHALLENGE_EVENT_KINDS)})", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    on_date: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    person: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    expected: Mapped[str | None] = mapped_column(Text)
+    expected_by: Mapped[date | None] = mapped_column(Date)
+    child_view: Mapped[str | None] = mapped_column(Text)
+    about: Mapped[str | None] = mapped_column(String(40))
+    previous_details: Mapped[str | None] = mapped_column(Text)
+    agreed_action: Mapped[str | None] = mapped_column(Text)
+    action_by: Mapped[date | None] = mapped_column(Date)
+    response_due: Mapped[date | None] = mapped_column(Date)
+    skipped: Mapped[str | None] = mapped_column(String(64))  # stage keys, space-separated
+    told_concern: Mapped[bool | None] = mapped_column(Boolean)
+    told_advocacy: Mapped[bool | None] = mapped_column(Boolean)
+    told_complaints: Mapped[bool | None] = mapped_column(Boolean)
+    record: Mapped[str | None] = mapped_column(String(64))
+
+    challenge: Mapped[Challenge] = relationship(back_populates="events")
+
+
+class ChallengeLetter(Base):
+    """The IRO's edited wording of a concern's letter at one stage (or of the Cafcass summary)."""
+
+    __tablename__ = "challenge_letters"
+    __table_args__ = (UniqueConstraint("challenge_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class Document(Base):

@@ -10,6 +10,7 @@ TLS is pinned inside the encrypted store (sync/tls_pin.py): a refused receiver i
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import TypeVar
 import httpx
 
 from iro_desktop.beside import run_beside
+from iro_desktop.logs import facts
 from iro_desktop.records import bundle as bundle_api
 from iro_desktop.records.export import bundle_of
 from iro_desktop.records.keys import device_fingerprint, device_key, device_name, device_public_key
@@ -32,8 +34,7 @@ from iro_desktop.records.signing import (
     unb64,
     verify,
 )
-from iro_desktop.services import audit
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 from iro_desktop.sync import outbox, trail
 from iro_desktop.sync.errors import SyncError
 from iro_desktop.sync.protocol import as_device_name, record_path, signed_headers
@@ -48,6 +49,7 @@ from iro_desktop.sync.tls_pin import (
     tls_refusal,
 )
 
+log = logging.getLogger(__name__)  # counts only: nothing about a record or a child
 SERVER_SETTING = "sync.server"
 RECEIVER_KEY_SETTING = "sync.receiver_key"  # b64 raw Ed25519, pinned at enrolment
 RECEIVER_FINGERPRINT_SETTING = "sync.receiver_fingerprint"
@@ -343,22 +345,29 @@ def sync_once(
     if not _sync_lock.acquire(blocking=False):
         return SyncReport(stopped="A sync is already running.")
     try:
-        outbox.recover_interrupted(store)
-        http, presented = _client(store, server)
-        with http:
-            try:
-                sender = _sender(store, http, should_stop)
-            except SyncError as exc:
-                if tls_refusal(exc):
-                    audit.record(store, "sync", detail=str(exc))  # words about certificates, no record's
-                return SyncReport(stopped=str(exc))
-            keep_key_pin(store, server, presented)
-            report = _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
-            if not report.stopped:
-                sender.send_trail_head(store, report)
-            return report
+        report = _sync_locked(store, server, now, on_progress, limit, should_stop)
     finally:
         _sync_lock.release()
+    counts = facts(delivered=len(report.delivered), retried=len(report.retried), refused=len(report.rejected))
+    log.info("Sync stopped early" if report.stopped else "Sync finished", extra=counts)
+    return report
+
+
+def _sync_locked(store, server, now, on_progress, limit, should_stop) -> SyncReport:
+    outbox.recover_interrupted(store)
+    http, presented = _client(store, server)
+    with http:
+        try:
+            sender = _sender(store, http, should_stop)
+        except SyncError as exc:
+            if tls_refusal(exc):
+                audit.record(store, "sync", detail=str(exc))  # words about certificates, no record's
+            return SyncReport(stopped=str(exc))
+        keep_key_pin(store, server, presented)
+        report = _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
+        if not report.stopped:
+            sender.send_trail_head(store, report)
+        return report
 
 
 def _deliver(store, sender: _Sender, now, on_progress, limit, should_stop) -> SyncReport:

@@ -19,6 +19,7 @@ import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from iro_desktop.problems import Problem
 from iro_desktop.store import Store
 from iro_desktop.store.models import Setting
 from iro_desktop.sync.errors import SyncError
@@ -42,13 +43,15 @@ class PinMismatch(ssl.SSLError):
 
 def ca_pin(pem: bytes) -> dict:
     """The pin for a CA certificate file's bytes: its certificates as PEM (nothing else the file held, such
-    as a private key), with the first one's subject and SHA-256 to show. ValueError if it holds none."""
+    as a private key), with the first one's subject and SHA-256 to show. A Problem if it holds none."""
     try:
         certs = x509.load_pem_x509_certificates(pem)
     except ValueError:
         certs = []
     if not certs:
-        raise ValueError("That file holds no certificate in PEM format: choose the one the council gave you.")
+        raise Problem(
+            "That file holds no certificate in PEM format: choose the one the council gave you.", "path"
+        )
     first = certs[0]
     return {
         "kind": "ca",
@@ -81,7 +84,7 @@ def tls_pin(store: Store) -> dict | None:
             f"The council's certificate file this device was set to trust ({legacy}) can no longer be read: "
             "nothing was sent. Choose the council's CA certificate again in View > Sync."
         ) from exc
-    except ValueError as exc:
+    except Problem as exc:
         raise SyncError(f"The council's certificate file ({legacy}): {exc} Nothing was sent.") from exc
     with store.session() as s:  # one transaction: the pin stored and the path forgotten together
         s.merge(Setting(key=TLS_PIN_SETTING, value=pin))

@@ -3,7 +3,7 @@
 The device reads the head the receiver holds (entries, hash), and sends its own head with the hash of its
 own entry at that position, and its newest restore entry (a rewind from a backup the receiver may accept
 once). The receiver keeps the new head only if the trail still runs through the one it held; the head it
-acknowledges is kept in the store (services/audit.py) for `audit --verify`.
+acknowledges is kept in the store (store/audit.py) for `audit --verify`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import json
 from collections.abc import Callable
 
 from iro_desktop.records.signing import canonical
-from iro_desktop.services import audit
-from iro_desktop.store import Store
+from iro_desktop.store import Store, audit
 
 TRAIL_PATH = "/v1/trail"
 # request(method, path, body) -> (status, answer bytes): the client's signed, bounded exchange

@@ -6,6 +6,8 @@ opens it, or hands its path to the command it starts. Nothing a benchmark does c
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -36,3 +38,23 @@ def demo_files(tmp_path_factory):
         return made[size]
 
     return store_of
+
+
+@pytest.fixture(scope="module")
+def display():
+    """Its own Xvfb on the first free display. The number is read up to its newline: Xvfb writes the newline
+    apart, and dies ("Cannot write display number") if the pipe is closed before it has."""
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    number = b""
+    while not number.endswith(b"\n"):
+        number += os.read(read, 16)
+    os.close(read)
+    yield f":{number.decode().strip()}"
+    server.terminate()
+    server.wait()

@@ -38,22 +38,6 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def display():
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    number = os.read(read, 16).decode().strip()
-    os.close(read)
-    yield f":{number}"
-    server.terminate()
-    server.wait()
-
-
-@pytest.fixture(scope="module")
 def stores(demo_files) -> dict[int, Path]:
     return {size: demo_files(size) for size in (60, 10000)}
 

@@ -18,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iro_desktop.records.bundle import problems, to_json
-from iro_desktop.records.finalise import sign_bundle
+from iro_desktop.records.sealed import sign_bundle
 from iro_desktop.records.signing import canonical, unb64
 from iro_desktop.sync.protocol import request_message
 from iro_desktop.sync.receiver.auth import read_headers, signature_holds

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from iro_desktop.records.finalise import sign_bundle
+from iro_desktop.records.sealed import sign_bundle
 from iro_desktop.records.signing import canonical
 from iro_desktop.sync.client import sync_once
 from tests.benchmarks.helpers import report

@@ -110,7 +110,7 @@ def render_pictures(out, today) -> None:
     from pathlib import Path
 
     from iro_desktop.documents.agenda import render_agenda
-    from iro_desktop.services import challenges
+    from iro_desktop.services import challenge_letters, challenges
     from iro_desktop.services import documents as docs
     from iro_desktop.services.review_prep import review_pack
     from iro_desktop.store import create_store
@@ -164,6 +164,6 @@ def render_pictures(out, today) -> None:
             expected="Fortnightly contact",
         )
         challenges.escalate(store, concern, "stage_1", today)
-        first_page(challenges.render_letter(store, concern, today), "challenge_letter")
-        first_page(challenges.render_letter(store, concern, today, stage="cafcass"), "cafcass_summary")
+        first_page(challenge_letters.render_letter(store, concern, today), "challenge_letter")
+        first_page(challenge_letters.render_letter(store, concern, today, stage="cafcass"), "cafcass_summary")
         store.close()

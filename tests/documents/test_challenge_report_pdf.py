@@ -7,15 +7,17 @@ from datetime import date
 
 from pypdf import PdfReader
 
+from iro_desktop.services import challenge_practice
 from iro_desktop.services import challenge_report as report
-from iro_desktop.services import challenges as ch
 from tests.conftest import TODAY
 
 YEAR = (date(2025, 12, 1), date(2026, 11, 30))
 
 
 def test_the_summary_pdf_has_charts_figures_and_notes(demo_store):
-    ch.add_practice_note(demo_store, date(2026, 10, 2), "Weekly visits during the placement move.")
+    challenge_practice.add_practice_note(
+        demo_store, date(2026, 10, 2), "Weekly visits during the placement move."
+    )
     summary = report.summary(demo_store, *YEAR, TODAY)
     pdf = report.render_pdf(demo_store, summary, TODAY)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

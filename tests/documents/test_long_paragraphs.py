@@ -24,13 +24,13 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from iro_desktop.documents import fonts, layout, review_record
 from iro_desktop.documents.content import (
     AttendanceLine,
-    DecisionLine,
     Letterhead,
     Passage,
     RecipientLine,
+    RecordDecision,
+    RecordWish,
     ReviewContent,
     SectionText,
-    WishLine,
 )
 from iro_desktop.documents.templates import load_wording
 
@@ -149,10 +149,10 @@ def _record(iro_view: str) -> ReviewContent:
             AttendanceLine("Zofia Wiśniewska", "Mother", "Present"),
             AttendanceLine("فاطمة الزهراء", "Aunt", "Sent views"),
         ),
-        (WishLine("wish:1", date(2026, 11, 20), "Private conversation", _words(400, seed=2)),),
+        (RecordWish("wish:1", date(2026, 11, 20), "Private conversation", _words(400, seed=2)),),
         sections,
         (
-            DecisionLine(
+            RecordDecision(
                 "decision:1", 1, "Arrange contact with Llŷr every fortnight", "Nguyễn Thị Hương", DUE
             ),
         ),

@@ -9,8 +9,8 @@ import arabic_reshaper
 from pypdf import PdfReader
 
 from iro_desktop.documents.fonts import visual
-from iro_desktop.records.finalise import open_correction
 from iro_desktop.services import documents as docs
+from iro_desktop.services.finalise import open_correction
 from iro_desktop.services.minutes import save_section, set_held_date
 from tests.conftest import TODAY, sign_review
 from tests.documents import gwenllian as g

@@ -1,4 +1,4 @@
-"""Working days (C1, C3) and calendar months (C2); vectors from DOMAIN.md section 1.5."""
+"""Working days (C1, C3) and calendar months (C2); vectors from docs/RULES.md C3."""
 
 import random
 from datetime import date, timedelta
@@ -13,7 +13,7 @@ from iro_desktop.domain.calendar import WorkingCalendar, add_months, format_date
 CAL = WorkingCalendar()
 D = date.fromisoformat
 
-# DOMAIN.md 1.5 worked vectors: (event date, +5 WD, +15 WD, +20 WD), start date is day 0.
+# docs/RULES.md C3 worked vectors: (event date, +5 WD, +15 WD, +20 WD), start date is day 0.
 WD_VECTORS = [
     pytest.param("2025-12-15", "2025-12-22", "2026-01-08", "2026-01-15", id="1.5 C1/C3 Christmas 2025"),
     pytest.param("2025-12-19", "2025-12-30", "2026-01-14", "2026-01-21", id="1.5 C1/C3 Christmas week start"),
@@ -36,7 +36,7 @@ def test_worked_vectors_count_back(start, plus5, plus15, plus20):
         assert CAL.add_working_days(D(end), -n) == D(start)
 
 
-# DOMAIN.md 1.5 worked vectors: (review date, +3 months, +6 months).
+# docs/RULES.md C3 worked vectors: (review date, +3 months, +6 months).
 @pytest.mark.parametrize(
     ("review", "plus3", "plus6"),
     [

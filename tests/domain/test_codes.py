@@ -1,4 +1,4 @@
-"""SSDA903 code lists (DOMAIN.md section 3) and participation rules 440/441 (N2)."""
+"""SSDA903 code lists (docs/RULES.md N5, N6) and participation rules 440/441 (docs/RULES.md N2)."""
 
 from datetime import date
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -31,6 +31,7 @@ from iro_desktop.gui import appearance
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.store.keys import TEST_KDF
 from tests.conftest import PASSPHRASE, TODAY
+from tests.gui.fonts import use_shipped_font
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -250,10 +251,6 @@ def _holder(qtbot, label):
 # 200 %); what scale changes is the room the screen gives, and what a window sizing itself from the screen
 # (the size a dialog opens at: at most two thirds of it, unless the dialog says) does with it.
 
-SHIPPED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-FAMILY = "DejaVu Sans"
-
-
 @dataclass(frozen=True)
 class Screen:
     factor: str  # QT_SCALE_FACTOR
@@ -268,27 +265,7 @@ SCREENS = {
     "200 %": Screen("2", (2560, 1600), (1280, 800), 12),
 }
 
-_registered: list[int] = []  # the shipped fonts' ids in Qt's font database, once loaded
 MAIN_PAGES = ("caseload", "child", "review: Prepare", "review: Minute", "sync", "challenges", "locked")
-
-
-def use_shipped_font(app: QApplication, points: int) -> None:
-    """The shipped DejaVu Sans at `points` as the application font, whatever the machine has installed, in
-    the app's Fusion style."""
-    from PySide6.QtGui import QFontDatabase, QFontInfo
-
-    from iro_desktop.paths import resources_dir
-
-    if not _registered:
-        _registered.extend(
-            QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name)) for name in SHIPPED_FONTS
-        )
-        assert min(_registered) >= 0, "a shipped font could not be loaded"
-    app.setStyle("Fusion")  # the app's style everywhere (appearance.py); a platform's own sizes differently
-    font = QFont(FAMILY)
-    font.setPointSize(points)
-    app.setFont(font)
-    assert QFontInfo(app.font()).family() == FAMILY
 
 
 def dialog_classes() -> dict[str, type]:

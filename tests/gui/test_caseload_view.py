@@ -473,7 +473,7 @@ def test_show_offers_overdue_decisions_and_challenge_responses_with_their_counts
 
 
 def test_each_tile_says_exactly_what_it_counts(view, demo_store):
-    from iro_desktop.services.challenges import RESPONSE_OVERDUE, all_challenges
+    from iro_desktop.services.challenge_facts import RESPONSE_OVERDUE, all_challenges
 
     statuses = [c.status for c in all_challenges(demo_store, TODAY)]
     overdue, awaiting = statuses.count(RESPONSE_OVERDUE), statuses.count("Awaiting response")
@@ -522,27 +522,6 @@ def test_a_pressed_tile_moves_nothing(qtbot, view):
 
 
 # --- room: the caseload at 1280 x 800 ------------------------------------------------------------------
-
-
-@pytest.fixture
-def shipped_font(qapp):
-    """The app's font set to the shipped DejaVu Sans, at the size Qt gives a desktop without settings (9 pt)
-    and at 10 pt; put back afterwards."""
-    from PySide6.QtGui import QFont, QFontDatabase
-
-    from iro_desktop.paths import resources_dir
-
-    before = qapp.font()
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-        assert QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name)) >= 0
-
-    def use(points: int) -> None:
-        font = QFont("DejaVu Sans")
-        font.setPointSize(points)
-        qapp.setFont(font)
-
-    yield use
-    qapp.setFont(before)
 
 
 def _rows_in_view(v: CaseloadView) -> int:

@@ -25,8 +25,8 @@ from iro_desktop.gui.challenges import ChallengeDialog, ChallengeSummary, Challe
 from iro_desktop.gui.challenges.chart import BarChart
 from iro_desktop.gui.child import ChildPage
 from iro_desktop.gui.sync.view import SyncView
+from iro_desktop.services import challenge_facts, challenge_ladder, challenge_letters
 from iro_desktop.services import challenge_report as report
-from iro_desktop.services import challenges as ch
 from iro_desktop.services import sync as sync_service
 from iro_desktop.services.caseload import load_caseload
 from tests.conftest import TODAY
@@ -110,7 +110,7 @@ def test_resolve_informally(qtbot, demo_store, child_id):
     _type(dialog, "responseEdit", "Sam Fairweather allocated.")
     _choose(dialog, "outcomeCombo", "resolved")
     _click(qtbot, dialog, "recordResponseButton")
-    view = ch.get_challenge(demo_store, dialog.challenge_id, TODAY)
+    view = challenge_facts.get_challenge(demo_store, dialog.challenge_id, TODAY)
     assert view.outcome == "Resolved" and any(
         "Agreed: Allocate a social worker" in e.text for e in view.events
     )
@@ -128,7 +128,7 @@ def test_escalate_through_two_stages_skipping_one_never_back(qtbot, demo_store, 
     assert "No allocated social worker" in letter.toPlainText()
     letter.setPlainText("Please allocate a social worker for this child this week.")
     _click(qtbot, dialog, "saveLetterButton")
-    assert ch.letter_draft(demo_store, dialog.challenge_id, TODAY) == letter.toPlainText()
+    assert challenge_letters.letter_draft(demo_store, dialog.challenge_id, TODAY) == letter.toPlainText()
     _choose(dialog, "stageCombo", "stage_3")  # skipping stage 2
     _date(dialog, "sentOnEdit", date(2026, 11, 24))
     _type(dialog, "addresseeEdit", "Paul Denholm, Head of Service")
@@ -138,7 +138,7 @@ def test_escalate_through_two_stages_skipping_one_never_back(qtbot, demo_store, 
     _choose(dialog, "stageCombo", "stage_2")
     _click(qtbot, dialog, "escalateButton")
     assert "cannot go back" in dialog.findChild(QLabel, "stageProblem").text()
-    assert ch.get_challenge(demo_store, dialog.challenge_id, TODAY).stage_key == "stage_3"
+    assert challenge_facts.get_challenge(demo_store, dialog.challenge_id, TODAY).stage_key == "stage_3"
 
 
 def test_a_response_before_the_letter_is_refused_at_the_field(qtbot, demo_store, child_id):
@@ -194,7 +194,9 @@ def test_refer_to_cafcass_and_tell_the_child(qtbot, demo_store, child_id, tmp_pa
     dialog.findChild(QCheckBox, "toldCheck").setChecked(True)
     dialog.findChild(QCheckBox, "advocacyCheck").setChecked(True)
     _click(qtbot, dialog, "recordToldButton")
-    assert "about advocacy" in ch.get_challenge(demo_store, dialog.challenge_id, TODAY).child_told
+    assert (
+        "about advocacy" in challenge_facts.get_challenge(demo_store, dialog.challenge_id, TODAY).child_told
+    )
 
 
 def test_the_summary_counts_match_and_export(qtbot, demo_store, child_id, tmp_path):
@@ -229,7 +231,7 @@ def test_the_ladder_dialog_sets_stages_once(qtbot, demo_store):
     assert "whole number" in dialog.findChild(QLabel, "ladderProblem").text()
     dialog.table.item(1, 3).setText("10")
     assert dialog.save()
-    assert [(r.title, r.working_days) for r in ch.ladder(demo_store)] == [
+    assert [(r.title, r.working_days) for r in challenge_ladder.ladder(demo_store)] == [
         ("Team manager", 5),
         ("Director", 10),
     ]

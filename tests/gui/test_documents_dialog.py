@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from iro_desktop.gui import operations
 from iro_desktop.gui.documents.dialog import DocumentsDialog
 from iro_desktop.services import documents as docs
 from tests.conftest import TODAY
@@ -53,3 +56,29 @@ def test_letter_edits_are_kept_and_saved_where_chosen(qtbot, store, tmp_path):
     target = tmp_path / "letter.pdf"
     dialog.save_to(target)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_slow_render_says_it_is_making_the_document_until_the_pages_come(qtbot, store, monkeypatch):
+    gate = threading.Event()
+    real = docs.render_review_document
+    monkeypatch.setattr(docs, "render_review_document", lambda *args: gate.wait(10) and real(*args))
+    review_id = g.add_gwenllian(store)
+    dialog = DocumentsDialog(store, review_id, TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.wait(operations.BUSY_AFTER_MS * 2)
+    assert dialog.status.text() == "Making the document…" and not dialog.save_button.isEnabled()
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=10000)
+    assert dialog.status.text().endswith("Nothing is saved until you choose where.")
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_render_that_fails_says_so_plainly(qtbot, store, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("fitz: cannot open /tmp/xyz: font cache corrupt")
+
+    monkeypatch.setattr(docs, "render_review_document", broken)
+    dialog = DocumentsDialog(store, g.add_gwenllian(store), TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("The document could not be made."), timeout=5000)
+    assert "fitz" not in dialog.status.text() and operations.GENERIC in dialog.status.text()

@@ -151,7 +151,7 @@ def test_a_reason_too_long_to_hold_is_refused_whole(qtbot, demo_store):
 
 
 def test_a_correction_reason_too_long_to_hold_is_refused_whole(qtbot, demo_store):
-    from iro_desktop.records.finalise import open_correction
+    from iro_desktop.services.finalise import open_correction
 
     review_id = _ready_with_warnings(demo_store)
     sign_review(demo_store, review_id)

@@ -57,6 +57,11 @@ def _fill_to_start(qtbot, wizard, recovery=True, receiver="https://receiver.nort
     assert _page(wizard) == "startPage"
 
 
+def _made(qtbot, wizard) -> None:
+    """The store is made off the UI thread: wait for it, as the IRO does."""
+    qtbot.waitUntil(lambda: not wizard.creating, timeout=30_000)
+
+
 def _text(wizard, label: str) -> str:
     return wizard.findChild(QLabel, label).text()
 
@@ -91,6 +96,7 @@ def test_empty_start_makes_a_store_that_opens_with_the_passphrase_and_holds_what
     assert wizard.button(FINISH).isVisible() and wizard.button(FINISH).text() == "&Create"
     wizard.start_radios[first_run.EMPTY].setChecked(True)
     wizard.button(FINISH).click()
+    _made(qtbot, wizard)
     assert wizard.result() == QWizard.DialogCode.Accepted and wizard.start == first_run.EMPTY
     wizard.store.close()
     store = open_store(tmp_path / "caseload.db", PASSPHRASE)
@@ -114,6 +120,7 @@ def test_the_recovery_key_is_shown_once_and_must_be_stored_before_starting(qtbot
     wizard.start_radios[first_run.IMPORT_903].setChecked(True)
     assert wizard.button(COMMIT).isVisible() and wizard.button(COMMIT).text() == "&Create"
     wizard.next()
+    _made(qtbot, wizard)
     assert _page(wizard) == "recoveryPage" and wizard.store is not None
     key = _text(wizard, "recoveryKeyLabel")
     assert len(key) == 47 and not wizard.button(FINISH).isEnabled()
@@ -131,6 +138,7 @@ def test_demo_start_opens_a_separate_demo_store(qtbot, tmp_path):
     _fill_to_start(qtbot, wizard, recovery=False, receiver="")
     wizard.start_radios[first_run.DEMO].setChecked(True)
     wizard.button(FINISH).click()
+    _made(qtbot, wizard)
     demo = wizard.store
     try:
         assert demo.path == tmp_path / "demo.db" and demo.profile().is_demo and _children(demo) == 60
@@ -148,6 +156,7 @@ def test_a_folder_that_cannot_be_used_gives_a_plain_message_and_leaves_nothing(q
     wizard = _open(qtbot, tmp_path, db=tmp_path / "iro-desktop" / "caseload.db")
     _fill_to_start(qtbot, wizard, recovery=True)
     wizard.next()
+    _made(qtbot, wizard)
     assert _page(wizard) == "startPage" and wizard.store is None
     assert "could not be saved" in _text(wizard, "startProblem")
     assert [p.name for p in tmp_path.iterdir()] == ["iro-desktop"]
@@ -223,6 +232,7 @@ def test_the_window_keeps_handling_events_while_the_store_is_made(qtbot, tmp_pat
 
     monkeypatch.setattr(first_run, "create", create_once_the_window_answers)
     wizard.button(FINISH).click()
+    _made(qtbot, wizard)
     assert seen == {"waiting": True, "window answered": True, "disabled meanwhile": True}
     assert wizard.store is not None and wizard.isEnabled()
     wizard.store.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from sqlalchemy import select
@@ -81,7 +79,7 @@ def _damaged(store, store_path, backups=None):
     if backups is not None:
         backups.mkdir()
         save_settings(store, AutoBackupSettings(True, str(backups)))
-        backup(store, backups / backup_name(date.today()))  # today's: the timer has none to make
+        backup(store, backups / backup_name(TODAY))  # today's: the timer has none to make
     _add_child(store, "C002", "Kai")
     damage_a_later_page(store)
     return open_store(store_path, PASSPHRASE)
@@ -102,7 +100,7 @@ def test_restoring_the_latest_backup_brings_the_store_back(qtbot, store, store_p
     assert said[0].startswith("iro-desktop checked the store and found it damaged (part of it cannot be")
     assert "nothing more is being saved" in said[0] and "Anything saved since that backup" in said[0]
     assert said[1].startswith("Type the passphrase the store had on")
-    assert said[2].startswith(f"The store was restored from the backup made on {date.today().day} ")
+    assert said[2].startswith(f"The store was restored from the backup made on {TODAY.day} ")
     assert "kept beside it as caseload.db.before-restore. Unlock to go on" in said[2]
     assert window.store is None and window.pages.currentWidget() is window.lock_screen
     assert window.lock_screen.isEnabled()

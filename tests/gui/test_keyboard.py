@@ -525,7 +525,7 @@ def _search_dialogs(demo: Demo) -> list[QWidget]:
 
 def _phrases_dialog(demo: Demo) -> QWidget:
     from iro_desktop.gui.widgets.phrases import PhrasesDialog
-    from iro_desktop.services.minutes import phrases
+    from iro_desktop.services.phrases import phrases
 
     return PhrasesDialog(phrases(demo.store), lambda _text: phrases(demo.store))
 
@@ -719,6 +719,7 @@ def _each_state(qtbot, window: QWidget):
         if window.nextId() == -1:
             break
         window.next()
+        qtbot.waitUntil(lambda: not getattr(window, "creating", False), timeout=30_000)  # the store is made
     assert sorted(window.page(i).objectName() for i in window.pageIds() if i not in shown) == []
 
 

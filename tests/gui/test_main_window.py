@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QTableView
 
 from iro_desktop.gui.main_window import MainWindow
-from tests.conftest import TODAY
+from tests.conftest import PASSPHRASE, TODAY
 
 
 def test_opens_on_the_caseload_and_walks_to_a_child_and_back(qtbot, demo_store):
@@ -98,15 +98,33 @@ def test_the_child_page_prepare_button_opens_that_childs_review(qtbot, demo_stor
 
 
 def test_back_up_from_the_file_menu_writes_a_checked_backup_and_audits_it(qtbot, demo_store, tmp_path):
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
 
     window = MainWindow(demo_store, TODAY)
     qtbot.addWidget(window)
     assert window.findChild(QAction, "actionBackup").isEnabled()
-    window.back_up_to(tmp_path / "today.iro-backup")
-    assert (tmp_path / "today.iro-backup").exists()
+    backing_up = window.back_up_to(tmp_path / "today.iro-backup")
+    assert window.back_up_to(tmp_path / "again.iro-backup") is None  # one at a time
+    assert window.statusBar().currentMessage() == "Backing up to today.iro-backup and checking it…"
+    qtbot.waitUntil(lambda: not backing_up.running, timeout=20_000)
+    assert (tmp_path / "today.iro-backup").exists() and not (tmp_path / "again.iro-backup").exists()
     assert "Backed up and checked: 60 children" in window.statusBar().currentMessage()
     assert audit.entries(demo_store)[0].action == "backup"
+
+
+def test_locking_while_a_backup_is_written_finishes_it_before_the_store_closes(qtbot, demo_store, tmp_path):
+    from iro_desktop.store import audit, open_store
+
+    window = MainWindow(demo_store, TODAY)
+    qtbot.addWidget(window)
+    window.back_up_to(tmp_path / "today.iro-backup")
+    window.lock()  # at once, as the idle lock would
+    assert window.store is None and (tmp_path / "today.iro-backup").exists()
+    reopened = open_store(demo_store.path, PASSPHRASE)
+    try:
+        assert "backup" in [entry.action for entry in audit.entries(reopened, limit=3)]  # recorded too
+    finally:
+        reopened.close()
 
 
 def test_the_sync_view_opens_from_the_view_menu_and_shows_the_demo_outbox(qtbot, demo_store):
@@ -120,7 +138,8 @@ def test_the_sync_view_opens_from_the_view_menu_and_shows_the_demo_outbox(qtbot,
 
 
 def test_challenges_view_and_raising_a_concern_from_a_childs_page(qtbot, demo_store):
-    from iro_desktop.services.challenges import open_challenges, raise_concern
+    from iro_desktop.services.challenge_facts import open_challenges
+    from iro_desktop.services.challenges import raise_concern
 
     window = MainWindow(demo_store, TODAY)
     qtbot.addWidget(window)

@@ -7,37 +7,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 from iro_desktop.gui import window_state
 from iro_desktop.gui.main_window import MainWindow
 from iro_desktop.gui.review.minute import ROWS_SHOWN, MinutePage
-from iro_desktop.paths import resources_dir
+from iro_desktop.problems import Problem
 from iro_desktop.services import minutes as svc
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.review_prep import next_review_for
 from tests.conftest import TODAY
-
-SHIPPED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-
-
-@pytest.fixture
-def shipped_font(qapp):
-    """The shipped DejaVu Sans as the application font, in the app's Fusion style; put back afterwards."""
-    font, style = qapp.font(), qapp.style().name()
-    for name in SHIPPED_FONTS:
-        assert QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name)) >= 0
-
-    def use(points: int) -> None:
-        qapp.setStyle("Fusion")
-        qapp.setFont(QFont("DejaVu Sans", points))
-        assert QFontInfo(qapp.font()).family() == "DejaVu Sans"
-
-    yield use
-    qapp.setStyle(style or "Fusion")
-    qapp.setFont(font)
-
 
 _BUSIEST: list[tuple[int, int]] = []  # every test's demo store is a copy of one demo: found once
 
@@ -49,7 +28,7 @@ def most_people(store) -> tuple[int, int]:
         for row in load_caseload(store, TODAY):
             try:
                 review_id = next_review_for(store, row.id)
-            except ValueError:  # not looked after now: no review to prepare
+            except Problem:  # not looked after now: no review to prepare
                 continue
             reviews.append((len(svc.minutes(store, review_id, TODAY).people), row.id, review_id))
         people, child_id, review_id = max(reviews)

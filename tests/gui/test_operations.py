@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from iro_desktop.gui import operations
+from iro_desktop.problems import Problem
 
 
 def _run(qtbot, work, quiet=False):
@@ -77,3 +79,85 @@ def test_wait_for_all_waits_for_every_piece_of_work(qtbot):
     assert operations.wait_for_all(5)
     qtbot.waitUntil(lambda: len(ended) == count)
     assert not operations.busy_now()
+
+
+def test_a_cancelled_job_never_hands_back_its_result_and_its_busy_signs_go(qtbot):
+    gate = threading.Event()
+    seen = {"busy": [], "done": [], "failed": []}
+    op = operations.run_job(
+        lambda job: gate.wait(5), seen["done"].append, seen["failed"].append, seen["busy"].append
+    )
+    qtbot.waitUntil(lambda: seen["busy"] == [True], timeout=2000)
+    op.cancel()
+    assert QApplication.overrideCursor() is None  # the IRO is not left looking at a wait cursor
+    gate.set()
+    assert op.wait(5)
+    qtbot.waitUntil(lambda: not operations.busy_now())
+    qtbot.wait(50)  # the queued finish has run by now
+    assert seen["done"] == [] and seen["failed"] == []
+
+
+def test_work_that_asks_stops_at_its_next_step_once_cancelled(qtbot):
+    started, steps, reported = threading.Event(), [], []
+
+    def count(job):
+        for n in range(1000):
+            job.progress(n, 1000)  # raises Cancelled once cancelled
+            steps.append(n)
+            started.set()
+            job.cancelled() or threading.Event().wait(0.001)
+        return "all"
+
+    op = operations.run_job(count, reported.append, reported.append, progress=lambda d, t: None)
+    assert started.wait(5)
+    op.cancel()
+    assert op.wait(5)
+    assert len(steps) < 1000  # it stopped early
+    qtbot.waitUntil(lambda: not operations.busy_now())
+    assert reported == []
+
+
+def test_progress_reaches_the_ui_thread(qtbot):
+    seen = []
+
+    def steps(job):
+        for n in range(1, 4):
+            job.progress(n, 3)
+        return "ok"
+
+    result = []
+    operations.run_job(steps, result.append, progress=lambda d, t: seen.append((d, t)))
+    qtbot.waitUntil(lambda: result == ["ok"])
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def _failure_box():
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "operationFailure" and w.isVisible()
+    ]
+    return boxes[0] if boxes else None
+
+
+def test_a_library_error_with_no_handler_shows_the_plain_sentence_and_reaches_the_log(qtbot, caplog):
+    def broken():
+        raise OSError(28, "No space left on device: '/tmp/sqlcipher-journal'")
+
+    with caplog.at_level(logging.ERROR, logger="iro_desktop.gui"):
+        operations.run_in_background(broken, lambda r: None)
+        qtbot.waitUntil(lambda: _failure_box() is not None, timeout=5000)
+    box = _failure_box()
+    assert box.text() == operations.GENERIC and "sqlcipher" not in box.text()
+    logged = [r for r in caplog.records if r.name == "iro_desktop.gui"]
+    assert logged and logged[0].exc_info[0] is OSError  # the traceback is kept for whoever reads the log
+    box.close()
+
+
+def test_the_apps_own_refusal_with_no_handler_is_shown_in_its_own_words(qtbot):
+    def refused():
+        raise Problem("That child is no longer in the caseload.")
+
+    operations.run_in_background(refused, lambda r: None)
+    qtbot.waitUntil(lambda: _failure_box() is not None, timeout=5000)
+    box = _failure_box()
+    assert box.text() == "That child is no longer in the caseload."
+    box.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QLineEdit, QVBoxLayout, QWidget
 
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit, parse_typed_date
+from iro_desktop.problems import Problem
 
 TODAY = date(2026, 12, 7)
 PLANNED = date(2026, 12, 9)
@@ -37,7 +38,7 @@ def test_dates_are_read_the_way_people_write_them(typed, meant):
 
 @pytest.mark.parametrize("typed", ["31/2/26", "7 Dce 2026", "next week", "7/12"])
 def test_anything_else_gets_a_sentence_not_a_guess(typed):
-    with pytest.raises(ValueError, match="Type a date such as 7 Dec 2026"):
+    with pytest.raises(Problem, match="Type a date such as 7 Dec 2026"):
         parse_typed_date(typed, {"t": TODAY})
 
 
@@ -103,7 +104,7 @@ def test_text_that_is_not_a_date_stays_and_escape_puts_back_the_saved_value(qtbo
     qtbot.keyClicks(field, "7 Dce")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert field.text() == "7 Dce"  # kept for the IRO to put right
-    with pytest.raises(ValueError, match="is not a date"):
+    with pytest.raises(Problem, match="is not a date"):
         field.date()
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     assert field.date() == TODAY

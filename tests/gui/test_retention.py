@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -11,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from iro_desktop.gui.child import ChildPage
 from iro_desktop.gui.retention.dialog import RetentionDialog
 from iro_desktop.gui.retention.handover import HandoverDialog, ReceiveHandoverDialog
-from iro_desktop.services import audit
+from iro_desktop.services import handover as handover_service
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.handover import read_handover
-from iro_desktop.store import create_store
+from iro_desktop.store import audit, create_store
 from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.store.models import Child
 from tests.conftest import PASSPHRASE
@@ -56,7 +57,13 @@ def _handover_from_page(qtbot, store, tmp_path) -> tuple[ChildPage, HandoverDial
     assert not dialog.remove_button.isVisible()  # nothing to remove until a checked file exists
     dialog.file_edit.setText(str(tmp_path / "handover.iro-handover"))
     _click(qtbot, dialog.write_button)
+    _settle(qtbot, dialog)
     return page, dialog
+
+
+def _settle(qtbot, dialog) -> None:
+    """The key derivation runs off the UI thread: wait for its answer, as the IRO does."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
 
 
 def test_hand_over_from_the_child_page_then_remove(qtbot, demo_store, tmp_path):
@@ -117,17 +124,40 @@ def test_receiving_checks_the_code_then_shows_the_fingerprint_before_import(qtbo
     dialog.file_edit.setText(str(path))
     dialog.code_edit.setText("ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2-34567-89ABC-DEFGH")
     _click(qtbot, check)
+    _settle(qtbot, dialog)
     assert "does not open this file" in dialog.message.text() and not dialog.import_button.isEnabled()
     dialog.code_edit.setText(code.lower())
     _click(qtbot, check)
+    _settle(qtbot, dialog)
     opened = read_handover(path, code)
     assert opened.child_name in dialog.summary.text() and dialog.import_button.isEnabled()
     assert " ".join(opened.fingerprint.split("-")) in dialog.summary.text()
     _click(qtbot, dialog.import_button)
+    _settle(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.received_ref == ref
     assert _names(other) == {ref}
     assert ("handover_received", ref) in [(e.action, e.subject) for e in audit.entries(other)]
     other.close()
+
+
+def test_writing_the_file_says_so_and_the_dialog_stays_until_it_is_written(
+    qtbot, demo_store, tmp_path, monkeypatch
+):
+    gate = threading.Event()
+    real = handover_service.send
+    monkeypatch.setattr(handover_service, "send", lambda *args: gate.wait(10) and real(*args))
+    dialog = HandoverDialog(demo_store, FULL_CHILD, kdf=TEST_KDF)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.file_edit.setText(str(tmp_path / "handover.iro-handover"))
+    _click(qtbot, dialog.write_button)
+    assert dialog.message.text() == "Writing handover.iro-handover and checking that it opens…"
+    assert not dialog.write_button.isEnabled()  # not twice
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # not closed half-way through the write
+    gate.set()
+    _settle(qtbot, dialog)
+    assert len(dialog.code_value.text()) == 47 and dialog.remove_button.isVisible()
 
 
 def _old_child(store) -> int:

@@ -25,6 +25,7 @@ from iro_desktop.gui.review.minute import MinutePage
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.gui.widgets.spelling import SpellingHighlighter, spelling_menu
 from iro_desktop.services import minutes as svc
+from iro_desktop.services import personal_dictionary, phrases
 from iro_desktop.services.spelling import load_engine, remember_word
 from iro_desktop.store import open_store
 from iro_desktop.store.models import Child, Decision, Review, ReviewSection
@@ -168,9 +169,9 @@ def test_phrases_are_saved_from_a_selection_and_inserted_at_the_cursor(qtbot, de
     editor.setPlainText("No concerns were raised about the placement.")
     editor.selectAll()
     page.save_selection_as_phrase()
-    assert svc.phrases(demo_store) == ["No concerns were raised about the placement."]
+    assert phrases.phrases(demo_store) == ["No concerns were raised about the placement."]
     page.move_section(1)
-    page.insert_phrase(svc.phrases(demo_store)[0])
+    page.insert_phrase(phrases.phrases(demo_store)[0])
     assert page.current_editor().toPlainText() == "No concerns were raised about the placement."
 
 
@@ -205,7 +206,8 @@ def test_right_click_offers_suggestions_and_add_to_dictionary(qtbot, demo_store,
         a for a in spelling_menu(editor, highlighter, at_word, remember).actions() if "dictionary" in a.text()
     )
     add.trigger()
-    assert "Brackenholt" in svc.personal_dictionary(demo_store) and page.checker.is_correct("Brackenholt")
+    assert "Brackenholt" in personal_dictionary.personal_dictionary(demo_store)
+    assert page.checker.is_correct("Brackenholt")
 
 
 LATER = date(2027, 12, 1)  # after any demo review's planned date

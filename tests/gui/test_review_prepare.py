@@ -186,11 +186,17 @@ def test_enter_adds_an_invitee_and_goes_back_to_the_name(qtbot, page):
     assert page.findChild(QPushButton, "printButton").shortcut().toString() == "Ctrl+P"
 
 
-def test_the_agenda_is_written_where_asked(page, tmp_path):
+def test_the_agenda_is_written_where_asked(qtbot, page, tmp_path):
     folder = tmp_path / "chosen"
     folder.mkdir()
-    written = page.save_agenda(folder / "agenda.pdf")
-    assert written == folder / "agenda.pdf" and list(folder.iterdir()) == [written]
+    button = page.findChild(QPushButton, "printButton")
+    saving = page.save_agenda(folder / "agenda.pdf")
+    assert button.text() == "Saving the agenda…" and not button.isEnabled()  # not twice
+    assert page.save_agenda(folder / "again.pdf") is None
+    qtbot.waitUntil(lambda: not saving.running, timeout=20_000)
+    assert button.isEnabled() and button.shortcut().toString() == "Ctrl+P"
+    written = folder / "agenda.pdf"
+    assert list(folder.iterdir()) == [written]
     pdf = PdfReader(BytesIO(written.read_bytes()))
     assert len(pdf.pages) == 1 and page.pack.child.name in pdf.pages[0].extract_text()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date
+import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,12 +14,13 @@ from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from sqlalchemy import update
 
 from iro_desktop.gui.main_window import MainWindow
+from iro_desktop.gui.security import passphrase as passphrase_module
 from iro_desktop.gui.security.audit_view import AuditTrailDialog
 from iro_desktop.gui.security.auto_backup import AutoBackupDialog, AutoBackupTimer
 from iro_desktop.gui.security.passphrase import ChangePassphraseDialog, RecoveryKeyDialog
-from iro_desktop.services import audit
+from iro_desktop.services import auto_backup as auto_backup_service
 from iro_desktop.services.auto_backup import AutoBackupSettings, backup_name, save_settings, settings
-from iro_desktop.store import open_store
+from iro_desktop.store import audit, open_store
 from iro_desktop.store.backup import restore
 from iro_desktop.store.database import reset_passphrase_with_recovery_key
 from iro_desktop.store.errors import WrongPassphrase
@@ -89,6 +90,31 @@ def test_audit_trail_shows_where_the_chain_was_broken(qtbot, store):
 # --- change passphrase --------------------------------------------------------------------------------
 
 
+def _settle(qtbot, dialog) -> None:
+    """The key derivation runs off the UI thread: wait for its answer, as the IRO does."""
+    qtbot.waitUntil(lambda: not dialog.work.busy, timeout=20_000)
+
+
+def test_changing_says_so_on_its_button_and_the_dialog_waits_for_the_key_file(
+    qtbot, store, store_path, monkeypatch
+):
+    gate = threading.Event()
+    real = passphrase_module.change_passphrase
+    monkeypatch.setattr(passphrase_module, "change_passphrase", lambda *args: gate.wait(10) and real(*args))
+    dialog = _change_dialog(qtbot, store)
+    qtbot.keyClicks(dialog.current, PASSPHRASE)
+    qtbot.keyClicks(dialog.fields.first, NEW_PASSPHRASE)
+    qtbot.keyClicks(dialog.fields.second, NEW_PASSPHRASE)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.ok.text() == "Changing the passphrase…", timeout=5000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # half-way through writing the key file
+    assert dialog.isVisible() and not dialog.ok.isEnabled()
+    gate.set()
+    _settle(qtbot, dialog)
+    assert dialog.page == 1  # changed, and said so
+    open_store(store_path, NEW_PASSPHRASE).close()
+
+
 def _change_dialog(qtbot, store):
     dialog = ChangePassphraseDialog(store)
     qtbot.addWidget(dialog)
@@ -115,6 +141,7 @@ def test_a_wrong_current_passphrase_is_told_at_the_field_and_changes_nothing(qtb
     qtbot.keyClicks(dialog.fields.first, NEW_PASSPHRASE)
     qtbot.keyClicks(dialog.fields.second, NEW_PASSPHRASE)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    _settle(qtbot, dialog)
     assert dialog.current_error.isVisible()
     assert dialog.current_error.text() == "That is not the current passphrase. Nothing was changed."
     assert dialog.isVisible() and dialog.page == 0
@@ -130,6 +157,7 @@ def test_changing_the_passphrase_says_what_it_means_for_backups(qtbot, store, st
     qtbot.keyClicks(dialog.fields.first, NEW_PASSPHRASE)
     qtbot.keyClicks(dialog.fields.second, NEW_PASSPHRASE)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    _settle(qtbot, dialog)
     done = dialog.findChild(type(dialog.current_error), "doneLabel").text()
     assert "old passphrase no longer opens" in done and "Backups made before now" in done
     with pytest.raises(WrongPassphrase):
@@ -162,6 +190,7 @@ def _make_key(qtbot, store, passphrase=PASSPHRASE):
     dialog.show()
     qtbot.keyClicks(dialog.passphrase, passphrase)
     dialog.buttons.button(Ok).click()
+    _settle(qtbot, dialog)
     return dialog
 
 
@@ -204,6 +233,7 @@ def test_a_new_recovery_key_replaces_the_old_one_and_the_dialog_says_so(qtbot, s
     assert "already has a recovery key" in second.findChild(type(second.key_label), "replaceLabel").text()
     qtbot.keyClicks(second.passphrase, PASSPHRASE)
     second.buttons.button(Ok).click()
+    _settle(qtbot, second)
     with pytest.raises(WrongPassphrase):
         reset_passphrase_with_recovery_key(store_path, old_key, NEW_PASSPHRASE)
     reset_passphrase_with_recovery_key(store_path, second.key, NEW_PASSPHRASE)
@@ -225,6 +255,33 @@ def test_the_recovery_key_prints_to_a_page(qtbot, store, tmp_path):
 # --- automatic backups --------------------------------------------------------------------------------
 
 
+def _wait_for_backup(qtbot, dialog) -> None:
+    qtbot.waitUntil(lambda: not dialog.operation.running, timeout=20_000)
+
+
+def test_a_slow_backup_says_what_it_is_doing_and_is_not_started_twice(qtbot, store, tmp_path, monkeypatch):
+    gate = threading.Event()
+    real = auto_backup_service.run_daily_backup
+    monkeypatch.setattr(auto_backup_service, "run_daily_backup", lambda *args: gate.wait(10) and real(*args))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    save_settings(store, AutoBackupSettings(enabled=True, folder=str(folder)))
+    dialog = AutoBackupDialog(store, today=lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.back_up_now_button.click()
+    assert dialog.message.text() == "Making the backup and checking it…"
+    assert not dialog.back_up_now_button.isEnabled()
+    timer = AutoBackupTimer(store, None, today=lambda: TODAY)  # the hourly check comes round meanwhile
+    assert not timer.busy  # it does not start a second one
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # not closed half-way through writing the backup
+    gate.set()
+    _wait_for_backup(qtbot, dialog)
+    assert "Daily backup made and checked" in dialog.message.text() and dialog.back_up_now_button.isEnabled()
+    timer.stop()
+
+
 def test_the_dialog_saves_the_setting_and_backs_up_now(qtbot, store, tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()
@@ -236,6 +293,7 @@ def test_the_dialog_saves_the_setting_and_backs_up_now(qtbot, store, tmp_path):
     dialog.enabled.setChecked(True)
     assert settings(store) == AutoBackupSettings(enabled=True, folder=str(folder))
     dialog.back_up_now_button.click()
+    _wait_for_backup(qtbot, dialog)
     assert (folder / backup_name(TODAY)).is_file()
     assert "Daily backup made and checked: 0 children" in dialog.message.text()
     assert "Last backup: 25 Nov 2026" in dialog.message.text()
@@ -249,6 +307,7 @@ def test_the_dialog_explains_a_folder_that_has_gone(qtbot, store, tmp_path):
     qtbot.addWidget(dialog)
     assert "cannot be found" in dialog.message.text()
     dialog.back_up_now_button.click()
+    _wait_for_backup(qtbot, dialog)
     assert "No backup was made and no older backup was deleted" in dialog.message.text()
     assert audit.entries(store, limit=1)[0].label == "A backup failed"
 
@@ -259,7 +318,7 @@ def test_unlocking_makes_the_days_backup_and_it_restores(qtbot, store, tmp_path)
     save_settings(store, AutoBackupSettings(enabled=True, folder=str(folder)))
     window = MainWindow(store, TODAY)  # as just unlocked
     qtbot.addWidget(window)
-    made = folder / backup_name(date.today())
+    made = folder / backup_name(TODAY)
     qtbot.waitUntil(lambda: made.exists() and not window.auto_backup.busy, timeout=20_000)
     qtbot.waitUntil(lambda: "Daily backup made" in window.statusBar().currentMessage())
     assert window.auto_backup.check() is False  # made once a day, not every hour

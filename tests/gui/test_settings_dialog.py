@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMenu, QPu
 from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.main_window import MainWindow
 from iro_desktop.gui.settings_dialog import SettingsDialog
-from iro_desktop.services import audit
 from iro_desktop.services import settings as service
 from iro_desktop.services.settings import AllSettings
+from iro_desktop.store import audit
 from tests.conftest import TODAY
 
 NOTHING_SET = AllSettings(TimescaleSettings())

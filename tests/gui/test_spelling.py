@@ -11,8 +11,7 @@ from sqlalchemy import select
 from iro_desktop.gui import operations
 from iro_desktop.gui.review.minute import MinutePage
 from iro_desktop.gui.widgets import spelling as widget
-from iro_desktop.services import minutes as svc
-from iro_desktop.services import spelling
+from iro_desktop.services import personal_dictionary, spelling
 from iro_desktop.store.models import Review
 from tests.conftest import TODAY
 
@@ -98,7 +97,7 @@ def test_a_misspelt_word_is_underlined_and_adding_it_removes_the_underline(qtbot
     add = "Add \u201cBrackenholt\u201d to dictionary"
     next(a for a in menu_for(page, editor).actions() if a.text() == add).trigger()
     assert underlined(editor) == ["recieved"]
-    assert "Brackenholt" in svc.personal_dictionary(page.store)
+    assert "Brackenholt" in personal_dictionary.personal_dictionary(page.store)
 
 
 def test_suggestions_fill_the_menu_and_one_replaces_the_word(qtbot, page, loaded):

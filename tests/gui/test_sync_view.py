@@ -187,7 +187,7 @@ def test_finalising_from_the_dialog_signs_and_locks_the_review(qtbot, demo_store
 
 
 def test_a_correction_asks_why(qtbot, demo_store):
-    from iro_desktop.records.finalise import open_correction
+    from iro_desktop.services.finalise import open_correction
 
     review_id = ready_reviews(demo_store)[0]
     sign_review(demo_store, review_id)
@@ -207,7 +207,7 @@ def test_a_correction_asks_why(qtbot, demo_store):
 
 
 def test_background_sync_runs_quietly_only_when_a_receiver_is_set(qtbot, demo_store, receiver):
-    from iro_desktop.gui.sync.worker import BackgroundSync
+    from iro_desktop.gui.sync.background import BackgroundSync
 
     background = BackgroundSync(demo_store)
     assert background.run_now() is False  # not enrolled: nothing to try

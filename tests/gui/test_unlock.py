@@ -51,7 +51,7 @@ def test_every_control_has_an_accessible_name(qtbot, store_path, store):
 
 def test_repeated_wrong_passphrases_are_slowed_never_locked_out_and_audited(qtbot, store, store_path):
     from iro_desktop.gui.unlock import retry_delay_seconds
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
 
     assert [retry_delay_seconds(n) for n in (1, 2, 3, 4, 8, 20)] == [0, 1, 2, 4, 30, 30]
     store.close()

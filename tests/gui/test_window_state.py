@@ -98,3 +98,11 @@ def test_a_first_run_shows_every_column_sorted_by_urgency(qtbot, demo_store):
     assert not any(header.isSectionHidden(c) for c in range(header.count()))
     assert header.sortIndicatorSection() == COL["Working days left"]
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+
+def test_the_file_stays_owner_only_when_qt_writes_it_by_itself(qtbot, window_settings, monkeypatch):
+    monkeypatch.setattr(window_state, "_open", {})  # a first opening, as at start-up
+    window_state.settings().setValue("main/probe", 1)  # Qt writes it soon after, on its own
+    path = window_state.settings_path()
+    qtbot.waitUntil(lambda: "probe" in path.read_text(encoding="latin-1"))
+    assert path.stat().st_mode & 0o777 == 0o600

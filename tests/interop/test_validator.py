@@ -31,7 +31,7 @@ from tests.interop.helpers import APP_REVIEWS_2027, app_caseload, read_rows
 REVIEW_RULES = {"166", "167", "399", "440", "441", "1012", "INT08", "INT17"}
 FAKE_RULESET, FAKE_YEAR = "lac2022_23", 2018  # as the expected outputs in ../shared/data/903/expected
 # Rules that rise on the export only because it leaves blank the fields the app does not hold on purpose
-# (HOME_POST, URN, MOTHER, MC_DOB: DOMAIN section 6). Each was read in lac_validator/rules/lac2022_23.
+# (HOME_POST, URN, MOTHER, MC_DOB: docs/RULES.md X3). Each was read in lac_validator/rules/lac2022_23.
 BLANK_FIELD_RULES = {
     "218": "URN is blank for a placement that needs one (the rule reads PLACE, DEC and PL_LA as well, "
     "but flags only a blank URN)",

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from iro_desktop.records.bundle import BUNDLE_FIELDS, Bundle, BundleError, from_json, problems, to_json
 from iro_desktop.records.export import verify_file
-from iro_desktop.records.finalise import sign_bundle
+from iro_desktop.records.sealed import sign_bundle
 from iro_desktop.records.signing import canonical, sha256_hex
 
 PRINTABLE = frozenset(string.printable.encode()) - frozenset(b"\t\n\r\x0b\x0c")  # 0x20 to 0x7e

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from iro_desktop.records.bundle import from_json, problems, to_json
 from iro_desktop.records.export import export_record, verify_bundle, verify_file
-from iro_desktop.records.finalise import sign_bundle
 from iro_desktop.records.keys import device_fingerprint
+from iro_desktop.records.sealed import sign_bundle
 from iro_desktop.records.signing import b64, canonical, unb64
 from tests.conftest import PASSPHRASE, TODAY, sign_review
 

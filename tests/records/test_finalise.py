@@ -7,18 +7,14 @@ import json
 import pytest
 from sqlalchemy import select
 
-from iro_desktop.records.finalise import (
-    FinaliseRefused,
-    finalise_demo_reviews,
-    open_correction,
-    printed_id,
-    render_record_pdf,
-)
+from iro_desktop.problems import Problem
 from iro_desktop.records.keys import PRIVATE_KEY_SETTING, device_fingerprint, device_public_key
+from iro_desktop.records.sealed import printed_id, render_record_pdf
 from iro_desktop.records.signing import canonical, record_statement, sha256_hex, verify
-from iro_desktop.services import audit
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
+from iro_desktop.services.finalise import FinaliseRefused, finalise_demo_reviews, open_correction
 from iro_desktop.services.minutes import minutes, save_section
+from iro_desktop.store import audit
 from iro_desktop.store.models import OutboxItem, Review, SignedRecord
 from tests.conftest import TODAY, sign_review
 
@@ -64,7 +60,7 @@ def test_a_review_with_problems_is_not_finalised_and_says_why(demo_store, ready_
 
 def test_a_finalised_review_cannot_be_edited_or_finalised_twice(demo_store, ready_review):
     sign_review(demo_store, ready_review)
-    with pytest.raises(ValueError, match="signed, so its record cannot change"):
+    with pytest.raises(Problem, match="signed, so its record cannot change"):
         save_section(demo_store, ready_review, "health", "A later thought.")
     with pytest.raises(FinaliseRefused, match="already signed"):
         sign_review(demo_store, ready_review)

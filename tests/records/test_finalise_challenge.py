@@ -12,10 +12,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from iro_desktop.records.export import export_record, verify_file
-from iro_desktop.records.finalise import FinaliseRefused, finalise_challenge, printed_id, render_record_pdf
+from iro_desktop.records.sealed import printed_id, render_record_pdf
 from iro_desktop.records.signing import sha256_hex
+from iro_desktop.services import challenge_facts, challenge_letters
 from iro_desktop.services import challenges as ch
 from iro_desktop.services.caseload import load_caseload
+from iro_desktop.services.finalise import FinaliseRefused, finalise_challenge
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import OutboxItem, SignedRecord
 from tests.conftest import PASSPHRASE, TODAY
@@ -30,7 +32,7 @@ def _at_stage_1(store) -> int:
         store, child_id, issue="no_social_worker", details="No social worker.", raised_on=MON
     )
     ch.escalate(store, cid, "stage_1", MON)
-    ch.save_letter_text(store, cid, "stage_1", WORDING)
+    challenge_letters.save_letter_text(store, cid, "stage_1", WORDING)
     return cid
 
 
@@ -55,7 +57,7 @@ def test_the_signed_letter_holds_the_iros_wording_and_is_queued(demo_store):
     with demo_store.session() as s:
         state = s.scalars(select(OutboxItem.state).where(OutboxItem.signed_record_id == row.id)).one()
     assert state == "queued"
-    view = ch.get_challenge(demo_store, cid, TODAY)
+    view = challenge_facts.get_challenge(demo_store, cid, TODAY)
     assert view.letter_signed and "letter was signed as record" in view.events[-1].text
 
 
@@ -63,8 +65,8 @@ def test_a_signed_letter_can_no_longer_be_changed_or_signed_twice(demo_store):
     cid = _at_stage_1(demo_store)
     finalise_challenge(demo_store, cid)
     with pytest.raises(FieldProblem, match="can no longer be changed"):
-        ch.save_letter_text(demo_store, cid, "stage_1", "Something else entirely.")
-    assert ch.letter_draft(demo_store, cid, TODAY) == WORDING
+        challenge_letters.save_letter_text(demo_store, cid, "stage_1", "Something else entirely.")
+    assert challenge_letters.letter_draft(demo_store, cid, TODAY) == WORDING
     with pytest.raises(FinaliseRefused, match="can no longer be changed"):
         finalise_challenge(demo_store, cid)
 
@@ -73,9 +75,10 @@ def test_the_next_stages_letter_is_a_new_version_that_supersedes_the_first(demo_
     cid = _at_stage_1(demo_store)
     first = finalise_challenge(demo_store, cid)
     ch.escalate(demo_store, cid, "stage_2", date(2026, 11, 24))
-    assert not ch.get_challenge(demo_store, cid, TODAY).letter_signed
-    assert "signed as record" not in ch.letter_draft(demo_store, cid, TODAY)  # a note for the IRO only
-    ch.save_letter_text(demo_store, cid, "stage_2", "No reply came from the team manager.")
+    assert not challenge_facts.get_challenge(demo_store, cid, TODAY).letter_signed
+    # the signing is a note for the IRO only
+    assert "signed as record" not in challenge_letters.letter_draft(demo_store, cid, TODAY)
+    challenge_letters.save_letter_text(demo_store, cid, "stage_2", "No reply came from the team manager.")
     second = finalise_challenge(demo_store, cid)
     assert (second.record_id, second.version) == (first.record_id, 2)
     assert second.supersedes_hash == first.content_hash

@@ -10,6 +10,8 @@ from sqlalchemy import select, text, update
 from iro_desktop.store.models import (
     Attendance,
     Challenge,
+    ChallengeEvent,
+    ChallengeLetter,
     Child,
     Decision,
     Episode,
@@ -81,7 +83,10 @@ def fill_every_table(store, child_id: int) -> None:
                     issue="plan",
                     raised_on=date(2026, 10, 5),
                     details="Plan late",
-                    history=[{"stage": "informal", "on": "2026-10-05"}],
+                    events=[
+                        ChallengeEvent(kind="raised", on_date=date(2026, 10, 5), child_view="Zephyrine sad")
+                    ],
+                    letters=[ChallengeLetter(stage="stage_1", text="Zephyrine's plan is late.")],
                 ),
             ]
         )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, update
 
-from iro_desktop.services import audit
 from iro_desktop.services.import903 import import_903
+from iro_desktop.store import audit
 from iro_desktop.store.models import AuditEntry
 from tests.interop.conftest import fake_903
 

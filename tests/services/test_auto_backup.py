@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from iro_desktop.services import audit
 from iro_desktop.services.auto_backup import (
     AutoBackupError,
     AutoBackupSettings,
@@ -20,6 +19,7 @@ from iro_desktop.services.auto_backup import (
     settings,
     thin,
 )
+from iro_desktop.store import audit
 from iro_desktop.store.backup import verify
 from tests.conftest import PASSPHRASE, TODAY
 

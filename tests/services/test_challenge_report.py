@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from iro_desktop.services import challenge_practice
 from iro_desktop.services import challenge_report as report
 from iro_desktop.services import challenges as ch
 from iro_desktop.services.problems import FieldProblem
@@ -92,10 +93,10 @@ def _concerns(store, child_id):
     still = ch.raise_concern(store, child_id, "drift", "Contact plan not updated.", D("2026-11-20"))
     ch.consider_cafcass(store, still, D("2026-11-23"), "Too early: the council has not yet replied.")
     ch.raise_concern(store, child_id, "transport", "Outside the range.", D("2025-12-10"))
-    ch.add_practice_note(
+    challenge_practice.add_practice_note(
         store, D("2026-04-14"), "The social worker prepared Ada carefully for contact."
     )
-    ch.add_practice_note(store, D("2025-11-01"), "Outside the range.")
+    challenge_practice.add_practice_note(store, D("2025-11-01"), "Outside the range.")
 
 
 def test_the_summary_counts_match_what_was_recorded(store, child_id):

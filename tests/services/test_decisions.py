@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from iro_desktop.problems import Problem
 from iro_desktop.services import decisions
 from iro_desktop.services.caseload import FLAG_DECISIONS_OVERDUE, load_caseload
 from iro_desktop.services.child import load_child
@@ -131,7 +132,7 @@ def test_reopen_brings_it_back_as_overdue(store, ids):
 
 
 def test_a_decision_no_longer_there(store, ids):
-    with pytest.raises(ValueError, match="no longer in the record"):
+    with pytest.raises(Problem, match="no longer in the record"):
         decisions.mark_done(store, 9999, TODAY)
 
 

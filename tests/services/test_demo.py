@@ -22,6 +22,7 @@ from iro_desktop.domain.timescales import (
     review_status,
     review_timeliness,
 )
+from iro_desktop.problems import Problem
 from iro_desktop.services.demo import (
     DEMO_COUNCIL,
     DEMO_IRO_NAME,
@@ -436,7 +437,7 @@ def test_dates_move_with_today(tmp_path):
 
 
 def test_only_an_empty_store_takes_the_demo(demo):
-    with pytest.raises(ValueError, match="empty store"):
+    with pytest.raises(Problem, match="empty store"):
         populate_demo(demo[0], TODAY)
 
 

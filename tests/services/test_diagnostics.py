@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from iro_desktop import __version__
+from iro_desktop import __version__, logs
 from iro_desktop.services import diagnostics
 from iro_desktop.services.demo import DEMO_COUNCIL, DEMO_IRO_NAME
 from iro_desktop.services.minutes import save_section
@@ -74,6 +74,46 @@ def test_a_missing_store_and_a_damaged_key_file_are_described_not_fatal(tmp_path
     assert "Key file contents: cannot be read" in damaged
 
 
-def test_report_says_the_app_keeps_no_error_log_and_names_the_default_file():
-    assert "keeps no error log" in diagnostics.report(None)
+def test_report_names_the_default_file():
     assert diagnostics.default_file_name(TODAY) == "iro-desktop-diagnostics-2026-11-25.txt"
+
+
+def test_report_gives_the_log_folder_with_home_as_tilde_and_the_logs_last_lines_without_the_error_text(
+    tmp_path, monkeypatch
+):
+    home = tmp_path / "home"
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(home / ".local" / "state" / "iro-desktop" / "log"))
+    logs.start_logging()
+    try:
+        raise LookupError(f"No review for {MARKER}")
+    except LookupError as exc:
+        logs.log_crash(exc)
+
+    text = diagnostics.report(None, home=home)
+
+    log_section = text.split("== Log ==\n", 1)[1]
+    assert log_section.startswith(f"Log folder: {Path('~', '.local', 'state', 'iro-desktop', 'log')}\n")
+    assert "The log's last 4 lines:" in log_section
+    assert "INFO iro_desktop: Started (version=" in log_section
+    assert (
+        "CRITICAL iro_desktop: Uncaught error\n  LookupError\n    at tests.services.test_diagnostics:" in text
+    )
+    assert MARKER not in text and "errors are shown on screen" not in text
+
+
+def test_report_shows_a_hard_crashs_frames_with_home_as_tilde(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    folder = home / "logs"
+    folder.mkdir(parents=True)
+    (folder / logs.FAULT_NAME).write_text(
+        "Fatal Python error: Segmentation fault\n\n"
+        f'  File "{home}/.venv/lib/python3.11/site-packages/iro_desktop/gui/app.py", line 140 in run\n'
+    )
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(folder))
+
+    lines = diagnostics.log_lines(home=home)
+
+    assert lines[:2] == [f"Log folder: {Path('~', 'logs')}", "The log is empty."]
+    assert lines[2] == "Hard crashes (frames written by Python's fault handler):"
+    assert '  File "~/.venv/lib/python3.11/site-packages/iro_desktop/gui/app.py", line 140 in run' in lines
+    assert str(home) not in "\n".join(lines)

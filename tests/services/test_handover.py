@@ -10,13 +10,15 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from iro_desktop.documents.distribution import address_key
-from iro_desktop.records.finalise import open_correction
+from iro_desktop.problems import Problem
 from iro_desktop.records.keys import device_fingerprint
-from iro_desktop.services import audit, challenges, minutes
+from iro_desktop.services import challenge_facts, challenge_letters, minutes
 from iro_desktop.services import documents as docs
+from iro_desktop.services.finalise import open_correction
 from iro_desktop.services.handover import HandoverError, WrongCode, read_handover, receive, send
+from iro_desktop.services.handover_rows import LATER_TABLES
 from iro_desktop.services.retention import remove_child
-from iro_desktop.store import create_store
+from iro_desktop.store import audit, create_store
 from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.store.models import (
     Challenge,
@@ -222,10 +224,12 @@ def test_letters_drafts_and_what_is_withheld_from_whom_travel_under_the_new_ids(
     )
     with demo_store.session() as s:
         challenge_id = s.scalars(select(Challenge.id).where(Challenge.child_id == FULL_CHILD)).first()
-    challenges.save_letter_text(demo_store, challenge_id, "stage_1", "Dear Colin, the plan is late.")
+    challenge_letters.save_letter_text(demo_store, challenge_id, "stage_1", "Dear Colin, the plan is late.")
 
     sent = send(demo_store, FULL_CHILD, tmp_path / "handover.iro", kdf=TEST_KDF)
-    assert sent.handover.counts["saved letters, drafts and withholding choices"] >= 4
+    travelled = sent.handover.counts
+    assert travelled["saved letters, drafts and withholding choices"] >= 3
+    assert travelled["challenge_letters"] == 1  # a row of its own table now
     receive(other_store, read_handover(sent.path, sent.code))
 
     new_review = _review_with_decisions(other_store, "DEMO0002")
@@ -248,7 +252,7 @@ def test_letters_drafts_and_what_is_withheld_from_whom_travel_under_the_new_ids(
     with other_store.session() as s:
         new_challenge = s.scalars(select(Challenge.id)).one()
     assert (
-        challenges.letter_draft(other_store, new_challenge, TODAY, "stage_1")
+        challenge_letters.letter_draft(other_store, new_challenge, TODAY, "stage_1")
         == "Dear Colin, the plan is late."
     )
 
@@ -300,7 +304,7 @@ def test_a_signed_review_arrives_signed_and_a_correction_continues_its_record(de
         review_id = first.review_id
         review = s.get(Review, review_id)
         assert review.status == "finalised"
-    with pytest.raises(ValueError, match="signed, so its record cannot change"):
+    with pytest.raises(Problem, match="signed, so its record cannot change"):
         minutes.save_section(other_store, review_id, "health", "Changed after the handover.")
     open_correction(other_store, review_id)
     minutes.save_section(other_store, review_id, "health", "The dental date was 2 Oct.")
@@ -309,3 +313,27 @@ def test_a_signed_review_arrives_signed_and_a_correction_continues_its_record(de
     with other_store.session() as s:
         signer = json.loads(s.get(SignedRecord, done.signed_record_id).canonical_json)["signer"]
     assert signer["fingerprint"] == device_fingerprint(other_store) != device_fingerprint(demo_store)
+
+
+def test_a_file_from_before_the_concern_tables_still_arrives(other_store, sent):
+    """The previous version kept a concern's history as a list on its row and its letters as texts."""
+    opened = sent.handover
+    tables = {k: v for k, v in opened.payload["tables"].items() if k not in LATER_TABLES}
+    (concern,) = tables["challenges"]
+    history = [
+        {"stage": "informal", "on": concern["raised_on"]},  # the demo's shape
+        {"event": "cafcass_considered", "on": concern["raised_on"], "reasoning": "Not needed yet"},
+    ]
+    tables["challenges"] = [{**concern, "history": history}]
+    letter = {f"challenges.letter.{concern['id']}.stage_1": "Dear Colin, still late."}
+    texts = {**opened.payload["texts"], **letter}
+    old = type(opened)({**opened.payload, "tables": tables, "texts": texts}, opened.fingerprint)
+
+    receive(other_store, old)
+
+    with other_store.session() as s:
+        new_id = s.scalars(select(Challenge.id)).one()
+    facts = challenge_facts.get_challenge(other_store, new_id, TODAY)
+    assert [e.kind for e in facts.events] == ["raised", "cafcass_considered"]
+    assert facts.cafcass == "Considered"
+    assert challenge_letters.letter_draft(other_store, new_id, TODAY, "stage_1") == "Dear Colin, still late."

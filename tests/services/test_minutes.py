@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
+from iro_desktop.problems import Problem
 from iro_desktop.services import minutes as svc
+from iro_desktop.services import personal_dictionary, phrases
 from iro_desktop.services.search import search
 from iro_desktop.services.spelling import SpellChecker, checker_for
 from iro_desktop.store.models import (
@@ -99,9 +101,9 @@ def test_save_section_keeps_the_text_and_rejects_an_unknown_section(store, revie
 def test_carry_forward_fills_an_empty_section_but_never_overwrites(store, review_id):
     assert svc.carry_forward(store, review_id, "education") == "Maja is settled at Fernhill."
     svc.save_section(store, review_id, "education", "Typed today.")
-    with pytest.raises(ValueError, match="already has text"):
+    with pytest.raises(Problem, match="already has text"):
         svc.carry_forward(store, review_id, "education")
-    with pytest.raises(ValueError, match="Nothing was recorded"):
+    with pytest.raises(Problem, match="Nothing was recorded"):
         svc.carry_forward(store, review_id, "leisure")
     assert {s.key: s.text for s in svc.minutes(store, review_id, TODAY).sections}[
         "education"
@@ -109,18 +111,18 @@ def test_carry_forward_fills_an_empty_section_but_never_overwrites(store, review
 
 
 def test_held_date_cannot_be_in_the_future_before_birth_or_before_care(store, review_id):
-    with pytest.raises(ValueError, match="cannot be in the future"):
+    with pytest.raises(Problem, match="cannot be in the future"):
         svc.set_held_date(store, review_id, D("2026-11-26"))
-    with pytest.raises(ValueError, match="date of birth"):
+    with pytest.raises(Problem, match="date of birth"):
         svc.set_held_date(store, review_id, D("2015-01-01"))
-    with pytest.raises(ValueError, match="became looked after on 6 Jan 2025"):
+    with pytest.raises(Problem, match="became looked after on 6 Jan 2025"):
         svc.set_held_date(store, review_id, D("2024-12-01"))
     svc.set_held_date(store, review_id, TODAY)
     assert _review(store, review_id).held_date == TODAY and _review(store, review_id).status == "held"
 
 
 def test_participation_code_must_fit_the_age_on_the_review_date(store, review_id):
-    with pytest.raises(ValueError, match="PN0 is only for a child under 4 on the review date; Maja was 10"):
+    with pytest.raises(Problem, match="PN0 is only for a child under 4 on the review date; Maja was 10"):
         svc.set_participation(store, review_id, "PN0")
     svc.set_participation(store, review_id, "pn1")
     m = svc.minutes(store, review_id, TODAY)
@@ -138,21 +140,21 @@ def test_a_held_date_that_breaks_the_chosen_code_is_refused(store):
         s.flush()
         rid = review.id
     svc.set_participation(store, rid, "PN1")  # Kai is 4 on 10 Dec 2026
-    with pytest.raises(ValueError, match="PN1 is for a child aged 4 or over; Kai was 3"):
+    with pytest.raises(Problem, match="PN1 is for a child aged 4 or over; Kai was 3"):
         svc.set_held_date(store, rid, D("2026-11-20"))
     assert _review(store, rid).held_date is None
 
 
 def test_parts_and_attendance_per_part(store, review_id):
     part = svc.add_part(store, review_id, "With the parents", D("2026-11-20"), "Family centre")
-    with pytest.raises(ValueError, match="cannot be in the future"):
+    with pytest.raises(Problem, match="cannot be in the future"):
         svc.add_part(store, review_id, "Later", D("2026-12-01"), None)
-    with pytest.raises(ValueError, match="date of birth"):
+    with pytest.raises(Problem, match="date of birth"):
         svc.update_part(store, review_id, part, "With the parents", D("2010-01-01"), None)
     svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "present")
     svc.set_attendance(store, review_id, part, "Donna Nowak", "parent", "sent_views")  # changed, not added
     svc.set_attendance(store, review_id, None, "Hannah Osei", "social_worker", "absent")
-    with pytest.raises(ValueError, match="present, sent views or absent"):
+    with pytest.raises(Problem, match="present, sent views or absent"):
         svc.set_attendance(store, review_id, None, "Hannah Osei", "social_worker", "asleep")
     m = svc.minutes(store, review_id, TODAY)
     assert [(p.label, p.held_on, p.place) for p in m.parts] == [
@@ -165,9 +167,9 @@ def test_parts_and_attendance_per_part(store, review_id):
 
 
 def test_wishes_record_how_they_were_obtained(store, review_id):
-    with pytest.raises(ValueError, match="own words"):
+    with pytest.raises(Problem, match="own words"):
         svc.add_wish(store, review_id, "  ", "private_conversation", True)
-    with pytest.raises(ValueError, match="how the child's words"):
+    with pytest.raises(Problem, match="how the child's words"):
         svc.add_wish(store, review_id, "I want a dog", "telepathy", True)
     svc.add_wish(store, review_id, "I want to see Kacper more.", "private_conversation", False)
     (wish,) = svc.minutes(store, review_id, TODAY).wishes
@@ -187,12 +189,12 @@ def test_decisions_need_an_action_a_named_person_and_a_due_date(store, review_id
         (("Book dentist", "Hannah Osei", None), "due date"),
         (("Book dentist", "Hannah Osei", D("2026-11-01")), "before the review"),
     ):
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(Problem, match=message):
             svc.add_decision(store, review_id, *args)
     wish = svc.add_wish(store, review_id, "I want to see Kacper more.", "private_conversation", True)
     first = svc.add_decision(store, review_id, "Review sibling contact", "Hannah Osei", due, "contact", wish)
     svc.add_decision(store, review_id, "Book a dental check", "Agnieszka Kowalczyk", due)
-    with pytest.raises(ValueError, match="Name the person"):
+    with pytest.raises(Problem, match="Name the person"):
         svc.update_decision(store, first, "Review sibling contact", "", due)
     m = svc.minutes(store, review_id, TODAY)
     assert [(d.number, d.person, d.section_key, d.wish_id) for d in m.decisions] == [
@@ -210,7 +212,7 @@ def test_next_review_date_is_checked_against_the_statutory_due_date(store, revie
     )
     m = svc.minutes(store, review_id, TODAY)
     assert m.statutory_due == D("2027-05-25") and m.next_review_warning == warning
-    with pytest.raises(ValueError, match="must come after this one"):
+    with pytest.raises(Problem, match="must come after this one"):
         svc.set_next_review_date(store, review_id, TODAY)
 
 
@@ -231,25 +233,25 @@ def test_problems_that_stop_finalising(store, review_id):
 def test_a_finalised_review_cannot_change(store, review_id):
     with store.session() as s:
         s.get(Review, review_id).status = "finalised"
-    with pytest.raises(ValueError, match="signed, so its record cannot change"):
+    with pytest.raises(Problem, match="signed, so its record cannot change"):
         svc.save_section(store, review_id, "placement", "late edit")
 
 
 def test_phrases_and_personal_dictionary_are_kept_in_the_store(store):
-    svc.save_phrase(store, "Maja's views were shared by her advocate.")
-    svc.save_phrase(store, "Maja's views were shared by her advocate.")
-    assert svc.save_phrase(store, "No concerns were raised.") == [
+    phrases.save_phrase(store, "Maja's views were shared by her advocate.")
+    phrases.save_phrase(store, "Maja's views were shared by her advocate.")
+    assert phrases.save_phrase(store, "No concerns were raised.") == [
         "Maja's views were shared by her advocate.",
         "No concerns were raised.",
     ]
-    assert svc.delete_phrase(store, "No concerns were raised.") == [
+    assert phrases.delete_phrase(store, "No concerns were raised.") == [
         "Maja's views were shared by her advocate."
     ]
-    with pytest.raises(ValueError, match="Select some text"):
-        svc.save_phrase(store, "   ")
-    assert svc.add_to_dictionary(store, "Fernhill") == ["Fernhill"]
-    with pytest.raises(ValueError, match="one word"):
-        svc.add_to_dictionary(store, "two words")
+    with pytest.raises(Problem, match="Select some text"):
+        phrases.save_phrase(store, "   ")
+    assert personal_dictionary.add_to_dictionary(store, "Fernhill") == ["Fernhill"]
+    with pytest.raises(Problem, match="one word"):
+        personal_dictionary.add_to_dictionary(store, "two words")
 
 
 def test_search_index_follows_the_minutes(store, review_id):
@@ -268,12 +270,12 @@ def test_spelling_is_uk_english_and_never_flags_the_family(store, review_id):
     assert [w for _, w in checker.misspelt("The color of the programme")] == ["color"]  # UK English
     assert "received" in checker.suggestions("recieved")
     assert SpellChecker().misspelt("The CAMHS referal") == [(10, "referal")]
-    svc.add_to_dictionary(store, "Brackenholt")
+    personal_dictionary.add_to_dictionary(store, "Brackenholt")
     assert checker_for(store, _review(store, review_id).child_id).is_correct("Brackenholt")
 
 
 def test_nothing_is_half_written_when_a_decision_is_refused(store, review_id):
-    with pytest.raises(ValueError):
+    with pytest.raises(Problem):
         svc.add_decision(store, review_id, "Book dentist", "Hannah Osei", None)
     with store.session() as s:
         assert s.scalars(select(Decision)).all() == []
@@ -296,7 +298,7 @@ def test_a_mistaken_decision_is_removed_and_the_rest_numbered_again(store, revie
     assert search(store, "xylophone") == []  # the search index keeps nothing of it
     with store.session() as s:
         s.get(Decision, first).status = "done"
-    with pytest.raises(ValueError, match="Decision 1 is already recorded as done, so it stays"):
+    with pytest.raises(Problem, match="Decision 1 is already recorded as done, so it stays"):
         svc.remove_decision(store, review_id, first)
     assert len(_numbered(store, review_id)) == 2
 
@@ -313,7 +315,7 @@ def test_removing_is_refused_once_the_review_is_finalised(store, review_id):
         (svc.remove_wish, wish),
         (svc.remove_part, part),
     ):
-        with pytest.raises(ValueError, match="signed, so its record cannot change"):
+        with pytest.raises(Problem, match="signed, so its record cannot change"):
             remove(store, review_id, item)
     m = svc.minutes(store, review_id, TODAY)
     assert (len(m.decisions), len(m.wishes), len(m.parts)) == (1, 1, 1)
@@ -327,7 +329,7 @@ def test_a_removed_wish_leaves_its_decision_without_the_link(store, review_id):
     m = svc.minutes(store, review_id, TODAY)
     assert m.wishes == ()
     assert [(d.action, d.wish_id) for d in m.decisions] == [("Review sibling contact", None)]
-    with pytest.raises(ValueError, match="not recorded at this review"):
+    with pytest.raises(Problem, match="not recorded at this review"):
         svc.remove_wish(store, review_id, wish)
 
 

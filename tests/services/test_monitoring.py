@@ -1,4 +1,4 @@
-"""Monitoring notes between reviews (DOMAIN.md 2.5): dated, of a kind, never in the future or before birth."""
+"""Monitoring notes between reviews (docs/RULES.md M1): dated, of a kind, not after today or before birth."""
 
 from __future__ import annotations
 

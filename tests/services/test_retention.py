@@ -1,4 +1,4 @@
-"""Retention to the 75th birthday (DOMAIN.md X2) and removing a child from the store."""
+"""Retention to the 75th birthday (docs/RULES.md X2) and removing a child from the store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from iro_desktop.services import audit
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.retention import (
@@ -20,6 +19,7 @@ from iro_desktop.services.retention import (
     set_years_after_death,
     years_after_death,
 )
+from iro_desktop.store import audit
 from iro_desktop.store.models import Child
 from tests.conftest import PASSPHRASE
 from tests.services.child_traces import (
@@ -98,7 +98,7 @@ def test_removal_refused_while_signed_records_wait_to_be_sent(demo_store):
 
 
 def test_a_child_who_died_before_18_is_kept_15_years_after_the_death(store):
-    """DOMAIN.md X2: 15 years after death, if the child dies before 18; the years are a setting."""
+    """docs/RULES.md X2: 15 years after death, if the child dies before 18; the years are a setting."""
     died(store, _child(store, "C-1", D("2005-04-02")), D("2011-11-24"))  # died aged 6
     died(store, _child(store, "C-2", D("2000-01-01")), D("2020-06-01"))  # aged 20: the 75th birthday rule
     _child(store, "C-3", D("2012-03-03"))

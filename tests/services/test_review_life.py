@@ -11,9 +11,15 @@ from sqlalchemy import func, select
 from iro_desktop.cli import PASSPHRASE_ENV, main
 from iro_desktop.clock import FixedClock, ViewDateRefused
 from iro_desktop.domain.review_states import ReviewState, check_move
-from iro_desktop.records.finalise import FinaliseRefused, finalise_challenge, finalise_review, open_correction
+from iro_desktop.problems import Problem
 from iro_desktop.services import challenges, review_dates, text_limits
 from iro_desktop.services import minutes as svc
+from iro_desktop.services.finalise import (
+    FinaliseRefused,
+    finalise_challenge,
+    finalise_review,
+    open_correction,
+)
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.retention import RemovalRefused, remove_child
 from iro_desktop.services.review_life import review_header
@@ -69,11 +75,11 @@ def _ready(store, review_id: int) -> None:
 def test_the_moves_a_review_may_make():
     check_move(ReviewState.PLANNED, ReviewState.HELD)
     check_move(ReviewState.FINALISED, ReviewState.CORRECTING)
-    with pytest.raises(ValueError, match="signed"):
+    with pytest.raises(Problem, match="signed"):
         check_move(ReviewState.FINALISED, ReviewState.HELD)
-    with pytest.raises(ValueError, match="recorded elsewhere"):
+    with pytest.raises(Problem, match="recorded elsewhere"):
         check_move(ReviewState.IMPORTED, ReviewState.HELD)
-    with pytest.raises(ValueError, match="cancelled"):
+    with pytest.raises(Problem, match="cancelled"):
         check_move(ReviewState.CANCELLED, ReviewState.PLANNED)
 
 
@@ -105,7 +111,7 @@ def test_clearing_the_held_date_goes_back_to_where_it_was(store, child_id):
 
 def test_only_the_real_date_decides_what_may_be_saved(store, child_id):
     review_id = next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="cannot be in the future"):
+    with pytest.raises(Problem, match="cannot be in the future"):
         svc.set_held_date(store, review_id, AHEAD)  # whatever day a screen shows, the meeting has not come
     store.clock = FixedClock(AHEAD)  # the day really comes
     svc.set_held_date(store, review_id, AHEAD)
@@ -177,7 +183,7 @@ def test_a_signed_review_refuses_every_writer_and_keeps_its_progress_writable(st
         lambda: svc.save_drafts(store, review_id, {"wish": "typed"}),
         lambda: svc.update_decision(store, decision, "Book the optician", "Hannah Osei", D("2026-12-04")),
     ):
-        with pytest.raises(ValueError, match="signed, so its record cannot change"):
+        with pytest.raises(Problem, match="signed, so its record cannot change"):
             write()
     from iro_desktop.services.decisions import mark_done
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from iro_desktop.problems import Problem
 from iro_desktop.services import review_prep as prep
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.child import load_child
@@ -211,13 +212,13 @@ def test_defaults_for_demo_children_come_from_the_due_date_engine(demo_store):
 
 def test_when_and_where_refuse_impossible_dates_and_allow_a_late_one(store, child_id):
     review_id = prep.next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
+    with pytest.raises(Problem, match="before Maja Nowak's date of birth"):
         prep.set_when_where(store, review_id, D("2013-01-01"), "10:00", "Home")
-    with pytest.raises(ValueError, match="before Maja Nowak became looked after"):
+    with pytest.raises(Problem, match="before Maja Nowak became looked after"):
         prep.set_when_where(store, review_id, D("2025-12-01"), "10:00", "Home")
-    with pytest.raises(ValueError, match="hours and minutes"):
+    with pytest.raises(Problem, match="hours and minutes"):
         prep.set_when_where(store, review_id, D("2027-01-12"), "half three", "Home")
-    with pytest.raises(ValueError, match="Choose a date"):
+    with pytest.raises(Problem, match="Choose a date"):
         prep.set_when_where(store, review_id, None, "10:00", "Home")
     due = prep.review_pack(store, review_id, TODAY).due
     prep.set_when_where(store, review_id, due + timedelta(days=7), "15:30", "  Kitchen table  ")
@@ -228,9 +229,9 @@ def test_when_and_where_refuse_impossible_dates_and_allow_a_late_one(store, chil
 
 def test_invitees_can_be_added_and_their_contribution_changed(store, child_id):
     review_id = prep.next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="Type the name"):
+    with pytest.raises(Problem, match="Type the name"):
         prep.add_invitee(store, review_id, "  ", "other", "attend")
-    with pytest.raises(ValueError, match="Choose how this person will contribute"):
+    with pytest.raises(Problem, match="Choose how this person will contribute"):
         prep.add_invitee(store, review_id, "Lena Kowalska", "other", "carrier pigeon")
     added = prep.add_invitee(store, review_id, "Lena Kowalska", "other", "phone_video")
     prep.set_invitee(store, added, "written_report")
@@ -240,9 +241,9 @@ def test_invitees_can_be_added_and_their_contribution_changed(store, child_id):
 
 def test_a_report_cannot_arrive_before_birth_or_after_today(store, child_id):
     review_id = prep.next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
+    with pytest.raises(Problem, match="before Maja Nowak's date of birth"):
         prep.set_report(store, review_id, "care_plan", True, D("2010-01-01"), None)
-    with pytest.raises(ValueError, match="cannot have arrived after today"):
+    with pytest.raises(Problem, match="cannot have arrived after today"):
         prep.set_report(store, review_id, "care_plan", True, TODAY + timedelta(days=1), None)
     prep.set_report(store, review_id, "care_plan", True, D("2026-11-20"), "Draft only")
     prep.set_report(store, review_id, "pep", False, None, None)
@@ -291,26 +292,26 @@ def test_a_private_conversation_recorded_twice_updates_one_wish(store, child_id)
 
 def test_a_conversation_needs_a_date_not_in_the_future_and_a_place(store, child_id):
     review_id = prep.next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="Say when you spoke with Maja"):
+    with pytest.raises(Problem, match="Say when you spoke with Maja"):
         prep.record_private_conversation(store, review_id, happened=True, place="Garden")
-    with pytest.raises(ValueError, match="cannot be after today"):
+    with pytest.raises(Problem, match="cannot be after today"):
         prep.record_private_conversation(
             store, review_id, happened=True, on=D("2026-12-01"), place="x",
         )
-    with pytest.raises(ValueError, match="before Maja Nowak's date of birth"):
+    with pytest.raises(Problem, match="before Maja Nowak's date of birth"):
         prep.record_private_conversation(
             store, review_id, happened=True, on=D("2014-01-01"), place="x",
         )
-    with pytest.raises(ValueError, match="Say where you spoke with Maja"):
+    with pytest.raises(Problem, match="Say where you spoke with Maja"):
         prep.record_private_conversation(store, review_id, happened=True, on=TODAY, place=" ")
     assert _review(store, review_id).spoke_alone is None
 
 
 def test_why_not_needs_a_reason(store, child_id):
     review_id = prep.next_review_for(store, child_id)
-    with pytest.raises(ValueError, match="Choose why you did not speak with Maja alone"):
+    with pytest.raises(Problem, match="Choose why you did not speak with Maja alone"):
         prep.record_private_conversation(store, review_id, happened=False, why_not="She was ill")
-    with pytest.raises(ValueError, match="Give your reason") as refused:
+    with pytest.raises(Problem, match="Give your reason") as refused:
         prep.record_private_conversation(store, review_id, happened=False, why_not_category="declined")
     assert refused.value.field == "why_not"
     prep.record_private_conversation(

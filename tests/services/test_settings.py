@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from iro_desktop.domain.timescales import TimescaleSettings
-from iro_desktop.services import audit
 from iro_desktop.services import settings as service
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.settings import AllSettings, SettingsProblem
+from iro_desktop.store import audit
 from tests.conftest import PASSPHRASE, TODAY
 
 
@@ -101,7 +101,7 @@ def test_a_worked_bank_holiday_that_would_change_nothing_is_refused(day, message
 
 
 def test_a_bank_holiday_the_council_works_counts_as_a_working_day_and_moves_deadlines(store):
-    """DOMAIN 1.5: the user may remove a day from the holiday table; deadlines then count it."""
+    """docs/RULES.md C1: the user may remove a day from the holiday table; deadlines then count it."""
     friday = date(2027, 5, 28)  # the day before the spring bank holiday, Monday 31 May 2027
     assert service.working_calendar(store).add_working_days(friday, 1) == date(2027, 6, 1)
     service.save_all(store, AllSettings(TimescaleSettings(), worked_holidays=(date(2027, 5, 31),)))

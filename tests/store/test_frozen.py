@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, delete, func, insert, s
 from sqlalchemy.exc import IntegrityError
 
 from iro_desktop.domain.review_states import ReviewState
-from iro_desktop.records.finalise import open_correction
+from iro_desktop.services.finalise import open_correction
 from iro_desktop.services.retention import remove_child
 from iro_desktop.store.frozen import OWNED, REVIEW_WRITABLE, SignedReviewFrozen
 from iro_desktop.store.models import (

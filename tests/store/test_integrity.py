@@ -111,7 +111,7 @@ def test_writes_stop_on_a_connection_opened_before_the_stop(store):
 
 
 def test_reading_goes_on_unrecorded_once_writes_are_stopped(store, store_path):
-    from iro_desktop.services import audit
+    from iro_desktop.store import audit
 
     _add_child(store)
     audit.record(store, "unlock")

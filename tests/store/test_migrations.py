@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from alembic.autogenerate import compare_metadata
@@ -10,7 +11,17 @@ from sqlalchemy import inspect, select, text
 
 from iro_desktop.store import keys, migrate, open_store
 from iro_desktop.store.engine import open_engine
-from iro_desktop.store.models import Base, Child, Decision, Review, ReviewText, Setting, WishEntry
+from iro_desktop.store.models import (
+    Base,
+    ChallengeEvent,
+    ChallengeLetter,
+    Child,
+    Decision,
+    Review,
+    ReviewText,
+    Setting,
+    WishEntry,
+)
 from tests.conftest import PASSPHRASE
 
 
@@ -187,3 +198,121 @@ def test_a_store_from_before_review_states_upgrades_its_reviews_texts_and_wishes
         assert found == [("wishes",)]  # its search triggers were made again
     finally:
         store.close()
+
+
+def test_a_store_from_before_challenge_tables_upgrades_its_letters_and_both_history_shapes(tmp_path):
+    """0005: edited concern letters out of settings, each history entry a typed event, the JSON gone."""
+    path = tmp_path / "old.db"
+    engine = _store_at(path, "0004")
+    service_history = [
+        {
+            "on": "2026-09-01",
+            "event": "raised",
+            "stage": "informal",
+            "expected": "A plan",
+            "expected_by": "2026-09-30",
+            "child_view": "Ioana wants to know",
+            "about": "review 2",
+        },
+        {
+            "on": "2026-09-03",
+            "event": "informal",
+            "spoke_with": "Ms Social Worker",
+            "conversation": "Talked",
+            "agreed_action": "Write the plan",
+            "action_by": "2026-09-20",
+        },
+        {
+            "on": "2026-09-25",
+            "event": "stage",
+            "stage": "stage_2",
+            "addressee": "Mr Manager",
+            "response_due": "2026-10-02",
+            "skipped": ["stage_1"],
+        },
+        {
+            "on": "2026-10-01",
+            "event": "response",
+            "at_stage": "stage_2",
+            "from": "Mr Manager",
+            "response": "Plan on its way",
+            "outcome": "partly_resolved",
+        },
+        {
+            "on": "2026-10-02",
+            "event": "child_told",
+            "concern": True,
+            "advocacy": True,
+            "complaints": False,
+            "note": "",
+        },
+        {"on": "2026-10-03", "event": "letter_signed", "letter_stage": "stage_2", "record": "C-1-v1"},
+    ]
+    demo_history = [
+        {"stage": "informal", "on": "2026-08-01"},
+        {"stage": "stage_1", "on": "2026-08-08", "note": "Reply promised a date"},
+        {"stage": "resolved", "on": "2026-08-15"},
+    ]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO children (id, child_ref, first_name, last_name, dob, review_cycle, created_at) "
+            "VALUES (1, 'OLD1', 'Ioana', 'Example', '2016-01-02', 'standard', '2026-01-01')"
+        )
+        for cid, history, outcome in ((1, service_history, "partly_resolved"), (2, demo_history, "resolved")):
+            conn.execute(
+                text(
+                    "INSERT INTO challenges (id, child_id, issue, raised_on, stage, outcome, history) "
+                    "VALUES (:id, 1, 'drift', '2026-08-01', 'stage_2', :outcome, :history)"
+                ),
+                {"id": cid, "outcome": outcome, "history": json.dumps(history)},
+            )
+        letters = {
+            "challenges.letter.1.stage_2": '"Dear Mr Manager"',
+            "challenges.letter.7.stage_1": '"gone"',  # its concern is long gone
+        }
+        for key, value in letters.items():
+            conn.execute(text("INSERT INTO settings (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+    engine.dispose()
+
+    store = open_store(path, PASSPHRASE)
+    try:
+        with store.session() as s:
+            saved = s.execute(
+                select(ChallengeLetter.challenge_id, ChallengeLetter.stage, ChallengeLetter.text)
+            ).all()
+            events = s.scalars(select(ChallengeEvent).order_by(ChallengeEvent.id)).all()
+            leftover = s.scalars(select(Setting.key).where(Setting.key.like("challenges.letter.%"))).all()
+            steps = [(e.challenge_id, e.kind, e.on_date.isoformat(), e.stage, e.person) for e in events]
+            first_raised, informal, reached, reply, told, signed = events[:6]
+        columns = {c["name"] for c in inspect(store.engine).get_columns("challenges")}
+    finally:
+        store.close()
+    assert saved == [(1, "stage_2", "Dear Mr Manager")]
+    assert leftover == []
+    assert "history" not in columns
+    assert steps == [
+        (1, "raised", "2026-09-01", None, None),
+        (1, "informal", "2026-09-03", None, "Ms Social Worker"),
+        (1, "stage_reached", "2026-09-25", "stage_2", "Mr Manager"),
+        (1, "response_received", "2026-10-01", "stage_2", "Mr Manager"),
+        (1, "child_told", "2026-10-02", None, None),
+        (1, "letter_signed", "2026-10-03", "stage_2", None),
+        (2, "raised", "2026-08-01", None, None),
+        (2, "stage_reached", "2026-08-08", "stage_1", None),
+        (2, "closed", "2026-08-15", None, None),
+    ]
+    assert (first_raised.expected, first_raised.expected_by, first_raised.about) == (
+        "A plan",
+        date(2026, 9, 30),
+        "review 2",
+    )
+    assert (informal.text, informal.agreed_action, informal.action_by) == (
+        "Talked",
+        "Write the plan",
+        date(2026, 9, 20),
+    )
+    assert (reached.response_due, reached.skipped) == (date(2026, 10, 2), "stage_1")
+    assert (reply.text, reply.outcome) == ("Plan on its way", "partly_resolved")
+    assert (told.told_concern, told.told_advocacy, told.told_complaints) == (True, True, False)
+    assert signed.record == "C-1-v1"
+    assert events[7].note == "Reply promised a date" and events[8].outcome == "resolved"

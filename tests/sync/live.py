@@ -12,8 +12,8 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy import func, select
 
-from iro_desktop.records.finalise import save_signed, sign_bundle
 from iro_desktop.records.keys import device_fingerprint, device_key
+from iro_desktop.records.sealed import save_signed, sign_bundle
 from iro_desktop.records.signing import canonical
 from iro_desktop.sync.client import enrol
 from iro_desktop.sync.receiver.app import create_app

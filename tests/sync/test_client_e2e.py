@@ -8,17 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from iro_desktop.records.finalise import (
-    finalise_challenge,
-    finalise_demo_reviews,
-    open_correction,
-)
 from iro_desktop.records.keys import device_fingerprint
-from iro_desktop.services import audit
 from iro_desktop.services import challenges as ch
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
+from iro_desktop.services.finalise import finalise_challenge, finalise_demo_reviews, open_correction
 from iro_desktop.services.minutes import save_section
+from iro_desktop.store import audit
 from iro_desktop.store.models import OutboxItem, SignedRecord
 from iro_desktop.sync import outbox
 from iro_desktop.sync.client import (

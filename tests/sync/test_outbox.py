@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from iro_desktop.records.finalise import finalise_demo_reviews
 from iro_desktop.services.demo import DEMO_SIGNED_REVIEWS
+from iro_desktop.services.finalise import finalise_demo_reviews
 from iro_desktop.sync import outbox
 from tests.conftest import TODAY
 from tests.sync.live import queue_signed_records

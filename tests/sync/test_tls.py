@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from iro_desktop.records.keys import device_fingerprint
-from iro_desktop.services import audit
 from iro_desktop.services.sync import forget_pin, set_ca_file, sync_settings
+from iro_desktop.store import audit
 from iro_desktop.store.models import Setting
 from iro_desktop.sync import outbox
 from iro_desktop.sync.client import SERVER_SETTING, SyncError, enrol, sync_once

@@ -11,8 +11,7 @@ from sqlalchemy import delete, select
 
 from iro_desktop.cli import main as iro_desktop
 from iro_desktop.records.signing import canonical
-from iro_desktop.services import audit
-from iro_desktop.store import open_store
+from iro_desktop.store import audit, open_store
 from iro_desktop.store.models import AuditEntry
 from iro_desktop.sync.client import sync_once
 from iro_desktop.sync.receiver import cli as receiver_cli

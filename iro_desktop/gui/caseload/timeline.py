@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from iro_desktop.clock import system_clock
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status, timing_words
 from iro_desktop.gui.appearance import is_dark, text_colour
@@ -107,7 +108,7 @@ class ReviewTimeline(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
-        self._as_of = date.today()
+        self._as_of = system_clock().today()
         self._all_columns = self._columns = columns_for([], self._as_of)
         self._placed: tuple[tuple, list[Placed]] | None = None  # the layout, and the size it was made for
         self._marks_at: dict[int, list[QRectF]] | None = None

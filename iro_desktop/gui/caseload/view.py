@@ -30,6 +30,7 @@ from iro_desktop.gui.caseload.summary import SummaryStrip
 from iro_desktop.gui.caseload.timeline import ReviewTimeline
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
+from iro_desktop.problems import Problem
 from iro_desktop.services.caseload import (
     TILES,
     CaseloadRow,
@@ -326,7 +327,7 @@ class CaseloadView(QWidget):
         """A date typed in "Shown as of" (Enter or leaving it): empty means today; anything else says why."""
         try:
             day = self.asOf.date() or self._today
-        except ValueError as exc:
+        except Problem as exc:
             QToolTip.showText(self.asOf.mapToGlobal(self.asOf.rect().bottomLeft()), str(exc), self.asOf)
             return
         if day != self._as_of:

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.forms import find, fit_screen, load_into
+from iro_desktop.gui.problems import clear_problem, field_under, sentence_for, show_problem
 from iro_desktop.gui.saving import save_file
+from iro_desktop.services import (
+    challenge_events,
+    challenge_facts,
+    challenge_ladder,
+    challenge_letters,
+)
 from iro_desktop.services import challenges as ch
 from iro_desktop.services import sync as sync_service
 from iro_desktop.services.problems import FieldProblem
@@ -62,7 +69,7 @@ class ChallengeDialog(QDialog):
         load_into(self, "challenge_dialog.ui")
         self._store, self.child_id, self.today, self.about = store, child_id, today, about
         self.challenge_id = challenge_id
-        self.view: ch.ChallengeView | None = None
+        self.view: challenge_facts.ChallengeFacts | None = None
         self.tabs: QTabWidget = find(self, QTabWidget, "tabs")
         find(self, QDialogButtonBox, "buttons").rejected.connect(self.reject)
         self._fill_choices()
@@ -96,11 +103,11 @@ class ChallengeDialog(QDialog):
     def _fill_choices(self) -> None:
         issue = self.w(QComboBox, "issueCombo")
         issue.addItem("Choose…", "")
-        for key, label in ch.ISSUES.items():
+        for key, label in challenge_facts.ISSUES.items():
             issue.addItem(label, key)
         outcome = self.w(QComboBox, "outcomeCombo")
         outcome.addItem(NO_OUTCOME, None)
-        for key, label in ch.OUTCOMES.items():
+        for key, label in challenge_events.OUTCOMES.items():
             outcome.addItem(label, key)
 
     def _connect(self) -> None:
@@ -124,7 +131,9 @@ class ChallengeDialog(QDialog):
 
     def refresh(self) -> None:
         self.view = (
-            ch.get_challenge(self._store, self.challenge_id, self.today) if self.challenge_id else None
+            challenge_facts.get_challenge(self._store, self.challenge_id, self.today)
+            if self.challenge_id
+            else None
         )
         for name in _LATER_TABS:
             self.tabs.setTabEnabled(self.tabs.indexOf(self.w(QWidget, name)), self.view is not None)
@@ -149,7 +158,9 @@ class ChallengeDialog(QDialog):
                 self._expected_by().setDate(QDate(v.expected_by))
         self.w(QLabel, "statusLabel").setText(self._status_html(v))
         self.w(QPlainTextEdit, "letterEdit").setPlainText(
-            ch.letter_draft(self._store, v.id, self.today) if v.stage_key in ch.ORDER else ""
+            challenge_letters.letter_draft(self._store, v.id, self.today)
+            if v.stage_key in challenge_ladder.ORDER
+            else ""
         )
         self._show_letter_signed(v)
         self.w(QTextBrowser, "historyText").setHtml(
@@ -158,12 +169,14 @@ class ChallengeDialog(QDialog):
         for name in ("escalateButton", "recordResponseButton", "recordInformalButton"):
             self.w(QPushButton, name).setEnabled(v.open)
 
-    def _show_letter_signed(self, v: ch.ChallengeView) -> None:
+    def _show_letter_signed(self, v: challenge_facts.ChallengeFacts) -> None:
         """A signed letter is shown read-only, with nothing left to save or sign at this stage."""
         signed = v.letter_signed
         self.w(QPlainTextEdit, "letterEdit").setReadOnly(signed)
         self.w(QPushButton, "saveLetterButton").setEnabled(not signed)
-        self.w(QPushButton, "signLetterButton").setEnabled(v.open and v.stage_key in ch.ORDER and not signed)
+        self.w(QPushButton, "signLetterButton").setEnabled(
+            v.open and v.stage_key in challenge_ladder.ORDER and not signed
+        )
         self.w(QLabel, "letterLabel").setText(
             f"The {v.stage} letter is signed and queued for the council (see View > Sync); it can no longer "
             "be changed. Escalating starts a new letter, signed as a new version."
@@ -172,7 +185,7 @@ class ChallengeDialog(QDialog):
             "to send, and sign it so the council holds the letter as sent."
         )
 
-    def _status_html(self, v: ch.ChallengeView) -> str:
+    def _status_html(self, v: challenge_facts.ChallengeFacts) -> str:
         parts = [
             f"<b>{escape(v.child_name)}</b> · {escape(v.issue)} · raised {format_date(v.raised_on)}",
             f"<b>{escape(v.stage)}</b>" + (f", held by {escape(v.holder)}" if v.holder else ""),
@@ -182,7 +195,7 @@ class ChallengeDialog(QDialog):
         if v.overdue:
             parts.append(
                 '<span style="color:#8e1b22; background:#fbdcdf; font-weight:bold">'
-                f"&nbsp;{ch.RESPONSE_OVERDUE}&nbsp;</span>"
+                f"&nbsp;{challenge_facts.RESPONSE_OVERDUE}&nbsp;</span>"
             )
         elif v.outcome:
             parts.append(f"<b>{escape(v.outcome)}</b> on {format_date(v.resolved_on)}")
@@ -198,10 +211,14 @@ class ChallengeDialog(QDialog):
         combo = self.w(QComboBox, "stageCombo")
         keep = combo.currentData()
         combo.clear()
-        rungs = ch.ladder(self._store)
-        current = ch.ORDER.index(self.view.stage_key) if self.view and self.view.stage_key in ch.ORDER else 0
+        rungs = challenge_ladder.ladder(self._store)
+        current = (
+            challenge_ladder.ORDER.index(self.view.stage_key)
+            if self.view and self.view.stage_key in challenge_ladder.ORDER
+            else 0
+        )
         for n, rung in enumerate(rungs, start=1):
-            label = ch.stage_label(rungs, f"stage_{n}")
+            label = challenge_ladder.stage_label(rungs, f"stage_{n}")
             done = " (reached already)" if n <= current else ""
             combo.addItem(f"{label}, {rung.working_days} working days{done}", f"stage_{n}")
         index = combo.findData(keep) if keep else min(current, len(rungs) - 1)
@@ -214,8 +231,7 @@ class ChallengeDialog(QDialog):
 
     def clear_problems(self) -> None:
         for label in self._problem_labels():
-            label.clear()
-            label.hide()
+            clear_problem(label, field_under(self, label))
 
     def problem_text(self) -> str:
         return " ".join(label.text() for label in self._problem_labels() if label.text())
@@ -223,16 +239,15 @@ class ChallengeDialog(QDialog):
     def _show_problem(self, field: str, message: str) -> None:
         label = self.findChild(QLabel, f"{_camel(field)}Problem") if field else None
         label = label or self.w(QLabel, "messageLabel")
-        label.setText(message)
-        label.show()
+        show_problem(label, message, field_under(self, label))
 
     def _attempt(self, action) -> bool:
         """Run a service call; show its refusal at the field, keep what was typed, and say if it worked."""
         self.clear_problems()
         try:
             action()
-        except ValueError as problem:
-            self._show_problem(getattr(problem, "field", ""), str(problem))
+        except Exception as exc:  # a Problem's own sentence at its field; anything else, a plain one
+            self._show_problem(getattr(exc, "field", ""), sentence_for(exc))
             return False
         if self.challenge_id:
             self.saved.emit(self.challenge_id)
@@ -302,7 +317,7 @@ class ChallengeDialog(QDialog):
 
     def save_letter(self) -> bool:
         return self._attempt(
-            lambda: ch.save_letter_text(
+            lambda: challenge_letters.save_letter_text(
                 self._store, self.challenge_id, self.view.stage_key, self._text("letterEdit")
             )
         )
@@ -334,13 +349,15 @@ class ChallengeDialog(QDialog):
             return None
         name = f"concern-{self.challenge_id}-{self.view.stage_key}.pdf"
         return self._write_pdf(
-            path, name, lambda: ch.render_letter(self._store, self.challenge_id, self.today)
+            path, name, lambda: challenge_letters.render_letter(self._store, self.challenge_id, self.today)
         )
 
     def save_cafcass_pdf(self, path: str | Path | None = None) -> Path | None:
         name = f"concern-{self.challenge_id}-cafcass-referral.pdf"
         return self._write_pdf(
-            path, name, lambda: ch.render_letter(self._store, self.challenge_id, self.today, "cafcass")
+            path,
+            name,
+            lambda: challenge_letters.render_letter(self._store, self.challenge_id, self.today, "cafcass"),
         )
 
     def _write_pdf(self, path, name: str, render) -> Path | None:

@@ -1,4 +1,4 @@
-"""The council's dispute resolution stages (DOMAIN.md D2), set once: ui/drp_ladder_dialog.ui."""
+"""The council's dispute resolution stages (docs/RULES.md D2), set once: ui/drp_ladder_dialog.ui."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSpinBox, QTableWidget, QTableWidgetItem
 
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services import challenges as ch
+from iro_desktop.gui.problems import show_problem
+from iro_desktop.problems import Problem
+from iro_desktop.services import challenge_ladder
+from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 
@@ -21,13 +24,13 @@ class DrpLadderDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self.show_rungs(ch.DEFAULT_LADDER)
+            lambda: self.show_rungs(challenge_ladder.DEFAULT_LADDER)
         )
         self.count.valueChanged.connect(self._resize)
         self.table.itemChanged.connect(lambda _: self._show_total())
         for name in ("ladderProblem", "messageLabel"):
             find(self, QLabel, name).hide()
-        self.show_rungs(ch.ladder(store))
+        self.show_rungs(challenge_ladder.ladder(store))
 
     def show_rungs(self, rungs) -> None:
         self.table.blockSignals(True)
@@ -40,7 +43,7 @@ class DrpLadderDialog(QDialog):
         self.table.resizeColumnsToContents()
         self._show_total()
 
-    def _set_row(self, r: int, rung: ch.Rung) -> None:
+    def _set_row(self, r: int, rung: challenge_ladder.Rung) -> None:
         stage = QTableWidgetItem(f"Stage {r + 1}")
         stage.setFlags(stage.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(r, 0, stage)
@@ -52,26 +55,26 @@ class DrpLadderDialog(QDialog):
         old = self.table.rowCount()
         self.table.setRowCount(n)
         for r in range(old, n):
-            self._set_row(r, ch.DEFAULT_LADDER[r])
+            self._set_row(r, challenge_ladder.DEFAULT_LADDER[r])
         self._show_total()
 
     def _text(self, r: int, c: int) -> str:
         item = self.table.item(r, c)
         return item.text().strip() if item else ""
 
-    def rungs(self) -> list[ch.Rung]:
+    def rungs(self) -> list[challenge_ladder.Rung]:
         out = []
         for r in range(self.table.rowCount()):
             days = self._text(r, 3)
             if not days.isdigit():
-                raise ch.FieldProblem(f"Stage {r + 1}'s working days must be a whole number.", "ladder")
-            out.append(ch.Rung(self._text(r, 1), self._text(r, 2), int(days)))
+                raise FieldProblem(f"Stage {r + 1}'s working days must be a whole number.", "ladder")
+            out.append(challenge_ladder.Rung(self._text(r, 1), self._text(r, 2), int(days)))
         return out
 
     def _show_total(self) -> None:
         try:
-            total = ch.ladder_total(tuple(self.rungs()))
-        except ValueError:
+            total = challenge_ladder.ladder_total(tuple(self.rungs()))
+        except Problem:
             return
         warning = " (more than the 20 the IRO Handbook allows for the whole process)" if total > 20 else ""
         find(self, QLabel, "totalLabel").setText(f"All stages together: {total} working days{warning}.")
@@ -79,10 +82,9 @@ class DrpLadderDialog(QDialog):
     def save(self) -> bool:
         problem = find(self, QLabel, "ladderProblem")
         try:
-            ch.save_ladder(self._store, self.rungs())
-        except ValueError as error:
-            problem.setText(str(error))
-            problem.show()
+            challenge_ladder.save_ladder(self._store, self.rungs())
+        except Problem as error:
+            show_problem(problem, str(error), self.table)
             return False
         self.accept()
         return True

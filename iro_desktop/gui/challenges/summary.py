@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.challenges.chart import BarChart
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, field_under, show_problem
 from iro_desktop.gui.saving import save_file
+from iro_desktop.problems import Problem
+from iro_desktop.services import challenge_practice
 from iro_desktop.services import challenge_report as report
-from iro_desktop.services import challenges as ch
 from iro_desktop.store import Store
 
 
@@ -60,15 +62,18 @@ class ChallengeSummary(QDialog):
 
     def _problem(self, name: str, message: str) -> None:
         label = find(self, QLabel, name)
-        label.setText(message)
-        label.setVisible(bool(message))
+        field = self.toEdit if name == "endProblem" else field_under(self, label)
+        if message:
+            show_problem(label, message, field)
+        else:
+            clear_problem(label, field)
 
     def refresh(self) -> None:
         try:
             self.summary = report.summary(
                 self._store, self.fromEdit.date().toPython(), self.toEdit.date().toPython(), self.today
             )
-        except ValueError as problem:
+        except Problem as problem:
             self._problem("endProblem", str(problem))
             return
         self._problem("endProblem", "")
@@ -97,12 +102,12 @@ class ChallengeSummary(QDialog):
     def add_practice(self) -> bool:
         edit = find(self, QLineEdit, "practiceEdit")
         try:
-            ch.add_practice_note(
+            challenge_practice.add_practice_note(
                 self._store,
                 find(self, QDateEdit, "practiceOnEdit").date().toPython(),
                 edit.text(),
             )
-        except ValueError as problem:
+        except Problem as problem:
             self._problem("practiceProblem", str(problem))
             return False
         self._problem("practiceProblem", "")

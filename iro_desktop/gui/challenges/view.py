@@ -30,7 +30,7 @@ from iro_desktop.gui.challenges.dialog import ChallengeDialog
 from iro_desktop.gui.challenges.ladder import DrpLadderDialog
 from iro_desktop.gui.challenges.summary import ChallengeSummary
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services import challenges as ch
+from iro_desktop.services import challenge_facts
 from iro_desktop.store import Store
 
 LATE_FG, LATE_BG = STATUS_COLOURS[Status.OVERDUE]
@@ -49,7 +49,7 @@ class ChallengesView(QWidget):
         super().__init__(parent)
         load_into(self, "challenges_view.ui")
         self._store, self.today = store, today
-        self.rows: list[ch.ChallengeView] = []
+        self.rows: list[challenge_facts.ChallengeFacts] = []
         self.dialog = None  # the dialog open now, for tests and to keep it alive
         self.table: QTableWidget = find(self, QTableWidget, "table")
         self.asOf: QDateEdit = find(self, QDateEdit, "asOf")  # noqa: N815 (form name)
@@ -74,7 +74,9 @@ class ChallengesView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        load = ch.all_challenges if self.showClosed.isChecked() else ch.open_challenges
+        load = (
+            challenge_facts.all_challenges if self.showClosed.isChecked() else challenge_facts.open_challenges
+        )
         self.rows = load(self._store, self.today)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -98,7 +100,7 @@ class ChallengesView(QWidget):
             f"{len(self.rows)} {shown} as of {format_date(self.today)}; {overdue} with a response overdue."
         )
 
-    def _cell(self, text: str, row: ch.ChallengeView, column: int) -> QTableWidgetItem:
+    def _cell(self, text: str, row: challenge_facts.ChallengeFacts, column: int) -> QTableWidgetItem:
         item = QTableWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setToolTip(row.details if column == 1 else text)
@@ -112,7 +114,7 @@ class ChallengesView(QWidget):
             item.setForeground(QBrush(QColor(text_colour(_CLOSED_FG))))
         return item
 
-    def selected(self) -> ch.ChallengeView | None:
+    def selected(self) -> challenge_facts.ChallengeFacts | None:
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows else None
 

@@ -2,7 +2,7 @@
 and the participation code of a review recorded elsewhere (903 data).
 
 Each dialog saves through its service when OK is pressed and closes only if the service took it. A refusal
-(services.problems.FieldProblem) is shown under the field it is about; everything typed stays.
+(a Problem) is shown under the field it is about (gui.problems); everything typed stays.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import PARTICIPATION_PLAIN
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, field_under, sentence_for, show_problem
 from iro_desktop.gui.review.minute import fill_participation
 from iro_desktop.services import decisions, minutes, monitoring, review_dates
-from iro_desktop.services.child import DecisionLine
+from iro_desktop.services.child import ChildPageDecision
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
@@ -54,8 +55,8 @@ class _SavingDialog(QDialog):
         self._clear_problems()
         try:
             self._save()
-        except ValueError as problem:
-            self._show_problem(getattr(problem, "field", ""), str(problem))
+        except Exception as exc:  # a Problem's own sentence at its field; anything else, a plain one
+            self._show_problem(getattr(exc, "field", ""), sentence_for(exc))
             return
         self.accept()
 
@@ -68,19 +69,17 @@ class _SavingDialog(QDialog):
 
     def _clear_problems(self) -> None:
         for label in self._problem_labels():
-            label.clear()
-            label.hide()
+            clear_problem(label, self._field_of(label))
+
+    def _field_of(self, label: QLabel) -> QWidget | None:
+        return field_under(self, label)
 
     def _show_problem(self, field: str, message: str) -> None:
         name = self.FIELD_LABELS.get(field, f"{field}Problem")
         label = self.findChild(QLabel, name) if field else None
         label = label or find(self, QLabel, "messageLabel")
-        label.setText(message)
-        label.show()
+        show_problem(label, message, self._field_of(label))
         self._fit_height()
-        buddy = self.findChild(QWidget, name.replace("Problem", "Edit"))
-        if buddy is not None:
-            buddy.setFocus()
 
     def _fit_height(self) -> None:
         """Grow, never shrink, to show a message that has just appeared in full (a wrapped label's height
@@ -112,7 +111,9 @@ class DecisionStatusDialog(_SavingDialog):
     }
     FIELD_LABELS = {"reason": "noteProblem", "new_action_or_note": "noteProblem"}
 
-    def __init__(self, store: Store, decision: DecisionLine, mode: str, today: date, parent=None) -> None:
+    def __init__(
+        self, store: Store, decision: ChildPageDecision, mode: str, today: date, parent=None
+    ) -> None:
         super().__init__("decision_status_dialog.ui", parent)
         self.store, self.decision, self.mode, self.today = store, decision, mode, today
         title, date_label, note_label = self.MODES[mode]
@@ -256,11 +257,7 @@ class ParticipationCodeDialog(_SavingDialog):
         code = self.code.currentData()
         if not code:
             raise FieldProblem(f"Choose how {self.name} took part, then press OK.", "code")
-        try:
-            minutes.set_participation(self.store, self.review_id, code)
-        except ValueError as refused:  # the service's own sentence, shown beside the choice
-            raise FieldProblem(str(refused), "code") from refused
+        minutes.set_participation(self.store, self.review_id, code)  # its refusals name the "code" field
 
-    def _show_problem(self, field: str, message: str) -> None:
-        super()._show_problem(field, message)
-        self.code.setFocus()
+    def _field_of(self, label: QLabel) -> QWidget | None:
+        return getattr(self, "code", None)  # the form's one field (not yet made when the base first clears)

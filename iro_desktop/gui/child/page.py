@@ -41,7 +41,7 @@ from iro_desktop.gui.child.dialogs import (
 )
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services import decisions, review_dates
-from iro_desktop.services.child import ChildRecord, DecisionLine, ReviewLine, load_child
+from iro_desktop.services.child import ChildPageDecision, ChildRecord, ReviewLine, load_child
 from iro_desktop.store import Store
 
 _LATE_FG, _LATE_BG = STATUS_COLOURS[Status.OVERDUE]
@@ -209,7 +209,7 @@ class ChildPage(QWidget):
         table.itemDoubleClicked.connect(lambda *_: self._open_default_decision_action())
         self._connect_reviews()
 
-    def selected_decision(self) -> DecisionLine | None:
+    def selected_decision(self) -> ChildPageDecision | None:
         rows = find(self, QTableWidget, "decisionsTable").selectionModel().selectedRows()
         decisions = self.record.decisions if self.record else ()
         return decisions[rows[0].row()] if rows and rows[0].row() < len(decisions) else None

@@ -1,6 +1,6 @@
 """The documents dialog: choose a document and a recipient, withhold passages, see the pages, save a PDF.
 
-Documents are rendered on a worker thread so the window never freezes; the preview images come from a
+Documents are rendered through gui.operations so the window never freezes; the preview images come from a
 temporary folder the service removes at once. A file is written only where the IRO chooses.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,36 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iro_desktop.gui import operations
 from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.saving import save_file
 from iro_desktop.services import documents as docs
 from iro_desktop.store import Store
-
-
-class RenderWorker(QObject):
-    """Renders one copy and its page images off the GUI thread."""
-
-    done = Signal(int, bytes, list)  # request number, PDF bytes, PNG bytes per page
-    failed = Signal(int, str)
-
-    def __init__(
-        self, store: Store, review_id: int, kind: str, today: date, recipient: str | None, ticket: int
-    ):
-        super().__init__()
-        self.args = (store, review_id, kind, today, recipient)
-        self.ticket = ticket
-        self.folders: list[Path] = []
-
-    @Slot()
-    def run(self) -> None:
-        store, review_id, kind, today, recipient = self.args
-        try:
-            pdf = docs.render_review_document(store, review_id, kind, today, recipient)
-            pages = docs.preview_pngs(pdf, dpi=60, on_folder=self.folders.append)
-        except Exception as exc:  # noqa: BLE001 (told to the IRO in words)
-            self.failed.emit(self.ticket, f"The document could not be made ({type(exc).__name__}: {exc}).")
-        else:
-            self.done.emit(self.ticket, pdf, pages)
 
 
 class DocumentsDialog(QDialog):
@@ -67,7 +42,7 @@ class DocumentsDialog(QDialog):
         self.pdf: bytes | None = None
         self.preview_folders: list[Path] = []
         self._ticket = 0
-        self._threads: list[tuple[QThread, RenderWorker]] = []
+        self._renders: list[operations.Operation] = []
         self._find_widgets()
         self._fill_choices()
         self._letter_timer = QTimer(self, singleShot=True, interval=700)
@@ -169,23 +144,20 @@ class DocumentsDialog(QDialog):
         self._ticket += 1
         self.status.setText("Making the document…")
         self.save_button.setEnabled(False)
-        worker = RenderWorker(
-            self.store, self.review_id, self.kind(), self.today, self.recipient(), self._ticket
+        ticket, args = self._ticket, (self.store, self.review_id, self.kind(), self.today, self.recipient())
+
+        def render() -> tuple[bytes, list[bytes]]:  # off the UI thread: widgets are not touched here
+            pdf = docs.render_review_document(*args)
+            return pdf, docs.preview_pngs(pdf, dpi=60, on_folder=self.preview_folders.append)
+
+        self._renders = [op for op in self._renders if op.running]
+        self._renders.append(
+            operations.run_in_background(
+                render, lambda made: self._show(ticket, *made), lambda exc: self._fail(ticket, exc)
+            )
         )
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(self._show)
-        worker.failed.connect(self._fail)
-        worker.done.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        self._threads.append((thread, worker))
-        thread.start()
 
     def _show(self, ticket: int, pdf: bytes, pngs: list) -> None:
-        self.preview_folders += [
-            f for _, w in self._threads for f in w.folders if f not in self.preview_folders
-        ]
         if ticket != self._ticket:
             return
         self.pdf = pdf
@@ -204,9 +176,9 @@ class DocumentsDialog(QDialog):
         self.save_button.setEnabled(True)
         self.rendered.emit()
 
-    def _fail(self, ticket: int, message: str) -> None:
+    def _fail(self, ticket: int, exc: Exception) -> None:
         if ticket == self._ticket:
-            self.status.setText(message)
+            self.status.setText(f"The document could not be made. {operations.explain(exc)}")
 
     def save_to(self, path: Path) -> bool:
         if self.pdf is None:
@@ -221,9 +193,9 @@ class DocumentsDialog(QDialog):
         if path:
             self.save_to(Path(path))
 
-    def done(self, result: int) -> None:  # noqa: A003 (Qt override): wait for workers before closing
-        for thread, _ in self._threads:
-            thread.quit()
-            thread.wait()
-        self._threads.clear()
+    def done(self, result: int) -> None:  # noqa: A003 (Qt override): renders end before the window goes
+        for op in self._renders:
+            op.cancel()  # nothing comes back to a closed window
+            op.wait()
+        self._renders.clear()
         super().done(result)

@@ -10,9 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -25,8 +23,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from iro_desktop.beside import run_beside
+from iro_desktop.gui import operations
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, show_problem
 from iro_desktop.gui.widgets.new_passphrase import NewPassphraseFields
 from iro_desktop.services import first_run
 from iro_desktop.store import Store
@@ -38,14 +37,6 @@ _MAKING = {
     first_run.EMPTY: "Making your encrypted caseload…",
     first_run.DEMO: "Making your encrypted caseload, then the demo caseload of fictional children…",
 }
-
-
-def _while_painting(work: Callable[[], Store]) -> Store:
-    """Run the work (the KDF, and for the demo a few seconds of building) beside the window's event loop, so
-    the window keeps painting and is never reported as not responding."""
-    return run_beside(
-        work, lambda: QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50), "iro-first-run"
-    )
 
 
 class FirstRunPage(QWizardPage):
@@ -87,6 +78,7 @@ class FirstRunWizard(QWizard):
         load_into(self, "first_run_wizard.ui", custom=(FirstRunPage, NewPassphraseFields))
         self.db, self.today, self._kdf, self._demo_db = Path(db), today, kdf, demo_db
         self.store: Store | None = None
+        self._creating: operations.Operation | None = None
         self.start: str | None = None
         self.recovery_key: str | None = None
         self._page = lambda name: find(self, FirstRunPage, name)
@@ -116,7 +108,7 @@ class FirstRunWizard(QWizard):
         page.on_leave = self._check_about_you
         for edit in (self.iro_name, self.council):
             edit.textChanged.connect(self._names_changed)
-        self.logo_edit.textChanged.connect(lambda: self._label("aboutYouProblem").setText(""))
+        self.logo_edit.textChanged.connect(lambda: self._problem("aboutYouProblem", None, self.logo_edit))
         find(self, QPushButton, "logoBrowseButton").clicked.connect(self._browse_logo)
 
     def _names_problem(self) -> str | None:
@@ -124,7 +116,7 @@ class FirstRunWizard(QWizard):
 
     def _names_changed(self) -> None:
         typed = self.iro_name.text() or self.council.text()
-        self._label("aboutYouProblem").setText((self._names_problem() or "") if typed else "")
+        self._problem("aboutYouProblem", self._names_problem() if typed else None, self._names_field(), False)
         self._page("aboutYouPage").completeChanged.emit()
 
     def logo(self) -> Path | None:
@@ -132,9 +124,21 @@ class FirstRunWizard(QWizard):
         return Path(text).expanduser() if text else None
 
     def _check_about_you(self) -> bool:
-        problem = self._names_problem() or first_run.logo_problem(self.logo())
-        self._label("aboutYouProblem").setText(problem or "")
+        names = self._names_problem()
+        problem = names or first_run.logo_problem(self.logo())
+        self._problem("aboutYouProblem", problem, self._names_field() if names else self.logo_edit)
         return problem is None
+
+    def _names_field(self) -> QLineEdit:
+        """The name field a names problem is about: the first one left empty."""
+        return next((e for e in (self.iro_name, self.council) if not e.text().strip()), self.iro_name)
+
+    def _problem(self, name: str, message: str | None, field: QWidget, focus: bool = True) -> None:
+        """A page's problem under its field (gui.problems); the line stays, empty, when there is none."""
+        if message:
+            show_problem(self._label(name), message, field, focus)
+        else:
+            clear_problem(self._label(name), field, hide=False)
 
     def _browse_logo(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -167,12 +171,12 @@ class FirstRunWizard(QWizard):
 
     def _wire_receiver(self) -> None:
         self.receiver = find(self, QLineEdit, "receiverEdit")
-        self.receiver.textChanged.connect(lambda: self._label("receiverProblem").setText(""))
+        self.receiver.textChanged.connect(lambda: self._problem("receiverProblem", None, self.receiver))
         self._page("receiverPage").on_leave = self._check_receiver
 
     def _check_receiver(self) -> bool:
         problem = first_run.receiver_problem(self.receiver.text())
-        self._label("receiverProblem").setText(problem or "")
+        self._problem("receiverProblem", problem, self.receiver)
         return problem is None
 
     # ------------------------------------------------------------ start: the store is made here
@@ -204,29 +208,44 @@ class FirstRunWizard(QWizard):
             start=self.chosen_start(),
         )
 
+    @property
+    def creating(self) -> bool:
+        return self._creating is not None and self._creating.running
+
     def _create(self) -> bool:
+        """Leaving the start page: True once the store exists; until then the work (the KDF, and for the
+        demo a few seconds of building) is started off the UI thread, and the page is left when it is done."""
         if self.store is not None:
             return True
-        setup = self.setup()
-        status = self._label("startStatus")
-        status.setText(_MAKING[setup.start])
-        self._label("startProblem").setText("")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF, and the demo, take a moment
-        self.setEnabled(False)  # nothing to press while the work runs; the window still paints
-        try:
-            self.store = _while_painting(
-                lambda: first_run.create(self.db, setup, self.today, kdf=self._kdf, demo_db=self._demo_db)
-            )
-        except first_run.SetupProblem as exc:
-            status.setText("")
-            self._label("startProblem").setText(str(exc))
+        if self.creating:
             return False
-        finally:
-            self.setEnabled(True)
-            QApplication.restoreOverrideCursor()
-        self.start, self.recovery_key = setup.start, setup.recovery_key
+        setup = self.setup()
+        self._label("startStatus").setText(_MAKING[setup.start])
+        self._label("startProblem").setText("")
+        self.setEnabled(False)  # nothing to press while the work runs; the window still paints
+        self._creating = operations.run_in_background(
+            lambda: first_run.create(self.db, setup, self.today, kdf=self._kdf, demo_db=self._demo_db),
+            lambda store: self._created(store, setup),
+            self._not_created,
+        )
+        return False
+
+    def _created(self, store: Store, setup: first_run.Setup) -> None:
+        self.setEnabled(True)
+        self.store, self.start, self.recovery_key = store, setup.start, setup.recovery_key
         self.passphrase_fields.clear()  # not kept in the widget once it has done its work
-        return True
+        if self.currentPage().nextId() == -1:
+            self.accept()
+        else:
+            self.next()
+
+    def _not_created(self, exc: Exception) -> None:
+        self.setEnabled(True)
+        self._label("startStatus").setText("")
+        if not isinstance(exc, first_run.SetupProblem):
+            operations.report_failure(exc)
+            return
+        self._label("startProblem").setText(str(exc))
 
     # ------------------------------------------------------------ the recovery key, shown once
 
@@ -245,6 +264,8 @@ class FirstRunWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButton, made)  # the store is made: no going back on it
 
     def done(self, result: int) -> None:
+        if self.creating:  # the store is half made: it finishes, then the wizard moves on by itself
+            return
         if result != QWizard.DialogCode.Accepted and self.store is not None:
             self.store.close()  # the store is made and opens next time; this run ends here
             self.store = None

@@ -15,6 +15,7 @@ from PySide6.QtCore import QLocale, QStandardPaths, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit
 
+from iro_desktop.clock import system_clock
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services import diagnostics
 
@@ -47,7 +48,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         load_into(self, "report_dialog.ui")
         self.text = text
-        self.today = today or date.today()
+        self.today = today or system_clock().today()
         self.saved_to: Path | None = None
         self.preview: QPlainTextEdit = find(self, QPlainTextEdit, "previewText")
         self.preview.setPlainText(text)

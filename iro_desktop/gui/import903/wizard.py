@@ -1,7 +1,8 @@
 """The import wizard: choose the 903 files, choose the children, import in the background, read the report.
 
-Layout in ui/import903_wizard.ui. The import itself is services.import903.import_903, run on a worker
-thread so the window keeps painting; cancelling stops it at the next row and the store is left as it was.
+Layout in ui/import903_wizard.ui. The import itself is services.import903.import_903, run through
+gui.operations so the window keeps painting; cancelling stops it at the next row and the store is left as
+it was.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QSortFilterProxyModel,
     Qt,
-    QThread,
     Signal,
-    Slot,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.services.import903 import ImportCancelled, ImportProblem, ImportReport, Selection, import_903
@@ -141,42 +140,23 @@ def summary_html(report: ImportReport) -> str:
     )
 
 
-class ImportWorker(QObject):
-    """Runs one import on a worker thread and reports back by signals."""
+def _import_job(store: Store, source: Path, selection: Selection):
+    """The import as an operations job: progress once per percent, not once per child, and a cancel
+    taking effect at the next row (the service then rolls the store back)."""
+    shown = [-1]
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # ImportReport
-    failed = Signal(str)
+    def work(job: operations.Job) -> ImportReport:
+        def step(done: int, total: int) -> None:
+            if job.cancelled():
+                raise ImportCancelled
+            percent = done * 100 // max(total, 1)
+            if percent != shown[0]:
+                shown[0] = percent
+                job.progress(done, total)
 
-    def __init__(self, store: Store, source: Path, selection: Selection) -> None:
-        super().__init__()
-        self.store, self.source, self.selection = store, source, selection
-        self._cancelled = False
-        self._shown = -1
+        return import_903(store, source, selection, step)
 
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._cancelled:
-            raise ImportCancelled
-        percent = done * 100 // max(total, 1)
-        if percent != self._shown:  # one signal per percent, not one per child
-            self._shown = percent
-            self.progressed.emit(done, total)
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            report = import_903(self.store, self.source, self.selection, self._progress)
-        except ImportCancelled:
-            self.failed.emit("The import was cancelled. Nothing was changed.")
-        except ImportProblem as exc:
-            self.failed.emit(f"{exc} Nothing was imported.")
-        except Exception as exc:  # noqa: BLE001 (shown to the IRO in words; the store rolled back)
-            self.failed.emit(f"The import stopped ({type(exc).__name__}: {exc}). Nothing was changed.")
-        else:
-            self.succeeded.emit(report)
+    return work
 
 
 class Import903Wizard(QWizard):
@@ -187,8 +167,7 @@ class Import903Wizard(QWizard):
         load_into(self, "import903_wizard.ui", custom=(SourcePage, ChildrenPage, ImportPage))
         self.store = store
         self.report: ImportReport | None = None
-        self._thread: QThread | None = None
-        self._worker: ImportWorker | None = None
+        self._importing: operations.Operation | None = None
         self._find_widgets()
         self._wire_source_page()
         self._wire_children_page()
@@ -300,32 +279,24 @@ class Import903Wizard(QWizard):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
 
     def is_running(self) -> bool:
-        return self._thread is not None
+        return self._importing is not None and self._importing.running
 
     def _start_import(self) -> None:
+        if self.is_running():
+            return
         self.status.setText(f"Importing {self.source().name}…")
-        self._worker = ImportWorker(self.store, self.source(), self.selection())
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._show_progress)
-        self._worker.succeeded.connect(self._show_report)
-        self._worker.failed.connect(self._show_failure)
-        self._thread.start()
+        self._importing = operations.run_job(
+            _import_job(self.store, self.source(), self.selection()),
+            self._show_report,
+            self._show_failure,
+            progress=self._show_progress,
+        )
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
         self.progress.setValue(done)
 
-    def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-        self._thread, self._worker = None, None
-
     def _show_report(self, report: ImportReport) -> None:
-        self._stop_thread()
         self.report = report
         self.progress.setValue(self.progress.maximum())
         self.status.setText("Import finished. Your caseload now holds what was taken.")
@@ -342,10 +313,12 @@ class Import903Wizard(QWizard):
         self.import_page.completeChanged.emit()
         self.imported.emit(report)
 
-    def _show_failure(self, message: str) -> None:
-        self._stop_thread()
+    def _show_failure(self, exc: Exception) -> None:
         self.progress.setValue(0)
-        self.status.setText(message)
+        if isinstance(exc, ImportProblem):
+            self.status.setText(f"{exc} Nothing was imported.")
+        else:  # the store was rolled back
+            self.status.setText(f"{operations.explain(exc)} Nothing was changed by the import.")
         set_tone(self.status, "problem")
 
     def _choose_report_file(self) -> None:
@@ -365,7 +338,7 @@ class Import903Wizard(QWizard):
 
     def reject(self) -> None:
         """Cancel stops a running import at its next row; the store is rolled back before the window shuts."""
-        if self._worker is not None:
-            self._worker.cancel()
-            self._stop_thread()
+        if self.is_running():
+            self._importing.cancel()
+            self._importing.wait()  # the rollback is done before the window (and perhaps the store) goes
         super().reject()

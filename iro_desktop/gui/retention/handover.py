@@ -5,8 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.retention.confirm import confirm_removal
@@ -28,16 +28,7 @@ from iro_desktop.store.keys import KdfParams
 _FILTER = "Handover files (*.iro-handover)"
 
 
-def _busy(work):
-    """Run `work` with the wait cursor: the key derivation takes about a second."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return work()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
-class _FileDialog(QDialog):
+class _FileDialog(operations.FinishesFirst, QDialog):
     def __init__(self, form: str, parent) -> None:
         super().__init__(parent)
         load_into(self, form)
@@ -45,6 +36,29 @@ class _FileDialog(QDialog):
         self.message = find(self, QLabel, "messageLabel")
         find(self, QPushButton, "chooseButton").clicked.connect(self.choose)
         find(self, QDialogButtonBox, "buttons").rejected.connect(self.reject)
+        self.operation: operations.Operation | None = None  # the key derivation takes about a second
+
+    def run(self, work, done, saying: str) -> None:
+        """Run `work` off the UI thread, saying what is happening; the dialog's buttons wait for it."""
+        if self.busy:
+            return
+        self.say(saying)
+        self.setEnabled(False)  # not twice; FinishesFirst keeps it open until the write is done
+        self.operation = operations.run_in_background(
+            work, lambda result: self._ended(done, result), self._failed
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self.writing()
+
+    def _ended(self, done, result) -> None:
+        self.setEnabled(True)
+        done(result)
+
+    def _failed(self, exc: Exception) -> None:
+        self.setEnabled(True)
+        self.say(operations.explain(exc), problem=True)
 
     def say(self, text: str, problem: bool = False) -> None:
         set_tone(self.message, "problem" if problem else None)
@@ -98,11 +112,14 @@ class HandoverDialog(_FileDialog):
         path = self.path()
         if path is None:
             return
-        try:
-            self.sent = _busy(lambda: handover.send(self._store, self.child_id, path, self.kdf))
-        except handover.HandoverError as exc:
-            self.say(str(exc), problem=True)
-            return
+        self.run(
+            lambda: handover.send(self._store, self.child_id, path, self.kdf),
+            lambda sent: self._written(path, sent),
+            f"Writing {path.name} and checking that it opens…",
+        )
+
+    def _written(self, path: Path, sent: handover.Sent) -> None:
+        self.sent = sent
         self.code_value.setText(self.sent.code)
         self.fingerprint_value.setText(fingerprint_groups(self.sent.handover.fingerprint))
         self.result_box.show()
@@ -165,11 +182,12 @@ class ReceiveHandoverDialog(_FileDialog):
             self.say("Type the handover code the sending IRO read to you.", problem=True)
             self.code_edit.setFocus()
             return
-        try:
-            opened = _busy(lambda: handover.read_handover(path, self.code_edit.text()))
-        except handover.HandoverError as exc:
-            self.say(str(exc), problem=True)
-            return
+        code = self.code_edit.text()
+        self.run(
+            lambda: handover.read_handover(path, code), self._opened, f"Opening {path.name} with the code…"
+        )
+
+    def _opened(self, opened: handover.Handover) -> None:
         self.checked = opened
         self.summary.setText(
             f"<p><b>{escape(opened.child_name)}</b> ({escape(opened.child_ref)}), from "
@@ -185,10 +203,10 @@ class ReceiveHandoverDialog(_FileDialog):
     def receive(self) -> None:
         if self.checked is None:
             return
-        try:
-            handover.receive(self._store, self.checked)
-        except handover.HandoverError as exc:
-            self.say(str(exc), problem=True)
-            return
+        self.run(
+            lambda: handover.receive(self._store, self.checked), self._received, "Importing the records…"
+        )
+
+    def _received(self, _result) -> None:
         self.received_ref = self.checked.child_ref
         self.accept()

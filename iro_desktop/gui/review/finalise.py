@@ -17,7 +17,9 @@ from iro_desktop.domain.review_states import UNFINISHED, refusal, state_of
 from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem
 from iro_desktop.gui.widgets.text_limit import limit_text
+from iro_desktop.problems import Problem
 from iro_desktop.services import sync as sync_service
 from iro_desktop.services.minutes import Warning
 from iro_desktop.services.text_limits import REASON
@@ -140,8 +142,8 @@ class FinaliseDialog(QDialog):
     def _refuse_long_pastes(self, edit: QLineEdit | QPlainTextEdit, note: QLabel) -> None:
         """A paste past the limit is refused whole, never cut, with a note beside the field."""
         note.hide()
-        limit_text(edit, REASON, lambda sentence: (note.setText(sentence), note.show()))
-        edit.textChanged.connect(lambda *_: (note.hide(), self._update()))  # typing again clears the note
+        limit_text(edit, REASON, note)
+        edit.textChanged.connect(lambda *_: (clear_problem(note, edit), self._update()))  # typing clears it
 
     # --- signing --------------------------------------------------------------------------------------
 
@@ -190,7 +192,7 @@ class FinaliseDialog(QDialog):
 
     def _refused(self, exc: Exception) -> None:
         self._signing = None
-        if not isinstance(exc, ValueError):
+        if not isinstance(exc, Problem):
             raise exc
         # FinaliseRefused and ViewDateRefused: a plain sentence; the reasons typed stay
         find(self, QLabel, "message").setText(str(exc))

@@ -38,6 +38,7 @@ from iro_desktop.domain.review_states import ReviewState, state_of
 from iro_desktop.gui import window_state
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, restore_description, show_problem
 from iro_desktop.gui.review.minute_removal import RemovalMixin, short
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit, parse_typed_date
@@ -45,8 +46,9 @@ from iro_desktop.gui.widgets.phrases import PhrasesDialog
 from iro_desktop.gui.widgets.read_only import show_editable
 from iro_desktop.gui.widgets.spelling import attach_spelling
 from iro_desktop.gui.widgets.text_limit import limit_text
+from iro_desktop.problems import Problem
 from iro_desktop.services import minutes as svc
-from iro_desktop.services import text_limits
+from iro_desktop.services import phrases, text_limits
 from iro_desktop.services.spelling import checker_for, remember_word
 from iro_desktop.store.models import PERSON_ROLES
 
@@ -79,6 +81,17 @@ SHARE_CHOICES = (("Choose…", None), ("Yes, they agreed", True), ("No, not to b
 # Controls that move around a signed review rather than change it: they stay usable when it is read-only.
 _NAVIGATION = {"sectionList", "attendancePartCombo", "bottomTabs"}
 _PARTICIPATION = {"participationCombo", "participationCodeEdit"}  # an imported review's only edit
+# The add forms' fields by the service's parameter names: a refusal takes the focus to its field (the first
+# listed when it names none).
+_PART_FIELDS = {"label": "partLabelEdit", "held_on": "partDate", "place": "partPlaceEdit"}
+_ATTENDANCE_FIELDS = {"attendance": "attendanceTable", "name": "attendeeNameEdit"}
+_WISH_FIELDS = {"words": "wishWords", "how_obtained": "wishHowCombo", "agreed_to_share": "wishShareCombo"}
+_DECISION_FIELDS = {
+    "action": "decisionAction",
+    "person_responsible": "decisionPerson",
+    "due_date": "decisionDue",
+    "wish_id": "decisionWish",
+}
 
 
 def fill_participation(
@@ -159,7 +172,7 @@ class MinutePage(QWidget, RemovalMixin):
         self._build_removal()
         self._shortcuts()
         self._limit_texts()
-        self._refresh()
+        self._show_model()  # the minutes just read: not read twice on opening
         self._restore_drafts()
         self._enter_adds()
         self._tab_order()
@@ -335,12 +348,12 @@ class MinutePage(QWidget, RemovalMixin):
         editor = self.current_editor()
         try:
             text = svc.carry_forward(self.store, self.review_id, self.current_key())
-        except ValueError as exc:
-            self.section_message.setText(str(exc))
+        except Problem as exc:
+            show_problem(self.section_message, str(exc), editor)
             return
         editor.setPlainText(text)
         editor.moveCursor(editor.textCursor().MoveOperation.End)
-        self.section_message.clear()
+        clear_problem(self.section_message, editor, hide=False)
 
     # --- phrases ---------------------------------------------------------------------------------
 
@@ -350,7 +363,8 @@ class MinutePage(QWidget, RemovalMixin):
         editor.setFocus()
 
     def open_phrases(self) -> None:
-        dialog = PhrasesDialog(svc.phrases(self.store), lambda t: svc.delete_phrase(self.store, t), self)
+        saved = phrases.phrases(self.store)
+        dialog = PhrasesDialog(saved, lambda t: phrases.delete_phrase(self.store, t), self)
         if dialog.exec() and dialog.chosen:
             self.insert_phrase(dialog.chosen)
         dialog.deleteLater()
@@ -358,9 +372,9 @@ class MinutePage(QWidget, RemovalMixin):
     def save_selection_as_phrase(self) -> None:
         selected = self.current_editor().textCursor().selectedText().replace("\u2029", "\n")
         try:
-            svc.save_phrase(self.store, selected)
-        except ValueError as exc:
-            self.section_message.setText(str(exc))
+            phrases.save_phrase(self.store, selected)
+        except Problem as exc:
+            show_problem(self.section_message, str(exc), self.current_editor())
             return
         self.saved_label.setText("Phrase saved")
 
@@ -444,10 +458,10 @@ class MinutePage(QWidget, RemovalMixin):
         try:
             held_on = value_of(self._w(OptionalDateEdit, "partDate"))
             svc.add_part(self.store, self.review_id, label_edit.text(), held_on, place_edit.text())
-        except ValueError as exc:
-            find(self, QLabel, "partMessage").setText(str(exc))
+        except Problem as exc:
+            self._refuse("partMessage", exc, _PART_FIELDS)
             return
-        find(self, QLabel, "partMessage").clear()
+        self._clear_refusal("partMessage", _PART_FIELDS)
         label_edit.clear()
         place_edit.clear()
         self._save_drafts()
@@ -521,10 +535,10 @@ class MinutePage(QWidget, RemovalMixin):
                 attendance,
                 person_id,
             )
-        except ValueError as exc:
-            find(self, QLabel, "attendanceMessage").setText(str(exc))
+        except Problem as exc:
+            self._refuse("attendanceMessage", exc, _ATTENDANCE_FIELDS)
             return
-        find(self, QLabel, "attendanceMessage").clear()
+        self._clear_refusal("attendanceMessage", _ATTENDANCE_FIELDS)
         self.model = svc.minutes(self.store, self.review_id, self.today)
         self._fill_checks()  # who is still to record shows at once under Before finalising
 
@@ -562,10 +576,10 @@ class MinutePage(QWidget, RemovalMixin):
                 find(self, QComboBox, "wishHowCombo").currentData(),
                 find(self, QComboBox, "wishShareCombo").currentData(),
             )
-        except ValueError as exc:
-            find(self, QLabel, "wishMessage").setText(str(exc))
+        except Problem as exc:
+            self._refuse("wishMessage", exc, _WISH_FIELDS)
             return
-        find(self, QLabel, "wishMessage").clear()
+        self._clear_refusal("wishMessage", _WISH_FIELDS)
         words.clear()
         fill_share_choices(find(self, QComboBox, "wishShareCombo"), None)  # the next words are asked afresh
         self._save_drafts()
@@ -617,10 +631,10 @@ class MinutePage(QWidget, RemovalMixin):
                 find(self, QComboBox, "decisionSection").currentData(),
                 find(self, QComboBox, "decisionWish").currentData(),
             )
-        except ValueError as exc:
-            find(self, QLabel, "decisionMessage").setText(str(exc))
+        except Problem as exc:
+            self._refuse("decisionMessage", exc, _DECISION_FIELDS)
             return
-        find(self, QLabel, "decisionMessage").clear()
+        self._clear_refusal("decisionMessage", _DECISION_FIELDS)
         action.clear()
         person.setCurrentIndex(-1)
         person.setEditText("")
@@ -665,7 +679,7 @@ class MinutePage(QWidget, RemovalMixin):
                 line.section_key,
                 line.wish_id,
             )
-        except ValueError as exc:
+        except Problem as exc:
             table.blockSignals(True)
             table.item(r, 6).setText(str(exc))
             table.blockSignals(False)
@@ -878,6 +892,9 @@ class MinutePage(QWidget, RemovalMixin):
 
     def _refresh(self) -> None:
         self.model = svc.minutes(self.store, self.review_id, self.today)
+        self._show_model()
+
+    def _show_model(self) -> None:
         self._fill_parts()
         self._fill_attendance()
         self._fill_wishes()
@@ -889,6 +906,17 @@ class MinutePage(QWidget, RemovalMixin):
 
     def _w(self, cls: type, name: str):
         return find(self, cls, name)
+
+    def _refuse(self, message: str, problem: Problem, fields: dict[str, str]) -> None:
+        """An add form's refusal, under the form: the field it names (else the form's first) takes it."""
+        name = fields.get(problem.field) or problem.field or next(iter(fields.values()))
+        field = self.findChild(QWidget, name) or self.findChild(QWidget, next(iter(fields.values())))
+        show_problem(find(self, QLabel, message), str(problem), field)
+
+    def _clear_refusal(self, message: str, fields: dict[str, str]) -> None:
+        label = find(self, QLabel, message)
+        for name in fields.values():
+            clear_problem(label, self.findChild(QWidget, name), hide=False)
 
     # --- a signed (or imported, or cancelled) review is shown read-only --------------------------
 
@@ -916,9 +944,8 @@ class MinutePage(QWidget, RemovalMixin):
 
     def _limit_texts(self) -> None:
         """Each field refuses text past what the store, the PDF and one sync request hold together."""
-        message = self.section_message.setText
         for editor in self.editors.values():
-            limit_text(editor, text_limits.SECTION, message)
+            limit_text(editor, text_limits.SECTION, self.section_message)
         for name, limit, label in (
             ("wishWords", text_limits.WORDS, "wishMessage"),
             ("decisionAction", text_limits.ACTION, "decisionMessage"),
@@ -927,20 +954,20 @@ class MinutePage(QWidget, RemovalMixin):
             ("attendeeNameEdit", text_limits.NAME, "attendanceMessage"),
         ):
             widget = self.findChild(QPlainTextEdit, name) or find(self, QLineEdit, name)
-            limit_text(widget, limit, find(self, QLabel, label).setText)
+            limit_text(widget, limit, find(self, QLabel, label))
 
     # --- autosave feedback -----------------------------------------------------------------------
 
     def _show_refusal(self, widget: QWidget, message: str) -> None:
         label = self._messages.get(widget)
         if label is not None:
-            label.setText(message)
-            set_tone(label, "problem")
+            show_problem(label, message, widget, focus=False)  # the IRO is typing there already
         self.saved_label.setText("Not saved: see the message")
         set_tone(self.saved_label, "problem")
 
     def _show_saved(self, widget: QWidget) -> None:
         label = self._messages.get(widget)
+        restore_description(widget)
         if label is not None and label is not self.next_review_check:
             label.clear()
         self.saved_label.setText("Saved")

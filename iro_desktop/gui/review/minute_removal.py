@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTableWidget
 
 from iro_desktop.gui.forms import find
+from iro_desktop.problems import Problem
 from iro_desktop.services import minutes as svc
 
 
@@ -72,7 +73,7 @@ class RemovalMixin:
         label = find(self, QLabel, message)
         try:
             remove()
-        except ValueError as exc:
+        except Problem as exc:
             label.setText(str(exc))
             return
         label.clear()

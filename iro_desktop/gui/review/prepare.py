@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -36,14 +37,17 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.documents.agenda import render_agenda
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone, text_colour
 from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.problems import clear_problem, show_problem
 from iro_desktop.gui.review.minute import EnterAdds, fill_share_choices
 from iro_desktop.gui.saving import save_file
 from iro_desktop.gui.widgets.autosave import Autosaver, value_of
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
 from iro_desktop.gui.widgets.read_only import show_editable
 from iro_desktop.gui.widgets.text_limit import limit_text
+from iro_desktop.problems import Problem
 from iro_desktop.services import review_prep, text_limits
 from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.review_prep import (
@@ -93,6 +97,7 @@ class PreparePage(QWidget):
         super().__init__(parent)
         load_into(self, "review_prepare.ui", custom=(OptionalDateEdit,))
         self._store, self.review_id, self.today = store, review_id, today
+        self._saving_agenda: operations.Operation | None = None
         self.pack: ReviewPack = review_prep.review_pack(store, review_id, today)
         self._problem_field: str | None = None
         self._autosaver = Autosaver(self)
@@ -110,7 +115,7 @@ class PreparePage(QWidget):
         enter = EnterAdds(self._add_invitee, self)
         for name in self._INVITEE_FORM:
             self._w(QWidget, name).installEventFilter(enter)
-        self.refresh()
+        self._show_pack()  # the pack just read: reading it again cost a second stall on opening
 
     # --- public ---------------------------------------------------------------------------------
 
@@ -124,6 +129,9 @@ class PreparePage(QWidget):
         """Show the review as the store holds it now (the Minute tab may have changed it)."""
         self.flush()
         self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
+        self._show_pack()
+
+    def _show_pack(self) -> None:
         self._show_header()
         self._show_when_where()
         self._show_late()
@@ -135,17 +143,42 @@ class PreparePage(QWidget):
         self._show_editable()
         self._tab_order()
 
-    def save_agenda(self, path: str | Path) -> Path | None:
-        """Write the one-page agenda PDF to `path`, and nowhere else; None (and a message) if it failed."""
-        self.flush()
-        pack = review_prep.review_pack(self._store, self.review_id, self.today)
-        profile = self._store.profile()
-        pdf = render_agenda(pack, profile.council_name, profile.iro_name, self.today)
-        problem = save_file(Path(path), pdf)
-        if problem:
-            QMessageBox.warning(self, "Agenda not saved", problem)
+    def save_agenda(self, path: str | Path) -> operations.Operation | None:
+        """Write the one-page agenda PDF to `path`, and nowhere else, off the UI thread (drawing it takes a
+        moment); a message if it failed. None while one is being saved already."""
+        if self._saving_agenda is not None and self._saving_agenda.running:
             return None
-        return Path(path)
+        self.flush()
+        store, review_id, today, path = self._store, self.review_id, self.today, Path(path)
+
+        def work() -> str | None:  # the problem, or None once it is written
+            pack = review_prep.review_pack(store, review_id, today)
+            profile = store.profile()
+            return save_file(path, render_agenda(pack, profile.council_name, profile.iro_name, today))
+
+        button = find(self, QPushButton, "printButton")
+        label, shortcut = button.text(), button.shortcut()  # setText would replace Ctrl+P by its mnemonic
+        button.setEnabled(False)
+        button.setText("Saving the agenda…")
+
+        def ended() -> None:
+            button.setText(label)
+            button.setShortcut(shortcut)
+            button.setEnabled(True)
+
+        def saved(problem: str | None) -> None:
+            ended()
+            if problem:
+                QMessageBox.warning(self, "Agenda not saved", problem)
+            elif isinstance(self.window(), QMainWindow):
+                self.window().statusBar().showMessage(f"Agenda saved to {path.name}.")
+
+        def failed(exc: Exception) -> None:
+            ended()
+            QMessageBox.warning(self, "Agenda not saved", operations.explain(exc))
+
+        self._saving_agenda = operations.run_in_background(work, saved, failed)
+        return self._saving_agenda
 
     # --- a review that can no longer change is shown read-only ----------------------------------
 
@@ -166,7 +199,7 @@ class PreparePage(QWidget):
             ("newNameEdit", text_limits.NAME, "inviteesError"),
         ):
             widget = self.findChild(QPlainTextEdit, name) or self._w(QLineEdit, name)
-            limit_text(widget, limit, lambda text, e=error: self._show_error(e, text))
+            limit_text(widget, limit, self._w(QLabel, error))
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -457,10 +490,10 @@ class PreparePage(QWidget):
                 self._w(QComboBox, "newRoleCombo").currentData(),
                 self._w(QComboBox, "newContributionCombo").currentData(),
             )
-        except ValueError as exc:
-            self._show_error("inviteesError", str(exc))
+        except Problem as exc:
+            self._show_error("inviteesError", str(exc), name, focus=True)
             return
-        self._clear_error("inviteesError")
+        self._clear_error("inviteesError", name)
         name.clear()
         self.flush()
         self.pack = review_prep.review_pack(self._store, self.review_id, self.today)
@@ -486,24 +519,21 @@ class PreparePage(QWidget):
         name = self._error_label(widget)
         if name is None:  # a conversation refusal that names no field: show it by the words
             name = "talkPlaceError"
-        self._show_error(name, message)
+        self._show_error(name, message, widget)
 
     def _accepted(self, widget: QWidget) -> None:
         if widget in self._error_of:
-            self._clear_error(self._error_of[widget])
+            self._clear_error(self._error_of[widget], widget)
         else:  # one conversation save checks all its fields
             for name in _CONVERSATION_ERRORS.values():
-                self._clear_error(name)
+                self._clear_error(name, widget)
 
-    def _show_error(self, name: str, message: str) -> None:
-        label = self._w(QLabel, name)
-        label.setText(message)
-        label.setVisible(True)
+    def _show_error(self, name: str, message: str, field: QWidget | None = None, focus: bool = False) -> None:
+        """The IRO is in the field already when an autosave refuses, so the focus moves only when asked."""
+        show_problem(self._w(QLabel, name), message, field, focus)
 
-    def _clear_error(self, name: str) -> None:
-        label = self._w(QLabel, name)
-        label.clear()
-        label.setVisible(False)
+    def _clear_error(self, name: str, field: QWidget | None = None) -> None:
+        clear_problem(self._w(QLabel, name), field)
 
     # --- the order of Tab -----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iro_desktop.gui import operations
 from iro_desktop.gui.saving import save_file
 from iro_desktop.services import documents as docs
 from iro_desktop.services import sync as sync_service
@@ -37,15 +38,14 @@ class SignedRecordDialog(QDialog):
         room = self.screen().availableGeometry().height() - 60 if self.screen() else 820
         self.resize(760, min(820, room))  # the buttons stay on a 1280 x 800 screen
         layout = QVBoxLayout(self)
-        pages = QWidget()
-        pages_layout = QVBoxLayout(pages)
-        for png in self._pages():
-            page = QLabel()
-            page.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
-            page.setAccessibleName("A page of the signed record")
-            pages_layout.addWidget(page, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        drawing = "Drawing the pages of the signed record…"
+        self.status = QLabel(drawing if self.signed else "No signed version.")
+        self.pages_layout.addWidget(self.status, alignment=Qt.AlignmentFlag.AlignHCenter)
         scroll = QScrollArea()
-        scroll.setWidget(pages)
+        scroll.setWidget(self.pages)
+        scroll.setWidgetResizable(True)
         scroll.setAccessibleName("Pages of the signed record")
         layout.addWidget(scroll)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -56,15 +56,29 @@ class SignedRecordDialog(QDialog):
         buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.drawing: operations.Operation | None = None
+        if self.signed is not None:  # a long record takes a moment to draw: the dialog opens at once
+            pdf = self.signed.pdf
+            self.drawing = operations.run_in_background(
+                lambda: docs.preview_pngs(pdf, dpi=72), self._show_pages, self._not_drawn
+            )
 
-    def _pages(self) -> list[bytes]:
-        if self.signed is None:
-            return []
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return docs.preview_pngs(self.signed.pdf, dpi=72)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+    def _show_pages(self, pngs: list[bytes]) -> None:
+        self.status.hide()
+        for png in pngs:
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+            page.setAccessibleName("A page of the signed record")
+            self.pages_layout.addWidget(page, alignment=Qt.AlignmentFlag.AlignHCenter)
+
+    def _not_drawn(self, exc: Exception) -> None:
+        why = operations.explain(exc)
+        self.status.setText(f"The pages could not be drawn. {why} Save a copy to read it.")
+
+    def done(self, result: int) -> None:  # noqa: A003 (Qt override): nothing comes back to a closed window
+        if self.drawing is not None:
+            self.drawing.cancel()
+        super().done(result)
 
     def _save_copy(self) -> None:
         name = f"{self.windowTitle()}.pdf".replace(":", " -")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView,
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services import audit
+from iro_desktop.store import audit
 
 ALL_ACTIONS = "All actions"
 _SHOWN_PROBLEMS = 5

@@ -1,8 +1,8 @@
 """Tools > Automatic backups, and the timer that makes the day's backup (services/auto_backup.py).
 
 The timer checks when the store is unlocked and then every hour, so a laptop that is opened for ten
-minutes a day still gets its daily backup. The backup runs off the GUI thread; its outcome goes to the
-main window's status bar, and a failure to the audit trail as well.
+minutes a day still gets its daily backup. The backup runs through gui.operations, one at a time; its
+outcome goes to the main window's status bar, and a failure to the audit trail as well.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -25,13 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.gui.sync.worker import Runner
-from iro_desktop.services import audit
 from iro_desktop.services import auto_backup as service
-from iro_desktop.services.auto_backup import AutoBackupError, AutoBackupSettings
-from iro_desktop.store import StoreError
+from iro_desktop.services.auto_backup import AutoBackupSettings
+from iro_desktop.store import StoreError, audit
 
 HOUR_MS = 60 * 60 * 1000
 INTRO = (
@@ -42,16 +40,29 @@ INTRO = (
 )
 
 
+_under_way: list[operations.Operation] = []  # one backup at a time, whether the timer's or the IRO's
+
+
+def _start_backup(store, folder: str, today: date, done, failed) -> operations.Operation | None:
+    """Start the day's backup off the UI thread, unless one is already being made (then None)."""
+    if any(op.running for op in _under_way):
+        return None
+    _under_way[:] = [
+        operations.run_in_background(lambda: service.run_daily_backup(store, folder, today), done, failed)
+    ]
+    return _under_way[0]
+
+
 def _size(path: Path) -> str:
     return f"{max(1, path.stat().st_size // 1024):,} KiB"
 
 
-class AutoBackupDialog(QDialog):
-    def __init__(self, store, parent=None, today: Callable[[], date] = date.today) -> None:
+class AutoBackupDialog(operations.FinishesFirst, QDialog):
+    def __init__(self, store, parent=None, today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
         load_into(self, "auto_backup_dialog.ui")
         self.store = store
-        self._today = today
+        self._today = today or store.clock.today  # the store's clock: fixed in tests, real otherwise
         find(self, QLabel, "introLabel").setText(INTRO)
         self.enabled: QCheckBox = find(self, QCheckBox, "enabledCheck")
         self.folder: QLineEdit = find(self, QLineEdit, "folderEdit")
@@ -64,6 +75,7 @@ class AutoBackupDialog(QDialog):
         self.enabled.toggled.connect(self._enabled_toggled)
         find(self, QPushButton, "chooseButton").clicked.connect(self.choose_folder)
         self.back_up_now_button.clicked.connect(self.back_up_now)
+        self.operation: operations.Operation | None = None
         find(self, QDialogButtonBox, "buttons").rejected.connect(self.reject)
         self.refresh()
 
@@ -126,32 +138,44 @@ class AutoBackupDialog(QDialog):
         set_tone(self.message, "problem")
 
     def back_up_now(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = service.run_daily_backup(self.store, self.folder.text(), self._today())
-        except AutoBackupError as exc:
-            service.record_failure(self.store, exc)
-            self.refresh()
-            self._show_problem(str(exc))
+        self.operation = _start_backup(
+            self.store, self.folder.text(), self._today(), self._made, self._not_made
+        )
+        if self.operation is None:
+            self._show_problem("A backup is being made already; the status bar says when it is done.")
             return
-        finally:
-            QApplication.restoreOverrideCursor()
+        self._writing(True)
+        set_tone(self.message, None)
+        self.message.setText("Making the backup and checking it…")
+
+    def _writing(self, writing: bool) -> None:
+        """Not twice, and not closed half-way through (FinishesFirst holds Escape and the title bar)."""
+        self.back_up_now_button.setEnabled(not writing)
+        find(self, QDialogButtonBox, "buttons").setEnabled(not writing)
+
+    def _made(self, result) -> None:
+        self._writing(False)
         self.refresh()
         self.message.setText(result.message() + "\n" + self.message.text())
+
+    def _not_made(self, exc: Exception) -> None:
+        self._writing(False)
+        why = operations.explain(exc)
+        service.record_failure(self.store, why)
+        self.refresh()
+        self._show_problem(why)
 
 
 class AutoBackupTimer(QObject):
     """Makes the day's backup when due: now (the store was just unlocked) and then every hour."""
 
-    def __init__(self, store, parent=None, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, store, parent=None, today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self._today = today
+        self._today = today or store.clock.today  # the store's clock: fixed in tests, real otherwise
         self._stopped = False
         self.last_message = ""
-        self.runner = Runner(self)
-        self.runner.done.connect(self._made)
-        self.runner.failed.connect(self._failed)
+        self.operation: operations.Operation | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self.timer.start(HOUR_MS)
@@ -163,18 +187,18 @@ class AutoBackupTimer(QObject):
         today = self._today()
         if self._stopped or not current.ready or not service.backup_due(self.store, current.folder, today):
             return False
-        return self.runner.start(
-            lambda _progress: service.run_daily_backup(self.store, current.folder, today)
-        )
+        self.operation = _start_backup(self.store, current.folder, today, self._made, self._failed)
+        return self.operation is not None
 
     @property
     def busy(self) -> bool:
-        return self.runner.busy
+        return self.operation is not None and self.operation.running
 
     def _made(self, result) -> None:
         self._tell(result.message())
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: Exception) -> None:
+        message = operations.explain(exc)
         if self._stopped:  # the store is closing: it cannot take an audit entry now
             return
         service.record_failure(self.store, message)
@@ -190,4 +214,5 @@ class AutoBackupTimer(QObject):
         """Before the store closes: no new backup starts, and one under way finishes first."""
         self._stopped = True
         self.timer.stop()
-        self.runner.wait()
+        if self.busy:
+            self.operation.wait()

@@ -18,9 +18,8 @@ from sqlalchemy.exc import DBAPIError
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui import operations
-from iro_desktop.services import audit
 from iro_desktop.services.auto_backup import backups_in, settings
-from iro_desktop.store import Store, open_store
+from iro_desktop.store import Store, audit, open_store
 from iro_desktop.store.backup import BEFORE_RESTORE, BackupInfo, restore
 from iro_desktop.store.errors import StoreError, StoreLocked, WrongPassphrase
 

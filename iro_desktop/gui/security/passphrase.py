@@ -11,7 +11,6 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -22,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui import operations
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.widgets.new_passphrase import NewPassphraseFields
-from iro_desktop.services import audit
-from iro_desktop.store import keys
+from iro_desktop.store import audit, keys
 from iro_desktop.store.database import add_recovery_key, change_passphrase
 from iro_desktop.store.errors import StoreError, WrongPassphrase
 from iro_desktop.store.passphrase_policy import new_recovery_key
@@ -56,13 +55,36 @@ HAS_RECOVERY = (
 NO_RECOVERY = "This caseload has no recovery key yet."
 
 
-def _busy(work) -> None:
-    """Run `work` with a wait cursor: the key derivation takes about half a second."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        work()
-    finally:
-        QApplication.restoreOverrideCursor()
+class _KeyFileWork:
+    """The key derivation (about half a second) off the UI thread, the OK button saying what is happening;
+    the dialog is neither closed nor asked again until the key file is written."""
+
+    def __init__(self, dialog: QDialog, ok: QPushButton, saying: str) -> None:
+        self.dialog, self.ok, self.saying = dialog, ok, saying
+        self.operation: operations.Operation | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.operation is not None and self.operation.running
+
+    def start(self, work, done, refused) -> None:
+        """The dialog (a FinishesFirst) is disabled meanwhile, and holds the operation so that it is not
+        closed half-way through writing the key file."""
+        if self.busy:
+            return
+        label = self.ok.text()
+
+        def show(busy: bool) -> None:
+            self.ok.setText(self.saying if busy else label)
+
+        self.dialog.setEnabled(False)
+        self.operation = self.dialog.operation = operations.run_in_background(
+            work, lambda _r: self._then(done), lambda exc: self._then(lambda: refused(exc)), show
+        )
+
+    def _then(self, step) -> None:
+        self.dialog.setEnabled(True)
+        step()
 
 
 def show_page(dialog: QDialog, pages: list[QWidget], index: int) -> None:
@@ -77,7 +99,7 @@ def has_recovery_key(store) -> bool:
     return "recovery" in keys.read_key_file(keys.key_file_for(store.path)).get("slots", {})
 
 
-class ChangePassphraseDialog(QDialog):
+class ChangePassphraseDialog(operations.FinishesFirst, QDialog):
     def __init__(self, store, parent=None) -> None:
         super().__init__(parent)
         load_into(self, "change_passphrase_dialog.ui")
@@ -101,6 +123,7 @@ class ChangePassphraseDialog(QDialog):
         self.ok.setText("&Change passphrase")
         self.buttons.accepted.connect(self.try_change)
         self.buttons.rejected.connect(self.reject)
+        self.work = _KeyFileWork(self, self.ok, "Changing the passphrase…")
         self.current.textChanged.connect(self._update)
         self.fields.changed.connect(self._update)
         QWidget.setTabOrder(self.current, self.fields.first)
@@ -129,18 +152,23 @@ class ChangePassphraseDialog(QDialog):
     def try_change(self) -> None:
         if not self.ok.isEnabled():
             return
-        try:
-            _busy(lambda: change_passphrase(self.store.path, self.current.text(), self.fields.passphrase()))
-        except WrongPassphrase:
+        path, current, new = self.store.path, self.current.text(), self.fields.passphrase()
+        self.work.start(lambda: change_passphrase(path, current, new), self._changed, self._not_changed)
+
+    def _not_changed(self, exc: Exception) -> None:
+        if isinstance(exc, WrongPassphrase):
             self.current_error.setText("That is not the current passphrase. Nothing was changed.")
             self.current_error.show()
             self.current.selectAll()
             self.current.setFocus()
             return
-        except (StoreError, OSError) as exc:
-            self.error.setText(f"The passphrase was not changed: {exc}")
+        if isinstance(exc, (StoreError, OSError)):
+            self.error.setText(f"The passphrase was not changed: {operations.explain(exc)}")
             self.error.show()
             return
+        operations.report_failure(exc)
+
+    def _changed(self) -> None:
         audit.record(self.store, "passphrase_changed")
         self.current.clear()
         self.fields.clear()
@@ -151,7 +179,7 @@ class ChangePassphraseDialog(QDialog):
         self.buttons.rejected.connect(self.accept)  # Close now means done, not cancelled
 
 
-class RecoveryKeyDialog(QDialog):
+class RecoveryKeyDialog(operations.FinishesFirst, QDialog):
     def __init__(self, store, parent=None) -> None:
         super().__init__(parent)
         load_into(self, "recovery_key_dialog.ui")
@@ -164,6 +192,7 @@ class RecoveryKeyDialog(QDialog):
         self.pages = [find(self, QWidget, "askPage"), find(self, QWidget, "keyPage")]
         self.buttons: QDialogButtonBox = find(self, QDialogButtonBox, "buttons")
         self.buttons.button(Ok).setText("Make the recovery &key")
+        self.work = _KeyFileWork(self, self.buttons.button(Ok), "Making the recovery key…")
         self.buttons.accepted.connect(self.make_key)
         self.buttons.rejected.connect(self.reject)
         find(self, QLabel, "replaceLabel").setText(HAS_RECOVERY if has_recovery_key(store) else NO_RECOVERY)
@@ -185,15 +214,21 @@ class RecoveryKeyDialog(QDialog):
     def make_key(self) -> None:
         if self.showing_key:
             return
-        key = new_recovery_key()
-        try:
-            _busy(lambda: add_recovery_key(self.store.path, self.passphrase.text(), key))
-        except WrongPassphrase:
+        key, path, passphrase = new_recovery_key(), self.store.path, self.passphrase.text()
+        self.work.start(
+            lambda: add_recovery_key(path, passphrase, key), lambda: self._made(key), self._not_made
+        )
+
+    def _not_made(self, exc: Exception) -> None:
+        if isinstance(exc, WrongPassphrase):
             self._problem("That passphrase does not open this caseload. No recovery key was made.")
             return
-        except (StoreError, OSError) as exc:
-            self._problem(f"No recovery key was made: {exc}")
+        if isinstance(exc, (StoreError, OSError)):
+            self._problem(f"No recovery key was made: {operations.explain(exc)}")
             return
+        operations.report_failure(exc)
+
+    def _made(self, key: str) -> None:
         audit.record(self.store, "recovery_key_created")  # never the key itself
         self.passphrase.clear()
         self.key = key

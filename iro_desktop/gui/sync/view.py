@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.gui.sync.worker import Runner
+from iro_desktop.problems import Problem
 from iro_desktop.services import sync as sync_service
 
 ENROLMENT_WORDS = {
@@ -45,10 +46,7 @@ class SyncView(QWidget):
         self.requeue_button: QPushButton = find(self, QPushButton, "requeueButton")
         self.server_edit: QLineEdit = find(self, QLineEdit, "serverEdit")
         self.ca_edit: QLineEdit = find(self, QLineEdit, "caFileEdit")
-        self.runner = Runner(self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.done.connect(self._on_done)
-        self.runner.failed.connect(self._on_failed)
+        self.operation: operations.Operation | None = None  # a sync or an enrolment under way
         self.sync_button.clicked.connect(self.sync_now)
         self.requeue_button.clicked.connect(self.send_again)
         find(self, QPushButton, "enrolButton").clicked.connect(self.enrol)
@@ -74,7 +72,7 @@ class SyncView(QWidget):
         self.forget_button.setEnabled(bool(settings.pin_kind))
         self._label("receiverFingerprint").setText(settings.receiver_fingerprint or "None pinned yet")
         self._label("enrolmentState").setText(ENROLMENT_WORDS.get(settings.enrolment, settings.enrolment))
-        self.sync_button.setEnabled(settings.configured and not self.runner.busy)
+        self.sync_button.setEnabled(settings.configured and not self.busy)
         self._fill_table(sync_service.outbox_items(self._store))
 
     def _fill_table(self, lines) -> None:
@@ -107,10 +105,23 @@ class SyncView(QWidget):
         row = self.table.currentRow()
         self.requeue_button.setEnabled(0 <= row < len(self._lines) and self._lines[row].state == "rejected")
 
+    @property
+    def busy(self) -> bool:
+        return self.operation is not None and self.operation.running
+
+    def _start(self, work, progress=None) -> bool:
+        """One sync or enrolment at a time; locking cancels it (the sync stops after its record)."""
+        if self.busy:
+            return False
+        self.operation = operations.run_job(work, self._on_done, self._on_failed, progress=progress)
+        return True
+
     def sync_now(self) -> None:
-        stop = self.runner.stop_requested.is_set  # set when the app locks or closes
-        if self.runner.start(
-            lambda progress: sync_service.sync_once(self._store, on_progress=progress, should_stop=stop)
+        if self._start(
+            lambda job: sync_service.sync_once(
+                self._store, on_progress=job.progress, should_stop=job.cancelled
+            ),
+            self._on_progress,
         ):
             self.sync_button.setEnabled(False)
             self.progress.setRange(0, 0)  # busy until the first record is counted
@@ -141,7 +152,8 @@ class SyncView(QWidget):
         self.refresh()
         self.synced.emit(report)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: Exception) -> None:
+        message = operations.explain(exc)
         if self._enrolling:
             self._enrolling = False
             self._label("settingsMessage").setText(message)
@@ -163,7 +175,7 @@ class SyncView(QWidget):
                 "The address starts with https:// (ask the council for it)."
             )
             return
-        if self.runner.start(lambda progress: sync_service.enrol(self._store, server)):
+        if self._start(lambda _job: sync_service.enrol(self._store, server)):
             self._enrolling = True
             self._label("settingsMessage").setText("Asking the receiver...")
 
@@ -179,7 +191,7 @@ class SyncView(QWidget):
         """Read the named file's certificate into the encrypted store: the path itself is not kept."""
         try:
             sync_service.set_ca_file(self._store, self.ca_edit.text())
-        except ValueError as exc:
+        except Problem as exc:
             self._label("settingsMessage").setText(str(exc))  # the typed path stays in the field
             return
         self.ca_edit.clear()

@@ -3,7 +3,8 @@
 Watch a field with `autosaver.watch(widget, save)`: each change restarts a short timer for that field,
 and when the IRO pauses, `save(value)` runs (one short transaction in the service). `flush()` saves
 whatever is pending at once: call it before closing, locking or moving to another page. A date field
-(OptionalDateEdit) saves when the IRO commits it (Enter, or leaving it), never half-typed.
+(OptionalDateEdit) saves when the IRO commits it (Enter, or leaving it), never half-typed. A refused save
+says why through `failed`: a Problem's own sentence, or for any other error a plain one (gui.problems).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iro_desktop.gui.problems import sentence_for
 from iro_desktop.gui.widgets.optional_date import OptionalDateEdit
-from iro_desktop.store.errors import DiskFull, StoreLocked, WritesStopped
 
 DEBOUNCE_MS = 700  # long enough to batch a burst of typing, short enough to lose at most a second
 
@@ -32,7 +33,7 @@ DEBOUNCE_MS = 700  # long enough to batch a burst of typing, short enough to los
 def value_of(widget: QWidget):
     """The field's value as the services take it: text, a date, a bool, or a combo's data.
 
-    A date field with text that is not a date raises ValueError with the sentence to show.
+    A date field with text that is not a date raises a Problem with the sentence to show.
     """
     if isinstance(widget, OptionalDateEdit):
         return widget.date()
@@ -77,7 +78,7 @@ def _changed_signal(widget: QWidget):
 
 class Autosaver(QObject):
     saved = Signal(QWidget)  # after a field's value reached the store
-    failed = Signal(QWidget, str)  # the service refused the value: the message says why; the text stays
+    failed = Signal(QWidget, str)  # the value was not saved: the sentence says why; the text stays
 
     def __init__(self, parent: QObject | None = None, delay_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
@@ -109,7 +110,9 @@ class Autosaver(QObject):
     def _save(self, widget: QWidget) -> None:
         try:
             self._savers[widget](value_of(widget))  # a date field's bad text refuses here, too
-        except (ValueError, DiskFull, StoreLocked, WritesStopped) as exc:  # each a sentence fit for the IRO
-            self.failed.emit(widget, str(exc))  # the text stays in the field; the next edit tries again
+        except Exception as exc:  # whatever failed, the IRO must hear that it was not saved
+            self.failed.emit(
+                widget, sentence_for(exc)
+            )  # the text stays in the field; the next edit tries again
             return
         self.saved.emit(widget)

@@ -3,7 +3,7 @@
 Empty shows a placeholder (never a stand-in date such as 1 Jan 1900). Typing `7/12/26`, `7 Dec 2026`,
 `07-12-2026`, `2026-12-07` or `t` (today) works; a field may offer more one-letter days (`p`, the planned
 date). The value is committed when the IRO presses Enter or leaves the field, never keystroke by keystroke:
-`committed` fires then, and `date()` gives the value (or raises ValueError with a sentence for text that
+`committed` fires then, and `date()` gives the value (or raises a Problem with a sentence for text that
 is not a date, so an autosave shows it at the field). Esc puts back the last committed value. Alt+Down or
 F4 opens the calendar, on the current value, else the field's starting date, else today. Tab leaves.
 """
@@ -17,7 +17,9 @@ from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QMenu, QStyle, QToolButton, QWidget, QWidgetAction
 
+from iro_desktop.clock import system_clock
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 
 HINT = "Type a date such as 7 Dec 2026 or 7/12/26 (t for today)"
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})$")
@@ -25,7 +27,7 @@ _WORDS = ("%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y", "%Y-%m-%d")
 
 
 def parse_typed_date(text: str, days: dict[str, date]) -> date | None:
-    """The date typed, None for nothing typed; ValueError with a sentence for anything else.
+    """The date typed, None for nothing typed; a Problem with a sentence for anything else.
 
     `days` maps one-letter words ("t", "p") to the days they stand for.
     """
@@ -41,13 +43,13 @@ def parse_typed_date(text: str, days: dict[str, date]) -> date | None:
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(f"There is no {text}: check the day and month. {HINT}.") from None
+            raise Problem(f"There is no {text}: check the day and month. {HINT}.") from None
     for pattern in _WORDS:
         try:
             return datetime.strptime(text.title(), pattern).date()  # "7 dec 2026" as "7 Dec 2026"
         except ValueError:
             continue
-    raise ValueError(f"“{text}” is not a date. {HINT}.")
+    raise Problem(f"“{text}” is not a date. {HINT}.")
 
 
 class OptionalDateEdit(QLineEdit):
@@ -57,7 +59,7 @@ class OptionalDateEdit(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("Not set")
         self.setToolTip(f"{HINT}. Alt+Down opens a calendar.")
-        self._days: dict[str, date] = {"t": date.today()}
+        self._days: dict[str, date] = {"t": system_clock().today()}
         self._start: date | None = None
         self._committed_text = ""
         self._calendar_action = QAction(self._calendar_icon(), "Choose from a calendar", self)
@@ -71,8 +73,12 @@ class OptionalDateEdit(QLineEdit):
     # --- the value ------------------------------------------------------------------------------
 
     def date(self) -> date | None:
-        """The date in the field; ValueError (a sentence to show) when the text is not a date."""
-        return parse_typed_date(self.text(), self._days)
+        """The date in the field; a Problem (a sentence to show) when the text is not a date, naming this
+        field (its object name) so the form can show it here."""
+        try:
+            return parse_typed_date(self.text(), self._days)
+        except Problem as problem:
+            raise Problem(str(problem), self.objectName()) from None
 
     def set_date(self, day: date | None) -> None:
         """Show a stored value; this is not an edit, so nothing is committed."""
@@ -142,7 +148,7 @@ class OptionalDateEdit(QLineEdit):
     def _opening_day(self) -> date:
         try:
             typed = self.date()
-        except ValueError:
+        except Problem:
             typed = None
         return typed or self._start or self._days["t"]
 
@@ -150,7 +156,7 @@ class OptionalDateEdit(QLineEdit):
         """Tidy a valid date into its usual form; announce it if it changed since the last commit."""
         try:
             day = self.date()
-        except ValueError:
+        except Problem:
             self.committed.emit(None)  # the page asks date(), which gives the sentence to show
             return
         text = format_date(day) if day else ""

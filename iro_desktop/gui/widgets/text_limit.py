@@ -1,20 +1,20 @@
 """No silent cuts: a text field past its stated maximum keeps what it had and says so.
 
 Qt's own limit (QLineEdit.maxLength) cuts a paste short without a word; this refuses the whole edit
-instead, puts back the text as it was, and hands `say` a sentence to show beside the field. The limits
+instead, puts back the text as it was, and shows a sentence beside the field (gui.problems). The limits
 are the services' (services/text_limits.py), so the field and the store agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
+
+from iro_desktop.gui.problems import show_problem
 
 
-def limit_text(widget: QLineEdit | QPlainTextEdit, limit: int, say: Callable[[str], None]) -> None:
-    """Refuse any edit that would take `widget` past `limit` characters."""
+def limit_text(widget: QLineEdit | QPlainTextEdit, limit: int, label: QLabel) -> None:
+    """Refuse any edit that would take `widget` past `limit` characters, saying so in `label`."""
     plain = isinstance(widget, QPlainTextEdit)
     text_of = widget.toPlainText if plain else widget.text
     kept = {"text": text_of()}
@@ -31,10 +31,11 @@ def limit_text(widget: QLineEdit | QPlainTextEdit, limit: int, say: Callable[[st
             widget.setCursorPosition(min(cursor, len(kept["text"])))
         cut_by_qt = not plain and length >= widget.maxLength()  # Qt cut the paste first: its size is unknown
         size = "That is more" if cut_by_qt else f"That would make it {length:,} characters, more"
-        say(
+        sentence = (
             f"{size} than the {limit:,} characters this field holds. Nothing was added: the field keeps "
             "what it had."
         )
+        show_problem(label, sentence, widget, focus=False)  # the IRO is in the field already
 
     def check(*_args) -> None:
         text = text_of()

@@ -17,7 +17,7 @@ from iro_desktop.records.bundle import BundleError, parse_json
 from iro_desktop.sync.receiver.auth import Refused
 from iro_desktop.sync.receiver.storage import ReceiverStore, TrailEvent, TrailHead, utcnow
 
-GENESIS = "0" * 64  # the hash before a trail's first entry (services/audit.py)
+GENESIS = "0" * 64  # the hash before a trail's first entry (store/audit.py)
 HASH_PATTERN = "^[0-9a-f]{64}$"
 MAX_ENTRIES = 2**31 - 1
 _COUNT = {"type": "integer", "minimum": 0, "maximum": MAX_ENTRIES}

@@ -10,12 +10,13 @@ sends it to the council's receiver (sync/trail.py), and the head the receiver ac
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+import rfc8785
 from sqlalchemy import func, select
 
-from iro_desktop.records.signing import canonical, sha256_hex
 from iro_desktop.store import Store
 from iro_desktop.store.models import AuditEntry
 
@@ -45,11 +46,13 @@ ACTIONS = {
 
 def _entry_hash(at: datetime, action: str, subject: str | None, detail: str | None, prev_hash: str) -> str:
     fields = {"at": at.isoformat(), "action": action, "subject": subject, "detail": detail, "prev": prev_hash}
-    return sha256_hex(canonical(fields))
+    # RFC 8785, as records.signing.canonical: the store sits below records, so it calls the library itself
+    return hashlib.sha256(rfc8785.dumps(fields)).hexdigest()
 
 
 def record(store: Store, action: str, subject: str | None = None, detail: str | None = None) -> None:
-    """Append one entry (its own short transaction, so it is written even if what follows fails).
+    """Append one entry: in the transaction open on this thread, if any, so it is kept only if what it
+    records is; else in its own short transaction, so it is written even if what follows fails.
 
     A store found damaged takes no more writes (Store.stop_writes), entries included: reading goes on so the
     IRO can work from it until it is restored, and the restore is itself an entry in the restored trail.
@@ -85,7 +88,7 @@ class AuditLine:
 
 
 def entries(store: Store, limit: int | None = None) -> list[AuditLine]:
-    with store.session() as s:
+    with store.reading() as s:
         query = select(AuditEntry).order_by(AuditEntry.id.desc())
         rows = s.scalars(query.limit(limit) if limit else query).all()
         return [AuditLine(r.id, r.at, r.action, r.subject, r.detail) for r in rows]
@@ -94,7 +97,7 @@ def entries(store: Store, limit: int | None = None) -> list[AuditLine]:
 def verify(store: Store) -> list[str]:
     """Every break in the chain, in plain words; an empty list means the trail is intact."""
     problems, prev, hashes = [], GENESIS, [GENESIS]
-    with store.session() as s:
+    with store.reading() as s:
         for entry in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
             if entry.prev_hash != prev:
                 problems.append(f"Entry {entry.id}: the entry before it was removed or changed.")
@@ -123,7 +126,7 @@ class Head:
 
 
 def head(store: Store) -> Head:
-    with store.session() as s:
+    with store.reading() as s:
         count = s.scalar(select(func.count()).select_from(AuditEntry))
         last = s.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     return Head(count, last or GENESIS)
@@ -134,14 +137,14 @@ def hash_at(store: Store, entries: int) -> str | None:
     is shorter than that."""
     if entries == 0:
         return GENESIS
-    with store.session() as s:
+    with store.reading() as s:
         query = select(AuditEntry.hash).order_by(AuditEntry.id).offset(entries - 1).limit(1)
         return s.scalars(query).first()
 
 
 def latest_restore(store: Store) -> Head | None:
     """The newest "restore" entry, as its position and hash: a rewind the receiver may accept."""
-    with store.session() as s:
+    with store.reading() as s:
         row = s.execute(
             select(AuditEntry.id, AuditEntry.hash)
             .where(AuditEntry.action == "restore")
