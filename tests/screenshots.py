@@ -261,6 +261,8 @@ def first_run_pages(app: QApplication, out: Path) -> None:
                 for field in (wizard.passphrase_fields.first, wizard.passphrase_fields.second):
                     field.setText("tangerine-otter-lighthouse-42")
             wizard.next()
+            while wizard.creating:  # the store is made off the UI thread; the wizard moves on when it is
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         wizard.store.close()
         wizard.close()
 

@@ -6,9 +6,9 @@ form's root: QDialog, QMainWindow or QWidget), so each screen is an ordinary Pyt
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QEvent, QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from iro_desktop.gui.appearance import apply_tones
 from iro_desktop.paths import ui_dir
@@ -59,3 +59,12 @@ def fit_screen(window: QWidget, width: int, height: int) -> None:
         room = screen.availableGeometry()
         width, height = min(width, room.width() - 40), min(height, room.height() - 60)
     window.resize(width, height)
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Grow a window already on screen to what a part shown since needs (Qt does not grow it by itself, and
+    squeezes the new part out of sight instead); never shrink what the IRO has made bigger."""
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the new part's own layout first
+    window.layout().activate()
+    hint = window.sizeHint().expandedTo(window.minimumSizeHint())
+    fit_screen(window, max(window.width(), hint.width()), max(window.height(), hint.height()))

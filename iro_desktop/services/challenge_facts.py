@@ -173,7 +173,7 @@ def _facts(c: Challenge, child: Child, today: date, rungs, cal, settings) -> Cha
 
 def _load(store: Store, today: date, where) -> list[ChallengeFacts]:
     rungs, cal, settings = ladder(store), working_calendar(store), timescale_settings(store)
-    with store.session() as s:
+    with store.reading() as s:
         rows = s.execute(
             select(Challenge, Child)
             .join(Child, Challenge.child_id == Child.id)

@@ -26,7 +26,7 @@ LETTER_SIGNED = "This stage's letter is signed and on its way to the council: it
 
 def saved_letter(store: Store, challenge_id: int, stage: str) -> str | None:
     """The IRO's edited wording for the stage, or None if they have not edited it."""
-    with store.session() as s:
+    with store.reading() as s:
         return s.scalar(
             select(ChallengeLetter.text).where(
                 ChallengeLetter.challenge_id == challenge_id, ChallengeLetter.stage == stage

@@ -125,7 +125,7 @@ def _challenge_figures(store: Store, start: date, end: date, today: date) -> dic
 
 def _review_figures(store: Store, start: date, end: date, today: date) -> dict:
     cal, settings = working_calendar(store), timescale_settings(store)
-    with store.session() as s:
+    with store.reading() as s:
         child_ids = list(s.scalars(select(Child.id).order_by(Child.id)))
         reviews = s.execute(
             select(
@@ -188,7 +188,7 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
 
 def _decision_figures(store: Store, start: date, end: date, today: date) -> dict:
     """Decisions due in the range: done by their date, done late, or still outstanding."""
-    with store.session() as s:
+    with store.reading() as s:
         rows = s.execute(
             select(Decision.status, Decision.due_date, Decision.completed_on).where(
                 Decision.due_date.between(start, end)

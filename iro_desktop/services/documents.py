@@ -56,7 +56,7 @@ def printed_record_id(store: Store, review_id: int) -> str:
     """The identifier printed on every page: the signed record's ("<id> v2") once there is one, so a copy
     can be matched to what the council holds; a draft's own ("R-<review>-draft") until then, and the next
     version's while a correction is open."""
-    with store.session() as s:
+    with store.reading() as s:
         signed = latest_signed(s, review_id)
         correcting = state_of(s.get(Review, review_id).status) is ReviewState.CORRECTING
     if signed is None:
@@ -172,7 +172,7 @@ def _iro_view(review: Review) -> Passage | None:
 
 def is_draft(store: Store, review_id: int) -> bool:
     """A review's documents are drafts until it is signed (and again while a correction is open)."""
-    with store.session() as s:
+    with store.reading() as s:
         return state_of(_review(s, review_id).status) not in SIGNED
 
 
@@ -192,7 +192,7 @@ def review_content(
     wording = load_wording()
     draft = is_draft(store, review_id) if draft is None else draft
     head = letterhead(store, today, record_id or printed_record_id(store, review_id), draft)
-    with store.session() as s:
+    with store.reading() as s:
         review = _review(s, review_id)
         held = state_of(review.status) in MET
         child = review.child
@@ -241,7 +241,7 @@ def review_content(
 
 def distribution(store: Store, review_id: int) -> tuple[Recipient, ...]:
     """Who a review's documents go to, child first."""
-    with store.session() as s:
+    with store.reading() as s:
         review = _review(s, review_id)
         return _distribution(review.child, review)
 
@@ -255,7 +255,7 @@ def draft_letter_text(store: Store, review_id: int, today: date) -> str:
         paragraphs.append(say("letter", "opening", date=format_date(content.held_on)))
     else:
         paragraphs.append(say("letter", "opening_no_date"))
-    with store.session() as s:
+    with store.reading() as s:
         review = _review(s, review_id)
         spoke_alone = review.spoke_alone
         roles = {
@@ -304,7 +304,7 @@ def save_letter_text(store: Store, review_id: int, text: str) -> None:
 
 def letter_content(store: Store, review_id: int, today: date, record_id: str | None = None) -> LetterContent:
     text = letter_text(store, review_id, today)
-    with store.session() as s:
+    with store.reading() as s:
         review = _review(s, review_id)
         child_name, found = review.child.display_name, _distribution(review.child, review)
     parts = [p.strip() for p in text.split("\n\n") if p.strip()]
@@ -376,7 +376,7 @@ def challenge_content(
     """A challenge as a letter at its current stage (or the one given), or as the Cafcass summary."""
     wording = load_wording()
     head = letterhead(store, today, f"C-{challenge_id}-v1")
-    with store.session() as s:
+    with store.reading() as s:
         challenge = s.get(Challenge, challenge_id)
         if challenge is None:
             raise Problem("That challenge is no longer in the store.")

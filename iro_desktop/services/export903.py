@@ -216,7 +216,7 @@ def _stale_files_note(folder: Path, written: Iterable[str]) -> list[str]:
 
 
 def _load_children(store: Store) -> list[Child]:
-    with store.session() as s:
+    with store.reading() as s:
         query = (
             select(Child)
             .order_by(Child.child_ref)

@@ -206,7 +206,7 @@ def read_handover(path: Path, code: str) -> Handover:
 
 def _payload(store: Store, child_id: int) -> dict:
     profile = store.profile()
-    with store.session() as s:
+    with store.reading() as s:
         tables, texts = dump(s, child_id), dump_texts(s, child_id)
     return {
         "format": FORMAT,
@@ -261,7 +261,7 @@ def receive(store: Store, handover: Handover) -> int:
 
 
 def child_id_of(store: Store, child_ref: str) -> int:
-    with store.session() as s:
+    with store.reading() as s:
         child_id = s.scalars(select(Child.id).where(Child.child_ref == child_ref)).first()
     if child_id is None:
         raise LookupError(f"No child with the id {child_ref} is in this store.")

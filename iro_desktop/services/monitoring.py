@@ -50,7 +50,7 @@ def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text
 
 def notes(store: Store, child_id: int) -> list[NoteLine]:
     """Newest first; notes of one day, the last written first."""
-    with store.session() as s:
+    with store.reading() as s:
         return note_lines(s, child_id)
 
 

@@ -112,7 +112,7 @@ def _line(c: Child, rule: _Rule, died_on: date | None) -> RetentionLine:
 
 def _lines(store: Store) -> list[RetentionLine]:
     rule = _rule(store)
-    with store.session() as s:
+    with store.reading() as s:
         deaths = _deaths(s)
         lines = [_line(c, rule, deaths.get(c.id)) for c in s.scalars(select(Child))]
     return sorted(lines, key=lambda line: (line.until, line.child_ref))
@@ -120,7 +120,7 @@ def _lines(store: Store) -> list[RetentionLine]:
 
 def child_line(store: Store, child_id: int) -> RetentionLine:
     rule = _rule(store)
-    with store.session() as s:
+    with store.reading() as s:
         return _line(s.get(Child, child_id), rule, _deaths(s, [child_id]).get(child_id))
 
 
@@ -145,7 +145,7 @@ def _signed_of(child_id: int):
 
 def unsent_records(store: Store, child_id: int) -> int:
     """Signed records about the child that have not reached the council yet (waiting or refused)."""
-    with store.session() as s:
+    with store.reading() as s:
         query = (
             select(OutboxItem.id)
             .join(SignedRecord, OutboxItem.signed_record_id == SignedRecord.id)

@@ -271,11 +271,11 @@ def next_review_for(store: Store, child_id: int) -> int:
     """The review to work on: one held whose minutes are unfinished (or under correction) first, else the
     one planned, else a new one booked for the date agreed at the last review (else its due date)."""
     today = store.clock.today()  # a review is never booked in the past, or as if a view date had come
-    due = load_child(store, child_id, today).next_review
     with store.session() as s:
         child = _child(s, child_id)
         review = _in_states(child, UNFINISHED) or _in_states(child, AHEAD)
-        if review is None:
+        if review is None:  # only now is the due date needed: read in this same transaction
+            due = load_child(store, child_id, today).next_review
             period = child.periods[-1] if child.periods else None
             if period is None or period.end_date is not None or due.due is None:
                 raise Problem(f"{child.display_name} is not looked after now, so no review is due.")
@@ -405,11 +405,11 @@ def _last_held(child: Child, review: Review) -> Review | None:
 
 def review_pack(store: Store, review_id: int, today: date) -> ReviewPack:
     """Everything the IRO reads before the meeting, as plain values."""
-    with store.session() as s:
+    with store.reading() as s:
         child_id = review_row(s, review_id).child_id
     due = load_child(store, child_id, today).next_review.due
     cal, rungs = working_calendar(store), ladder(store)
-    with store.session() as s:
+    with store.reading() as s:
         review = review_row(s, review_id)
         child = _child(s, child_id)
         last = _last_held(child, review)

@@ -178,7 +178,7 @@ def _name_words(names: Iterable[str | None]) -> set[str]:
 
 def names_around(store: Store, child_id: int) -> set[str]:
     """Every word of the child's names, the people's names and the carers' names."""
-    with store.session() as s:
+    with store.reading() as s:
         child = s.get(Child, child_id)
         names = [child.first_name, child.last_name, child.preferred_name] if child else []
         names += s.scalars(select(Person.name).where(Person.child_id == child_id)).all()

@@ -81,7 +81,7 @@ class FinaliseCheck:
 def finalise_check(store: Store, review_id: int, today: date) -> FinaliseCheck:
     """What the Finalise dialog shows before the IRO signs."""
     m = minutes(store, review_id, today)
-    with store.session() as s:
+    with store.reading() as s:
         signed = s.scalar(select(SignedRecord.id).where(SignedRecord.review_id == review_id).limit(1))
     label = f"Review {m.number}" if m.number else "Review"
     return FinaliseCheck(m.child_name, label, m.status, m.problems, m.warnings, signed is not None)
@@ -181,7 +181,7 @@ class SignedPdf:
 
 def signed_review_pdf(store: Store, review_id: int) -> SignedPdf | None:
     """The PDF of the review's signed version in force (the latest), exactly as it was signed."""
-    with store.session() as s:
+    with store.reading() as s:
         row = latest_signed(s, review_id)
     return SignedPdf(row.version, pdf_of(store, row)) if row is not None else None
 
@@ -202,6 +202,6 @@ def _state_words(line: OutboxLine) -> str:
 
 def record_states_for_child(store: Store, child_id: int) -> dict[int, str]:
     """Review id -> its signed record's state in words, for each of one child's signed reviews."""
-    with store.session() as s:
+    with store.reading() as s:
         ids = s.scalars(select(SignedRecord.review_id).where(SignedRecord.child_id == child_id)).all()
     return record_states(store, [i for i in ids if i is not None])

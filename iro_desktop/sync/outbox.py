@@ -101,7 +101,7 @@ def _base():
 
 def outbox_items(store: Store) -> list[OutboxLine]:
     """Every record in the outbox, newest first."""
-    with store.session() as s:
+    with store.reading() as s:
         return _lines(s.execute(_base().order_by(OutboxItem.id.desc())).all())
 
 
@@ -114,7 +114,7 @@ def counts(store: Store) -> dict[str, int]:
 
 def review_states(store: Store, review_ids) -> dict[int, OutboxLine]:
     """For each review with a signed record: the outbox line of its latest version."""
-    with store.session() as s:
+    with store.reading() as s:
         rows = _lines(
             s.execute(
                 _base().where(SignedRecord.review_id.in_(list(review_ids))).order_by(SignedRecord.version)
@@ -133,7 +133,7 @@ def recover_interrupted(store: Store) -> int:
 
 def due(store: Store, now: datetime, limit: int | None = None) -> list[tuple[int, SignedRecord]]:
     """(item id, signed record) of the queued records whose time has come, oldest first."""
-    with store.session() as s:
+    with store.reading() as s:
         query = (
             select(OutboxItem.id, SignedRecord)
             .join(SignedRecord, SignedRecord.id == OutboxItem.signed_record_id)
@@ -196,6 +196,6 @@ def requeue(store: Store, item_id: int) -> None:
 
 
 def receipt_of(store: Store, item_id: int) -> bytes | None:
-    with store.session() as s:
+    with store.reading() as s:
         item = s.get(OutboxItem, item_id)
         return item.receipt if item else None

@@ -71,6 +71,8 @@ def test_hand_over_from_the_child_page_then_remove(qtbot, demo_store, tmp_path):
     page, dialog = _handover_from_page(qtbot, demo_store, tmp_path)
     code = dialog.code_value.text()
     assert len(code) == 47 and dialog.fingerprint_value.text().count(" ") == 5
+    for shown in (dialog.code_value, dialog.fingerprint_value):  # arrived on screen: not squeezed out of it
+        assert shown.height() >= shown.sizeHint().height() and shown.width() >= shown.sizeHint().width()
     assert "checked" in dialog.message.text() and dialog.remove_button.isVisible()
     first = dialog.first_name
     assert dialog.remove_button.text() == f"&Remove {first} from this store..."

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.gui import operations
 from iro_desktop.gui.appearance import set_tone
-from iro_desktop.gui.forms import find, load_into
+from iro_desktop.gui.forms import find, grow_to_fit, load_into
 from iro_desktop.gui.retention.confirm import confirm_removal
 from iro_desktop.records.keys import fingerprint_groups
 from iro_desktop.services import handover, retention
@@ -131,6 +131,7 @@ class HandoverDialog(_FileDialog):
         )
         self.remove_button.show()
         self.remove_button.setFocus()
+        grow_to_fit(self)  # the code arrives with the dialog on screen: it must not be squeezed out
 
     def remove(self) -> None:
         why = "The handover file was written and checked."

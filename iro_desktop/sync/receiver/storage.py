@@ -166,11 +166,11 @@ class ReceiverStore:
         self.engine.dispose()
 
     def device(self, fingerprint: str) -> Device | None:
-        with self.session() as s:
+        with self.reading() as s:
             return s.get(Device, fingerprint)
 
     def devices(self) -> list[Device]:
-        with self.session() as s:
+        with self.reading() as s:
             return list(s.scalars(select(Device).order_by(Device.enrolled_at)))
 
     def set_status(self, fingerprint: str, status: str, by: str = "") -> Device:
@@ -187,14 +187,14 @@ class ReceiverStore:
 
     def versions(self, sender: str, record_id: str) -> list[ReceivedRecord]:
         """One device's versions of its record, oldest first."""
-        with self.session() as s:
+        with self.reading() as s:
             query = select(ReceivedRecord).where(
                 ReceivedRecord.sender == sender, ReceivedRecord.record_id == record_id
             )
             return list(s.scalars(query.order_by(ReceivedRecord.id)))
 
     def received_since(self, since: datetime) -> list[ReceivedRecord]:
-        with self.session() as s:
+        with self.reading() as s:
             query = select(ReceivedRecord).where(ReceivedRecord.received_at >= since)
             return list(s.scalars(query.order_by(ReceivedRecord.id)))
 
@@ -216,7 +216,7 @@ class ReceiverStore:
                 s.execute(delete(Refusal).where(too_old))
 
     def refusals(self) -> list[Refusal]:
-        with self.session() as s:
+        with self.reading() as s:
             return list(s.scalars(select(Refusal).order_by(Refusal.id)))
 
     def prune_nonces(self, older_than: timedelta) -> None:
