@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import getpass
 import json
 import os
@@ -775,11 +776,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _log_from_now() -> None:
+    """An unexpected error in a command: the log begins now, and its hook keeps the error's type and frames
+    as the error leaves the process."""
     from iro_desktop.logs import start_logging
 
-    start_logging()  # after parsing: --help and --version stay quick and leave no folder
+    start_logging()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "gui":  # a windowed launcher has no stderr: the log takes everything from the start
+        from iro_desktop.logs import start_logging
+
+        start_logging()
+    else:  # a terminal shows a hard crash; the log (about 25 ms of imports) waits for an error to keep
+        faulthandler.enable()
     try:
         return args.func(args)
     except (StoreError, UsageError) as exc:
@@ -790,6 +802,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and cut short: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception:
+        _log_from_now()
+        raise
 
 
 if __name__ == "__main__":
