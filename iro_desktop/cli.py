@@ -786,12 +786,13 @@ def _log_from_now() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "gui":  # a windowed launcher has no stderr: the log takes everything from the start
-        from iro_desktop.logs import start_logging
-
-        start_logging()
-    else:  # a terminal shows a hard crash; the log (about 25 ms of imports) waits for an error to keep
+    # The log (about 25 ms of imports) begins when there is something to keep: an error here, or in the
+    # window, which also begins it once the unlock dialog is on screen (gui/app.py). Until then a hard
+    # crash goes where Python's would.
+    try:
         faulthandler.enable()
+    except (AttributeError, OSError, ValueError, RuntimeError):  # no stderr (a windowed launcher, a test)
+        pass
     try:
         return args.func(args)
     except (StoreError, UsageError) as exc:

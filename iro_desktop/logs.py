@@ -37,10 +37,12 @@ MAX_BYTES = 256 * 1024
 BACKUPS = 2  # the live file and two older ones: 768 KB at most
 MAX_FRAMES = 30  # a runaway recursion would otherwise fill the file with one crash
 FACTS = "facts"
+LOGS_ITSELF = "logs_itself"  # marks an excepthook that logs through here itself
 PLACEHOLDER = re.compile(r"%%|%(\([^)]*\))?[-#0 +]*(\*|\d+)?(\.(\*|\d+))?[diouxXeEfFgGcrsa]")
 
 log = logging.getLogger("iro_desktop")
 _state: dict[str, object] = {}  # the handler and the fault file installed, so a second start replaces them
+_starting = threading.Lock()
 
 
 def log_dir() -> Path:
@@ -183,7 +185,11 @@ def start_logging() -> Path | None:
 
     Returns the folder, or None when it cannot be made (a read-only home): the app runs on without a log.
     Called again with a different folder (tests, in one process), it moves there."""
-    folder = log_dir()
+    with _starting:  # the window starts it on a worker thread, and again after unlocking
+        return _start(log_dir())
+
+
+def _start(folder: Path) -> Path | None:
     if _state.get("folder") == folder:
         return folder
     stop_logging()
@@ -207,7 +213,8 @@ def start_logging() -> Path | None:
     _state.update(
         folder=folder, handler=handler, fault_file=fault_file, hooks=(sys.excepthook, threading.excepthook)
     )
-    sys.excepthook = _excepthook
+    if not getattr(sys.excepthook, LOGS_ITSELF, False):  # the window's own hook (gui/crash.py) is kept
+        sys.excepthook = _excepthook
     threading.excepthook = _thread_excepthook
     log.info("Started", extra=facts(version=__version__, python=platform.python_version(), os=sys.platform))
     return folder

@@ -193,16 +193,17 @@ def test_a_crash_in_a_real_process_logs_its_type_and_frames_and_never_the_childs
 
 HARD_CRASH = """
 import faulthandler, sys
-from iro_desktop import cli
-cli.cmd_gui = lambda args: faulthandler._sigsegv()  # Qt failing in the window, where no terminal shows it
+from iro_desktop import cli, logs
+# Qt failing in the window, where no terminal shows it: the log has begun (gui/app.py's warm-up) by then.
+cli.cmd_outbox = lambda args: (logs.start_logging(), faulthandler._sigsegv())
 sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-def test_a_hard_crash_of_the_window_leaves_its_frames_in_the_log_folder(tmp_path):
+def test_once_the_log_has_begun_a_hard_crash_leaves_its_frames_in_the_log_folder(tmp_path):
     folder = tmp_path / "crash-logs"
     done = subprocess.run(
-        [sys.executable, "-c", HARD_CRASH, "gui"],
+        [sys.executable, "-c", HARD_CRASH, "outbox"],
         capture_output=True,
         env={**os.environ, logs.LOG_DIR_ENV: str(folder)},
         timeout=120,

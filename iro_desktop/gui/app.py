@@ -79,6 +79,9 @@ WARM_GUI_MODULES = (
 
 
 def _warm_core() -> None:
+    from iro_desktop.logs import start_logging
+
+    start_logging()  # here, not before the dialog: its imports would delay the dialog by about 25 ms
     for name in WARM_MODULES:
         importlib.import_module(name)
     from sqlalchemy.orm import configure_mappers
@@ -113,6 +116,9 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     store, import_now = unlock(path) if path.exists() else set_up(path, today)
     if store is None:
         return 0
+    from iro_desktop.logs import start_logging
+
+    start_logging()  # begun by the warm-up already, unless unlocking was quicker
     logging.getLogger("iro_desktop.gui").info("Store unlocked")  # no path: it holds the IRO's home folder
     # Imported only now: the unlock dialog is on screen first, the warm-up having loaded this meanwhile.
     from iro_desktop.gui.main_window import MainWindow

@@ -14,8 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from iro_desktop.logs import log_crash
-
 TITLE = "Something went wrong"
 MESSAGE = (
     "Something went wrong in iro-desktop. What you type is saved as you go (autosave), so you can carry "
@@ -30,6 +28,8 @@ AGAIN = "Something went wrong again. It is in the app's log: Help > Report a pro
 class CrashHook:
     """sys.excepthook for the desktop. `window` is set once the main window exists."""
 
+    logs_itself = True  # iro_desktop.logs.LOGS_ITSELF: starting the log leaves this hook in place
+
     def __init__(self, store_path: Path | None) -> None:
         self.store_path = store_path
         self.window: QWidget | None = None
@@ -39,7 +39,10 @@ class CrashHook:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log_crash(exc, "iro_desktop.gui")
+        from iro_desktop import logs  # on the first error, if the warm-up has not begun the log yet
+
+        logs.start_logging()
+        logs.log_crash(exc, "iro_desktop.gui")
         sys.__excepthook__(exc_type, exc, tb)  # a terminal, when there is one, still shows it whole
         if threading.current_thread() is not threading.main_thread() or QApplication.instance() is None:
             return  # widgets belong to the GUI thread; the log has it

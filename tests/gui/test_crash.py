@@ -130,3 +130,21 @@ def test_before_the_store_is_unlocked_the_button_still_opens_report_a_problem(qt
 
     assert "  RuntimeError" in seen["text"] and "Zebedee" not in seen["text"]
     assert hook.window is None
+
+
+def test_an_error_before_the_log_has_begun_begins_it_and_the_window_keeps_its_hook(qtbot, demo_store):
+    """The window begins the log in its warm-up, after the unlock dialog is on screen (gui/app.py): an error
+    sooner begins it itself, and beginning it later leaves the window's hook in place."""
+    previous_hook = sys.excepthook
+    installed = crash.install(demo_store.path)
+    try:
+        installed(LookupError, LookupError(f"Before the log, about {MARKER}"), None)
+        folder = logs.log_dir()
+        assert logs.start_logging() == folder  # as the warm-up does, after the error began it
+        assert sys.excepthook is installed
+        log = (folder / logs.LOG_NAME).read_text()
+        assert "CRITICAL iro_desktop.gui: Uncaught error\n  LookupError\n" in log and "Zebedee" not in log
+    finally:
+        sys.excepthook = previous_hook
+        if installed.message is not None:
+            installed.message.close()
