@@ -116,6 +116,15 @@ class _BadAnswer(Exception):
     """An answer not worth reading further; str() is the reason kept in the outbox."""
 
 
+def _no_connection(exc: httpx.HTTPError) -> str:
+    """What went wrong, in words for the IRO: the library's own text (errno, socket words) never."""
+    if isinstance(exc, httpx.ConnectError):
+        return "nothing answered at that address. Check it, and that you are connected; nothing was changed."
+    if isinstance(exc, httpx.TimeoutException):
+        return "it did not answer in time. Try again later; nothing was changed."
+    return f"the connection failed ({exc.__class__.__name__}). Try again later; nothing was changed."
+
+
 def _plain(text: str) -> str:
     """A receiver's words on one line, control characters dropped, cut to REASON_CHARS."""
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
@@ -169,7 +178,7 @@ def enrol(store: Store, server: str) -> Enrolment:
         if refused:
             hint = CHOOSE_CA if refused == UNTRUSTED and not store.get_setting(TLS_PIN_SETTING) else ""
             raise SyncError(refused + hint) from exc
-        raise SyncError(f"Could not enrol with {server}: {_plain(str(exc))}") from exc
+        raise SyncError(f"Could not enrol with {server}: {_no_connection(exc)}") from exc
     except (KeyError, ValueError, TypeError, AttributeError) as exc:  # the answer was not a receiver's
         raise SyncError(f"Could not enrol with {server}: it did not answer as a receiver does.") from exc
 

@@ -271,6 +271,19 @@ def test_enrolling_with_a_hostile_server_fails_plainly_and_pins_nothing(store, r
     )
 
 
+def test_enrolling_where_nothing_answers_says_so_in_words_not_the_sockets(store):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]  # free again once closed: nothing listens there
+    with pytest.raises(SyncError) as refused:
+        enrol(store, f"http://127.0.0.1:{port}")
+    message = str(refused.value)
+    assert message == (
+        f"Could not enrol with http://127.0.0.1:{port}: nothing answered at that address. Check it, and that "
+        "you are connected; nothing was changed."
+    )
+    assert "Errno" not in message and store.get_setting(SERVER_SETTING) is None
+
+
 def test_a_silent_network_ends_the_run_after_three_silences_not_one_timeout_per_record(
     store, receiver, monkeypatch
 ):
