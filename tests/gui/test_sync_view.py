@@ -216,3 +216,24 @@ def test_background_sync_runs_quietly_only_when_a_receiver_is_set(qtbot, demo_st
         assert background.run_now()
     assert len(sent.args[0].delivered) == len(outbox.outbox_items(demo_store))
     background.stop()
+
+
+def test_a_fault_in_the_background_sync_goes_to_the_log_not_nowhere(
+    qtbot, demo_store, receiver, caplog, monkeypatch
+):
+    from iro_desktop.gui.sync.background import BackgroundSync
+    from iro_desktop.services import sync as sync_service
+
+    enrolled(demo_store, receiver)
+    background = BackgroundSync(demo_store)
+
+    def faulty(*_args, **_kwargs):
+        raise KeyError("a bug, not a refusal")
+
+    monkeypatch.setattr(sync_service, "sync_once", faulty)
+    assert background.run_now()
+    qtbot.waitUntil(lambda: not background.operation.running)
+    qtbot.wait(50)  # the answer is handed back on the screen's thread
+    faults = [r for r in caplog.records if r.name == "iro_desktop.gui" and r.exc_info]
+    assert [r.exc_info[0] for r in faults] == [KeyError]
+    background.stop()

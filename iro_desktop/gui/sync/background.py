@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from iro_desktop.gui import operations
+from iro_desktop.problems import Problem
 from iro_desktop.services import sync as sync_service
 
 
@@ -33,7 +34,7 @@ class BackgroundSync(QObject):
         self.operation = operations.run_job(
             lambda job: sync_service.sync_once(self._store, should_stop=job.cancelled),
             self.synced.emit,
-            lambda _exc: None,  # the outbox keeps each record's state and reason, shown on the Sync page
+            _failed,
             quiet=True,  # nobody is waiting for it
         )
         return True
@@ -45,3 +46,10 @@ class BackgroundSync(QObject):
         if running is not None:
             running.cancel()
         return running
+
+
+def _failed(exc: Exception) -> None:
+    """A refusal (no answer, not approved) is kept by the outbox and shown on the Sync page; anything else
+    is a fault, and goes to the log rather than nowhere."""
+    if not isinstance(exc, Problem):
+        operations.log_failure(exc)
