@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import drp_final_due, is_response_overdue
+from iro_desktop.problems import Problem
 from iro_desktop.services.challenge_events import OUTCOMES, describe, events_of, signed_stages, told_sentence
 from iro_desktop.services.challenge_ladder import FORMAL_STAGES, ORDER, ladder, stage_label
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, ChallengeEvent, Child
@@ -200,5 +200,5 @@ def challenges_for_child(store: Store, child_id: int, today: date) -> list[Chall
 def get_challenge(store: Store, challenge_id: int, today: date) -> ChallengeFacts:
     found = _load(store, today, (Challenge.id == challenge_id,))
     if not found:
-        raise FieldProblem("That concern is no longer in the store.")
+        raise Problem("That concern is no longer in the store.")
     return found[0]

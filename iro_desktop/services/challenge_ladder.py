@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iro_desktop.services.problems import FieldProblem
+from iro_desktop.problems import Problem
 from iro_desktop.store import Store
 
 FORMAL_STAGES = ("stage_1", "stage_2", "stage_3", "stage_4")  # the letters exist for four stages
@@ -40,12 +40,12 @@ def ladder(store: Store) -> tuple[Rung, ...]:
 def save_ladder(store: Store, rungs: list[Rung] | tuple[Rung, ...]) -> None:
     """Set once by the IRO or their manager; each stage needs a title and 1 to 60 working days."""
     if not 1 <= len(rungs) <= len(FORMAL_STAGES):
-        raise FieldProblem(f"The process needs between 1 and {len(FORMAL_STAGES)} stages.", "ladder")
+        raise Problem(f"The process needs between 1 and {len(FORMAL_STAGES)} stages.", "ladder")
     for n, rung in enumerate(rungs, start=1):
         if not rung.title.strip():
-            raise FieldProblem(f"Stage {n} needs a title, such as 'Team manager'.", "ladder")
+            raise Problem(f"Stage {n} needs a title, such as 'Team manager'.", "ladder")
         if not 1 <= rung.working_days <= 60:
-            raise FieldProblem(f"Stage {n}'s response time must be between 1 and 60 working days.", "ladder")
+            raise Problem(f"Stage {n}'s response time must be between 1 and 60 working days.", "ladder")
     store.set_setting(
         LADDER_KEY,
         [

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from iro_desktop.documents import challenge_letter
 from iro_desktop.documents.content import Passage, StageLine
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
 from iro_desktop.services.challenge_events import append_event, signed_stages
 from iro_desktop.services.challenge_facts import get_challenge
 from iro_desktop.services.challenge_ladder import ORDER
 from iro_desktop.services.challenges import concern_row, concern_text
 from iro_desktop.services.documents import challenge_content
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, ChallengeLetter
 
@@ -64,10 +64,10 @@ def letter_draft(store: Store, challenge_id: int, today: date, stage: str | None
 def save_letter_text(store: Store, challenge_id: int, stage: str, text: str) -> None:
     text_limits.fits(text, text_limits.LETTER, "The letter", "letter")
     if not concern_text(text):
-        raise FieldProblem("The letter needs the concern in it: the text is empty.", "letter")
+        raise Problem("The letter needs the concern in it: the text is empty.", "letter")
     with store.session() as s:  # checked and written together, so a signing cannot slip in between
         if stage in signed_stages(concern_row(s, challenge_id)):
-            raise FieldProblem(LETTER_SIGNED, "letter")
+            raise Problem(LETTER_SIGNED, "letter")
         saved = s.scalar(
             select(ChallengeLetter).where(
                 ChallengeLetter.challenge_id == challenge_id, ChallengeLetter.stage == stage

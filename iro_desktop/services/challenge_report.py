@@ -21,10 +21,10 @@ from iro_desktop.documents.challenge_report import Chart, ReportContent
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.codes import PARTICIPATION
 from iro_desktop.domain.timescales import drp_final_due, post_review_deadlines
+from iro_desktop.problems import Problem
 from iro_desktop.services import challenge_events, challenge_facts, challenge_ladder, challenge_practice
 from iro_desktop.services.child import load_child
 from iro_desktop.services.documents import letterhead
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Child, Decision, Review, SignedRecord
@@ -206,7 +206,7 @@ def _decision_figures(store: Store, start: date, end: date, today: date) -> dict
 
 def summary(store: Store, start: date, end: date, today: date) -> Summary:
     if end < start:
-        raise FieldProblem("The end of the range cannot be before its start.", "end")
+        raise Problem("The end of the range cannot be before its start.", "end")
     practice = tuple(n for n in challenge_practice.practice_notes(store) if _in(n.on, start, end))
     return Summary(
         start=start,

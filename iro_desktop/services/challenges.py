@@ -13,11 +13,12 @@ from datetime import date
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import drp_response_due
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
 from iro_desktop.services.challenge_events import OUTCOMES, append_event, events_of
 from iro_desktop.services.challenge_facts import ISSUES, is_open
 from iro_desktop.services.challenge_ladder import FORMAL_STAGES, ORDER, ladder, stage_label
-from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
+from iro_desktop.services.problems import existing_child, not_before_birth
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
 from iro_desktop.store.models import Challenge, ChallengeEvent
@@ -31,22 +32,22 @@ def concern_text(value: str | None) -> str:
 def check_day(on: date | None, field: str, today: date, what: str) -> date:
     """`today` is the real date (store.clock), never a date the screens are viewed as of."""
     if on is None:
-        raise FieldProblem(f"Enter the date {what}.", field)
+        raise Problem(f"Enter the date {what}.", field)
     if on > today:
-        raise FieldProblem(f"The date {what} cannot be in the future (today is {format_date(today)}).", field)
+        raise Problem(f"The date {what} cannot be in the future (today is {format_date(today)}).", field)
     return on
 
 
 def concern_row(s, challenge_id: int) -> Challenge:
     c = s.get(Challenge, challenge_id)
     if c is None:
-        raise FieldProblem("That concern is no longer in the store.")
+        raise Problem("That concern is no longer in the store.")
     return c
 
 
 def _still_open(c: Challenge) -> None:
     if not is_open(c):
-        raise FieldProblem(
+        raise Problem(
             f"This concern was closed on {format_date(c.resolved_on)}; "
             "raise a new concern if it has come back."
         )
@@ -66,12 +67,12 @@ def raise_concern(
     """A new concern, informal at first (D1). `about` says where it came from: "review 12", "decision 40"."""
     details = concern_text(details)
     if issue not in ISSUES:
-        raise FieldProblem("Choose what the concern is about.", "issue")
+        raise Problem("Choose what the concern is about.", "issue")
     if not details:
-        raise FieldProblem("Describe the concern: it is empty.", "details")
+        raise Problem("Describe the concern: it is empty.", "details")
     check_day(raised_on, "raised_on", store.clock.today(), "the concern was raised")
     if expected_by is not None and expected_by < raised_on:
-        raise FieldProblem(
+        raise Problem(
             f"The date it was expected by cannot be before the concern was raised "
             f"({format_date(raised_on)}).",
             "expected_by",
@@ -99,11 +100,11 @@ def update_concern(
     """Corrects the description; the earlier wording stays in the history."""
     details = concern_text(details)
     if not details:
-        raise FieldProblem("Describe the concern: it is empty.", "details")
+        raise Problem("Describe the concern: it is empty.", "details")
     with store.session() as s:
         c = concern_row(s, challenge_id)
         if expected_by is not None and expected_by < c.raised_on:
-            raise FieldProblem(
+            raise Problem(
                 f"The date it was expected by cannot be before the concern was raised "
                 f"({format_date(c.raised_on)}).",
                 "expected_by",
@@ -132,18 +133,18 @@ def record_informal(
     """D1: the conversation with the social worker or team manager, the action agreed and its date."""
     check_day(on, "informal_on", store.clock.today(), "of the conversation")
     if not concern_text(spoke_with):
-        raise FieldProblem("Say who you spoke with, for example the social worker.", "spoke_with")
+        raise Problem("Say who you spoke with, for example the social worker.", "spoke_with")
     if not concern_text(conversation):
-        raise FieldProblem("Write what was said: the note of the conversation is empty.", "conversation")
+        raise Problem("Write what was said: the note of the conversation is empty.", "conversation")
     if not concern_text(agreed_action):
-        raise FieldProblem("Write the action agreed.", "agreed_action")
+        raise Problem("Write the action agreed.", "agreed_action")
     if action_by is None or action_by < on:
-        raise FieldProblem("The agreed action needs a date on or after the conversation.", "action_by")
+        raise Problem("The agreed action needs a date on or after the conversation.", "action_by")
     with store.session() as s:
         c = concern_row(s, challenge_id)
         _still_open(c)
         if on < c.raised_on:
-            raise FieldProblem(
+            raise Problem(
                 f"The conversation cannot be before the concern was raised ({format_date(c.raised_on)}).",
                 "informal_on",
             )
@@ -162,14 +163,14 @@ def escalate(store: Store, challenge_id: int, stage: str, sent_on: date | None, 
     """D2: the concern goes to a formal stage (skipping allowed, going back not); returns the date due."""
     rungs, cal, settings = ladder(store), working_calendar(store), timescale_settings(store)
     if stage not in FORMAL_STAGES[: len(rungs)]:
-        raise FieldProblem("Choose a stage of the council's process.", "stage")
+        raise Problem("Choose a stage of the council's process.", "stage")
     check_day(sent_on, "sent_on", store.clock.today(), "the letter was sent")
     with store.session() as s:
         c = concern_row(s, challenge_id)
         _still_open(c)
         now, wanted = ORDER.index(c.stage) if c.stage in ORDER else 0, ORDER.index(stage)
         if wanted <= now:
-            raise FieldProblem(
+            raise Problem(
                 f"A concern cannot go back or stay at a stage: it is already at "
                 f"{stage_label(rungs, c.stage)}. "
                 f"Choose a later stage.",
@@ -177,7 +178,7 @@ def escalate(store: Store, challenge_id: int, stage: str, sent_on: date | None, 
             )
         if sent_on < c.raised_on or (c.sent_on and sent_on < c.sent_on):
             since = max(c.raised_on, c.sent_on or c.raised_on)
-            raise FieldProblem(f"The letter cannot be sent before {format_date(since)}.", "sent_on")
+            raise Problem(f"The letter cannot be sent before {format_date(since)}.", "sent_on")
         rung = rungs[wanted - 1]
         due = drp_response_due(sent_on, cal, settings, rung.working_days)
         who = concern_text(addressee) or rung.addressee or rung.title
@@ -199,9 +200,9 @@ def record_response(
     """A reply to the current stage and, when the IRO judges it, the outcome, which closes the concern."""
     check_day(responded_on, "responded_on", store.clock.today(), "of the response")
     if not concern_text(response):
-        raise FieldProblem("Write what the response said: it is empty.", "response")
+        raise Problem("Write what the response said: it is empty.", "response")
     if outcome is not None and outcome not in OUTCOMES:
-        raise FieldProblem("Choose resolved, partly resolved or not resolved.", "outcome")
+        raise Problem("Choose resolved, partly resolved or not resolved.", "outcome")
     with store.session() as s:
         c = concern_row(s, challenge_id)
         _still_open(c)
@@ -209,7 +210,7 @@ def record_response(
             (c.sent_on, "the letter was sent") if c.sent_on else (c.raised_on, "the concern was raised")
         )
         if responded_on < since:
-            raise FieldProblem(
+            raise Problem(
                 f"The response cannot be dated before {what} ({format_date(since)}).", "responded_on"
             )
         who = concern_text(responder) or c.addressee or ""
@@ -231,7 +232,7 @@ def close(store: Store, challenge_id: int, outcome: str, on: date | None, note: 
     """The outcome without a written reply, e.g. put right after an informal conversation."""
     check_day(on, "responded_on", store.clock.today(), "it was settled")
     if outcome not in OUTCOMES:
-        raise FieldProblem("Choose resolved, partly resolved or not resolved.", "outcome")
+        raise Problem("Choose resolved, partly resolved or not resolved.", "outcome")
     with store.session() as s:
         c = concern_row(s, challenge_id)
         _still_open(c)
@@ -244,7 +245,7 @@ def consider_cafcass(store: Store, challenge_id: int, on: date | None, reasoning
     """D3: the IRO considered a Cafcass referral, with their reasoning (at any point, open or closed)."""
     check_day(on, "cafcass_on", store.clock.today(), "you considered a referral")
     if not concern_text(reasoning):
-        raise FieldProblem("Write your reasoning: why you would or would not refer.", "reasoning")
+        raise Problem("Write your reasoning: why you would or would not refer.", "reasoning")
     _add_event(store, challenge_id, on, "cafcass_on", "cafcass_considered", text=concern_text(reasoning))
 
 
@@ -252,7 +253,7 @@ def refer_to_cafcass(store: Store, challenge_id: int, on: date | None, summary: 
     """D3: the referral was made, alongside the process; the referral summary PDF comes from render_letter."""
     check_day(on, "cafcass_on", store.clock.today(), "of the referral")
     if not concern_text(summary):
-        raise FieldProblem("Say what summary was sent to Cafcass.", "summary")
+        raise Problem("Say what summary was sent to Cafcass.", "summary")
     _add_event(
         store, challenge_id, on, "cafcass_on", "cafcass_referred", stage="cafcass", text=concern_text(summary)
     )
@@ -270,9 +271,9 @@ def record_child_told(
     """Whether the child was told about the concern, and about advocacy and how to complain."""
     check_day(on, "told_on", store.clock.today(), "the child was told")
     if not told and (advocacy or complaints):
-        raise FieldProblem("Tick that the child was told about the concern first.", "told")
+        raise Problem("Tick that the child was told about the concern first.", "told")
     if not told and not concern_text(note):
-        raise FieldProblem("Say why the child was not told.", "told_note")
+        raise Problem("Say why the child was not told.", "told_note")
     told_what = {"told_concern": told, "told_advocacy": advocacy, "told_complaints": complaints}
     _add_event(store, challenge_id, on, "told_on", "child_told", **told_what, note=concern_text(note))
 
@@ -287,6 +288,6 @@ def _add_event(store: Store, challenge_id: int, on: date, field: str, kind: str,
 
 def _not_before_raised(c: Challenge, on: date, field: str) -> None:
     if on < c.raised_on:
-        raise FieldProblem(
+        raise Problem(
             f"The date cannot be before the concern was raised ({format_date(c.raised_on)}).", field
         )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 from iro_desktop.store.models import Decision
 
@@ -21,19 +21,19 @@ OPEN, DONE, NOT_DONE, CHANGED = "open", "done", "not_done", "changed"
 def _decision(s, decision_id: int) -> Decision:
     decision = s.get(Decision, decision_id)
     if decision is None:
-        raise FieldProblem("That decision is no longer in the record.")
+        raise Problem("That decision is no longer in the record.")
     return decision
 
 
 def _check_closed_on(decision: Decision, on: date | None, today: date) -> None:
     """`today` is the real date (store.clock), never the date the caseload is viewed as of."""
     if on is None:
-        raise FieldProblem("Enter the date.", "on")
+        raise Problem("Enter the date.", "on")
     if on > today:
-        raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
+        raise Problem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
     made = decision.review.held_date if decision.review is not None else None
     if made is not None and on < made:
-        raise FieldProblem(
+        raise Problem(
             f"The date cannot be before the review that made the decision, on {format_date(made)}.", "on"
         )
 
@@ -51,7 +51,7 @@ def mark_not_done(store: Store, decision_id: int, reason: str, on: date) -> None
     with store.session() as s:
         decision = _decision(s, decision_id)
         if not reason:
-            raise FieldProblem("Say why the decision was not done.", "reason")
+            raise Problem("Say why the decision was not done.", "reason")
         _check_closed_on(decision, on, store.clock.today())
         decision.status, decision.completed_on, decision.status_note = NOT_DONE, on, reason
 
@@ -63,12 +63,12 @@ def mark_changed(
     (which the signed record keeps)."""
     change = text_limits.fits((new_action_or_note or "").strip(), text_limits.REASON, "The change")
     if not change:
-        raise FieldProblem("Say what changed.", "new_action_or_note")
+        raise Problem("Say what changed.", "new_action_or_note")
     with store.session() as s:
         decision = _decision(s, decision_id)
         made = decision.review.held_date if decision.review is not None else None
         if new_due is not None and made is not None and new_due < made:
-            raise FieldProblem(
+            raise Problem(
                 "The new due date cannot be before the review that made the decision, "
                 f"on {format_date(made)}.",
                 "new_due",

@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import select
 
 from iro_desktop.domain.calendar import format_date
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
-from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
+from iro_desktop.services.problems import existing_child, not_before_birth
 from iro_desktop.store import Store
 from iro_desktop.store.models import MonitoringNote
 
@@ -33,13 +34,13 @@ def add_note(store: Store, child_id: int, noted_on: date | None, kind: str, text
     text = text_limits.fits((text or "").strip(), text_limits.SECTION, "The note", "text")
     today = store.clock.today()
     if kind not in KINDS:
-        raise FieldProblem("Choose what kind of note this is.", "kind")
+        raise Problem("Choose what kind of note this is.", "kind")
     if noted_on is None:
-        raise FieldProblem("Enter the date of the contact.", "noted_on")
+        raise Problem("Enter the date of the contact.", "noted_on")
     if noted_on > today:
-        raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "noted_on")
+        raise Problem(f"The date cannot be in the future (today is {format_date(today)}).", "noted_on")
     if not text:
-        raise FieldProblem("Write what happened: the note is empty.", "text")
+        raise Problem("Write what happened: the note is empty.", "text")
     with store.session() as s:
         not_before_birth(existing_child(s, child_id), noted_on, "noted_on")
         note = MonitoringNote(child_id=child_id, noted_on=noted_on, kind=kind, text=text)

@@ -1,7 +1,4 @@
-"""The services' checks that refuse with a Problem (iro_desktop.problems) naming its field.
-
-FieldProblem is the older name of Problem, kept so the services that raise it read as before.
-"""
+"""The services' checks that refuse with a Problem (iro_desktop.problems) naming its field."""
 
 from __future__ import annotations
 
@@ -11,19 +8,17 @@ from iro_desktop.domain.calendar import format_date
 from iro_desktop.problems import Problem
 from iro_desktop.store.models import Child
 
-FieldProblem = Problem
-
 
 def existing_child(s, child_id: int) -> Child:
     """The child in this session, or a plain refusal when they are no longer in the store."""
     child = s.get(Child, child_id)
     if child is None:
-        raise FieldProblem("That child is no longer in the caseload.")
+        raise Problem("That child is no longer in the caseload.")
     return child
 
 
 def not_before_birth(child: Child, day: date, field: str) -> None:
     if day < child.dob:
-        raise FieldProblem(
+        raise Problem(
             f"The date cannot be before {child.display_name} was born ({format_date(child.dob)}).", field
         )

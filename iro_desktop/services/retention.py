@@ -19,7 +19,6 @@ from sqlalchemy import delete, or_, select, text
 from iro_desktop.clock import ViewDateRefused, real_date
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.problems import Problem
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store, audit
 from iro_desktop.store.models import Child, Episode, OutboxItem, PeriodOfCare, Review, SignedRecord
 
@@ -38,7 +37,7 @@ def retention_years(store: Store) -> int:
 
 def set_retention_years(store: Store, years: int) -> None:
     if not MIN_YEARS <= years <= MAX_YEARS:
-        raise FieldProblem(f"Choose an age between {MIN_YEARS} and {MAX_YEARS}.", "years")
+        raise Problem(f"Choose an age between {MIN_YEARS} and {MAX_YEARS}.", "years")
     store.set_setting(YEARS_KEY, years)
 
 
@@ -48,7 +47,7 @@ def years_after_death(store: Store) -> int:
 
 def set_years_after_death(store: Store, years: int) -> None:
     if not MIN_AFTER_DEATH <= years <= MAX_AFTER_DEATH:
-        raise FieldProblem(f"Choose from {MIN_AFTER_DEATH} to {MAX_AFTER_DEATH} years.", "after_death")
+        raise Problem(f"Choose from {MIN_AFTER_DEATH} to {MAX_AFTER_DEATH} years.", "after_death")
     store.set_setting(AFTER_DEATH_KEY, years)
 
 

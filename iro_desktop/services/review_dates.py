@@ -11,8 +11,9 @@ from datetime import date
 from iro_desktop.domain.calendar import WorkingCalendar, format_date
 from iro_desktop.domain.review_states import MET, ReviewState, state_of
 from iro_desktop.domain.timescales import TimescaleSettings
+from iro_desktop.problems import Problem
 from iro_desktop.services import text_limits
-from iro_desktop.services.problems import FieldProblem, existing_child, not_before_birth
+from iro_desktop.services.problems import existing_child, not_before_birth
 from iro_desktop.services.review_life import move
 from iro_desktop.services.settings import timescale_settings, working_calendar
 from iro_desktop.store import Store
@@ -39,13 +40,13 @@ def request_early_review(store: Store, child_id: int, by: date | None, reason: s
     today = store.clock.today()
     text_limits.fits(detail, text_limits.REASON, "The reason", "detail")
     if by is None:
-        raise FieldProblem("Enter the date the early review is needed by.", "by")
+        raise Problem("Enter the date the early review is needed by.", "by")
     if by < today:
-        raise FieldProblem(f"The date cannot be in the past (today is {format_date(today)}).", "by")
+        raise Problem(f"The date cannot be in the past (today is {format_date(today)}).", "by")
     if reason not in EARLY_REASONS:
-        raise FieldProblem("Choose why an early review is needed.", "reason")
+        raise Problem("Choose why an early review is needed.", "reason")
     if reason == "other" and not (detail or "").strip():
-        raise FieldProblem("Say why an early review is needed.", "detail")
+        raise Problem("Say why an early review is needed.", "detail")
     with store.session() as s:
         child = existing_child(s, child_id)
         child.early_review_by, child.early_review_requested_on = by, today
@@ -74,12 +75,12 @@ def adjourn_review(
     with store.session() as s:
         review = s.get(Review, review_id)
         if review is None:
-            raise FieldProblem("That review is no longer in the record.")
+            raise Problem("That review is no longer in the record.")
         _check_can_adjourn(review)
         _check_adjourned_on(review.child, on, store.clock.today())
         _check_adjourned_to(on, to, cal, settings)
         if not (reason or "").strip():
-            raise FieldProblem(
+            raise Problem(
                 "Say why the review was adjourned (for example, information missing).", "reason"
             )
         move(review, ReviewState.ADJOURNED)
@@ -94,9 +95,9 @@ def latest_adjourned_to(store: Store, on: date) -> date:
 
 def _check_can_adjourn(review: Review) -> None:
     if review.held_date is not None or state_of(review.status) in MET:
-        raise FieldProblem("This review has already been held, so it cannot be adjourned.")
+        raise Problem("This review has already been held, so it cannot be adjourned.")
     if review.adjourned_on is not None:
-        raise FieldProblem(
+        raise Problem(
             "A review can be adjourned only once: this one was adjourned on "
             f"{format_date(review.adjourned_on)} to {format_date(review.adjourned_to)}."
         )
@@ -104,22 +105,22 @@ def _check_can_adjourn(review: Review) -> None:
 
 def _check_adjourned_on(child: Child, on: date | None, today: date) -> None:
     if on is None:
-        raise FieldProblem("Enter the date the review was adjourned.", "on")
+        raise Problem("Enter the date the review was adjourned.", "on")
     if on > today:
-        raise FieldProblem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
+        raise Problem(f"The date cannot be in the future (today is {format_date(today)}).", "on")
     not_before_birth(child, on, "on")
 
 
 def _check_adjourned_to(on: date, to: date | None, cal: WorkingCalendar, settings: TimescaleSettings) -> None:
     if to is None:
-        raise FieldProblem("Enter the date the review will meet again.", "to")
+        raise Problem("Enter the date the review will meet again.", "to")
     if to <= on:
-        raise FieldProblem(
+        raise Problem(
             f"The review must meet again after {format_date(on)}, the day it was adjourned.", "to"
         )
     latest = cal.add_working_days(on, settings.adjournment_max_wd)
     if to > latest:
-        raise FieldProblem(
+        raise Problem(
             f"A review can be adjourned for at most {settings.adjournment_max_wd} working days: "
             f"meet again by {format_date(latest)}.",
             "to",

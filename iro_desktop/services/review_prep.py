@@ -28,7 +28,6 @@ from iro_desktop.services.child import (
     decision_line,
     load_child,
 )
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.review_life import editable, editable_invitee, review_row
 from iro_desktop.services.settings import working_calendar
 from iro_desktop.store import Store
@@ -104,9 +103,9 @@ _VENUE_MAX = 200
 DEFAULT_TIME = "10:00"  # a school-hours start the IRO changes as needed; the page always shows a time
 
 
-def _problem(field: str, message: str) -> FieldProblem:
+def _problem(field: str, message: str) -> Problem:
     """A refusal naming its field (the service's parameter), so the screen shows it beside that field."""
-    return FieldProblem(message, field)
+    return Problem(message, field)
 
 
 # --- the pack -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ short: text past a limit is refused with a sentence saying so, and the field kee
 
 from __future__ import annotations
 
-from iro_desktop.services.problems import FieldProblem
+from iro_desktop.problems import Problem
 
 SECTION = 150_000  # a Schedule 7 section (the IRO's view too): about 25,000 words
 WORDS = 20_000  # the child's words, one entry (the private conversation too)
@@ -28,7 +28,7 @@ def fits(text: str | None, limit: int, what: str, field: str = "") -> str:
     """The text as given, or a refusal saying how long it is and how much the field holds."""
     text = text or ""
     if len(text) > limit:
-        raise FieldProblem(
+        raise Problem(
             f"{what} is {len(text):,} characters long, more than the {limit:,} it can hold. "
             "Nothing was saved: shorten it and try again.",
             field,
@@ -39,4 +39,4 @@ def fits(text: str | None, limit: int, what: str, field: str = "") -> str:
 def room_for(count: int, limit: int, things: str) -> None:
     """Refuse one more of something a review already holds as many of as it can."""
     if count >= limit:
-        raise FieldProblem(f"A review can hold at most {limit} {things}; this one has {count}.")
+        raise Problem(f"A review can hold at most {limit} {things}; this one has {count}.")

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from iro_desktop.problems import Problem
 from iro_desktop.records.export import export_record, verify_file
 from iro_desktop.records.sealed import printed_id, render_record_pdf
 from iro_desktop.records.signing import sha256_hex
@@ -18,7 +19,6 @@ from iro_desktop.services import challenge_facts, challenge_letters
 from iro_desktop.services import challenges as ch
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.finalise import FinaliseRefused, finalise_challenge
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import OutboxItem, SignedRecord
 from tests.conftest import PASSPHRASE, TODAY
 
@@ -64,7 +64,7 @@ def test_the_signed_letter_holds_the_iros_wording_and_is_queued(demo_store):
 def test_a_signed_letter_can_no_longer_be_changed_or_signed_twice(demo_store):
     cid = _at_stage_1(demo_store)
     finalise_challenge(demo_store, cid)
-    with pytest.raises(FieldProblem, match="can no longer be changed"):
+    with pytest.raises(Problem, match="can no longer be changed"):
         challenge_letters.save_letter_text(demo_store, cid, "stage_1", "Something else entirely.")
     assert challenge_letters.letter_draft(demo_store, cid, TODAY) == WORDING
     with pytest.raises(FinaliseRefused, match="can no longer be changed"):

@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
+from iro_desktop.problems import Problem
 from iro_desktop.services import challenge_practice
 from iro_desktop.services import challenge_report as report
 from iro_desktop.services import challenges as ch
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import Child, Decision, Episode, PeriodOfCare, Review
 
 TODAY = date(2026, 11, 25)
@@ -136,7 +136,7 @@ def test_a_narrower_range_counts_less(store, child_id):
 
 
 def test_a_range_that_ends_before_it_starts_is_refused(store):
-    with pytest.raises(FieldProblem) as refused:
+    with pytest.raises(Problem) as refused:
         report.summary(store, D("2026-05-01"), D("2026-04-01"), TODAY)
     assert refused.value.field == "end"
 

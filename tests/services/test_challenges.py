@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from iro_desktop.problems import Problem
 from iro_desktop.services import challenge_facts, challenge_ladder, challenge_letters
 from iro_desktop.services import challenges as ch
 from iro_desktop.services.caseload import caseload_summary, load_caseload
 from iro_desktop.services.child import load_child
-from iro_desktop.services.problems import FieldProblem
 from tests.conftest import TODAY
 
 MON = date(2026, 11, 16)  # a Monday with no bank holiday in the next four weeks
@@ -65,7 +65,7 @@ def test_a_raised_concern_is_informal_and_counted_open(demo_store):
     ],
 )
 def test_bad_concerns_are_refused_at_the_field(demo_store, kw, field):
-    with pytest.raises(FieldProblem) as refused:
+    with pytest.raises(Problem) as refused:
         _raise(demo_store, _child_id(demo_store), **kw)
     assert refused.value.field == field
 
@@ -107,7 +107,7 @@ def test_escalation_skips_a_stage_and_never_goes_back(demo_store):
     assert view.response == "" and view.response_due == date(2026, 11, 26)
     assert any("skipped Stage 2: Service manager" in e.text for e in view.events)
     assert any("We are recruiting." in e.text for e in view.events)  # the stage 1 reply is kept
-    with pytest.raises(FieldProblem, match="cannot go back") as refused:
+    with pytest.raises(Problem, match="cannot go back") as refused:
         ch.escalate(demo_store, cid, "stage_2", TODAY)
     assert refused.value.field == "stage"
     assert challenge_facts.get_challenge(demo_store, cid, TODAY).stage_key == "stage_3"
@@ -133,7 +133,7 @@ def test_a_response_becomes_overdue_the_day_after_it_was_due(demo_store):
 def test_a_response_before_the_letter_was_sent_is_refused_and_nothing_is_lost(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
     ch.escalate(demo_store, cid, "stage_1", date(2026, 11, 18))
-    with pytest.raises(FieldProblem, match="before the letter was sent") as refused:
+    with pytest.raises(Problem, match="before the letter was sent") as refused:
         ch.record_response(demo_store, cid, MON, "Too early", "resolved")
     assert refused.value.field == "responded_on"
     view = challenge_facts.get_challenge(demo_store, cid, TODAY)
@@ -152,14 +152,14 @@ def test_outcome_closes_the_concern(demo_store):
     )
     view = challenge_facts.get_challenge(demo_store, cid, TODAY)
     assert view.outcome == "Partly resolved" and not view.open and not view.overdue
-    with pytest.raises(FieldProblem, match="closed"):
+    with pytest.raises(Problem, match="closed"):
         ch.escalate(demo_store, cid, "stage_2", TODAY)
 
 
 def test_cafcass_considered_and_referred_alongside_the_process(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
     ch.escalate(demo_store, cid, "stage_1", MON)
-    with pytest.raises(FieldProblem) as refused:
+    with pytest.raises(Problem) as refused:
         ch.consider_cafcass(demo_store, cid, TODAY, " ")
     assert refused.value.field == "reasoning"
     ch.consider_cafcass(demo_store, cid, date(2026, 11, 19), "Drift for months despite escalation.")
@@ -172,7 +172,7 @@ def test_cafcass_considered_and_referred_alongside_the_process(demo_store):
 
 def test_the_child_told_about_advocacy_and_complaints(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
-    with pytest.raises(FieldProblem) as refused:
+    with pytest.raises(Problem) as refused:
         ch.record_child_told(demo_store, cid, TODAY, False, True, False)
     assert refused.value.field == "told"
     ch.record_child_told(demo_store, cid, TODAY, True, True, True)
@@ -193,9 +193,9 @@ def test_the_ladder_is_a_setting_with_its_own_response_times(demo_store):
     cid = _raise(demo_store, _child_id(demo_store))
     assert ch.escalate(demo_store, cid, "stage_1", MON) == date(2026, 11, 30)
     assert challenge_facts.get_challenge(demo_store, cid, TODAY).holder == "Ruth Adebayo"
-    with pytest.raises(FieldProblem):
+    with pytest.raises(Problem):
         ch.escalate(demo_store, cid, "stage_3", TODAY)  # beyond this council's two stages
-    with pytest.raises(FieldProblem, match="title"):
+    with pytest.raises(Problem, match="title"):
         challenge_ladder.save_ladder(demo_store, [challenge_ladder.Rung(" ", "", 5)])
 
 
@@ -209,7 +209,7 @@ def test_the_letter_carries_the_iros_edited_wording(demo_store):
     )
     text = _text(challenge_letters.render_letter(demo_store, cid, TODAY))
     assert "Please allocate a social worker this week." in text and "23 Nov 2026" in text
-    with pytest.raises(FieldProblem):
+    with pytest.raises(Problem):
         challenge_letters.save_letter_text(demo_store, cid, "stage_1", "  ")
     assert (
         challenge_letters.letter_draft(demo_store, cid, TODAY) == "Please allocate a social worker this week."

@@ -10,7 +10,6 @@ from iro_desktop.problems import Problem
 from iro_desktop.services import decisions
 from iro_desktop.services.caseload import FLAG_DECISIONS_OVERDUE, load_caseload
 from iro_desktop.services.child import load_child
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import Child, Decision, Episode, PeriodOfCare, Review
 
 TODAY = date(2026, 11, 25)
@@ -79,7 +78,7 @@ def test_done_leaves_the_overdue_count_on_caseload_and_page(store, ids):
 
 
 def test_not_done_needs_a_reason_and_keeps_it(store, ids):
-    with pytest.raises(FieldProblem, match="Say why") as refused:
+    with pytest.raises(Problem, match="Say why") as refused:
         decisions.mark_not_done(store, ids["overdue"], "  ", D("2026-11-20"))
     assert refused.value.field == "reason"
     assert _line(store, ids["child"], ids["overdue"]).status == "Overdue"  # nothing changed
@@ -100,7 +99,7 @@ def test_not_done_needs_a_reason_and_keeps_it(store, ids):
     ],
 )
 def test_impossible_completion_dates_are_refused(store, ids, on, message):
-    with pytest.raises(FieldProblem, match=message) as refused:
+    with pytest.raises(Problem, match=message) as refused:
         decisions.mark_done(store, ids["overdue"], D(on))
     assert refused.value.field == "on"
     assert _row(store, ids["child"]).decisions_overdue == 1
@@ -113,7 +112,7 @@ def test_done_on_the_day_of_the_review_or_today(store, ids):
 
 
 def test_changed_records_what_changed_and_the_old_date(store, ids):
-    with pytest.raises(FieldProblem, match="Say what changed"):
+    with pytest.raises(Problem, match="Say what changed"):
         decisions.mark_changed(store, ids["later"], "")
     decisions.mark_changed(store, ids["later"], "Life-story work to follow the move", D("2027-03-01"))
     line = _line(store, ids["child"], ids["later"])

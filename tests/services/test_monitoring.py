@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from iro_desktop.problems import Problem
 from iro_desktop.services.child import load_child
 from iro_desktop.services.monitoring import KINDS, add_note, notes
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store.models import Child
 
 TODAY = date(2026, 11, 25)
@@ -50,7 +50,7 @@ def test_notes_newest_first_with_plain_kinds(store, child_id):
     ],
 )
 def test_bad_notes_are_refused_at_their_field(store, child_id, noted_on, kind, text, field, message):
-    with pytest.raises(FieldProblem, match=message) as refused:
+    with pytest.raises(Problem, match=message) as refused:
         add_note(store, child_id, D(noted_on) if noted_on else None, kind, text)
     assert refused.value.field == field
     assert notes(store, child_id) == []

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from iro_desktop.problems import Problem
 from iro_desktop.services.caseload import load_caseload
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.retention import (
     RemovalRefused,
     children_past_retention,
@@ -65,7 +65,7 @@ def test_the_age_is_a_setting_kept_in_the_store(store):
     assert children_past_retention(store, TODAY) == []
     set_retention_years(store, 40)
     assert [line.child_ref for line in children_past_retention(store, TODAY)] == ["C-1"]
-    with pytest.raises(FieldProblem, match="between 18 and 120"):
+    with pytest.raises(Problem, match="between 18 and 120"):
         set_retention_years(store, 5)
     assert retention_years(store) == 40
 
@@ -109,7 +109,7 @@ def test_a_child_who_died_before_18_is_kept_15_years_after_the_death(store):
     assert later["C-2"].until == D("2075-01-01") and later["C-2"].died_on is None
     set_years_after_death(store, 20)
     assert children_past_retention(store, TODAY) == [] and years_after_death(store) == 20
-    with pytest.raises(FieldProblem, match="from 1 to 100 years"):
+    with pytest.raises(Problem, match="from 1 to 100 years"):
         set_years_after_death(store, 0)
     assert years_after_death(store) == 20
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from iro_desktop.domain.timescales import TimescaleSettings
+from iro_desktop.problems import Problem
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.child import load_child
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.review_dates import adjourn_review, cancel_early_review, request_early_review
 from iro_desktop.services.settings import save_timescale_settings
 from iro_desktop.store.models import Child, Episode, PeriodOfCare, Review
@@ -104,7 +104,7 @@ def test_cancel_early_review(store, ids):
     ],
 )
 def test_bad_early_requests_are_refused(store, ids, by, reason, detail, field, message):
-    with pytest.raises(FieldProblem, match=message) as refused:
+    with pytest.raises(Problem, match=message) as refused:
         request_early_review(store, ids["child"], D(by) if by else None, reason, detail=detail)
     assert refused.value.field == field
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
@@ -123,7 +123,7 @@ def test_adjourned_once_is_due_on_the_new_date(store, ids):
 
 def test_a_second_adjournment_is_refused(store, ids):
     adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "Parents not invited")
-    with pytest.raises(FieldProblem, match="adjourned only once: this one was adjourned on 24 Nov 2026"):
+    with pytest.raises(Problem, match="adjourned only once: this one was adjourned on 24 Nov 2026"):
         adjourn_review(store, ids["review"], D("2026-11-25"), D("2026-12-09"), "Again")
     assert _row(store, ids["child"]).next_review_due == D("2026-12-08")
 
@@ -150,7 +150,7 @@ def test_a_second_adjournment_is_refused(store, ids):
     ],
 )
 def test_bad_adjournments_are_refused(store, ids, on, to, reason, field, message):
-    with pytest.raises(FieldProblem, match=message) as refused:
+    with pytest.raises(Problem, match=message) as refused:
         adjourn_review(store, ids["review"], D(on), D(to), reason)
     assert refused.value.field == field
     assert _row(store, ids["child"]).next_review_due == D("2026-12-19")
@@ -158,7 +158,7 @@ def test_bad_adjournments_are_refused(store, ids, on, to, reason, field, message
 
 def test_the_adjournment_limit_is_a_setting(store, ids):
     save_timescale_settings(store, TimescaleSettings(adjournment_max_wd=10))
-    with pytest.raises(FieldProblem, match="at most 10 working days: meet again by 8 Dec 2026"):
+    with pytest.raises(Problem, match="at most 10 working days: meet again by 8 Dec 2026"):
         adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-09"), "x")
     adjourn_review(store, ids["review"], D("2026-11-24"), D("2026-12-08"), "x")
     assert "up to 10 working days" in _row(store, ids["child"]).review_basis
@@ -167,7 +167,7 @@ def test_the_adjournment_limit_is_a_setting(store, ids):
 def test_a_held_review_cannot_be_adjourned(store, ids):
     with store.session() as s:
         held_id = s.query(Review.id).filter(Review.held_date == D("2026-06-19")).scalar()
-    with pytest.raises(FieldProblem, match="already been held"):
+    with pytest.raises(Problem, match="already been held"):
         adjourn_review(store, held_id, D("2026-11-24"), D("2026-12-01"), "x")
 
 

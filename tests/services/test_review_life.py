@@ -20,7 +20,6 @@ from iro_desktop.services.finalise import (
     finalise_review,
     open_correction,
 )
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.retention import RemovalRefused, remove_child
 from iro_desktop.services.review_life import review_header
 from iro_desktop.services.review_prep import next_review_for
@@ -195,9 +194,9 @@ def test_a_signed_review_refuses_every_writer_and_keeps_its_progress_writable(st
 def test_no_text_is_ever_cut_short(store, child_id):
     review_id = next_review_for(store, child_id)
     svc.save_section(store, review_id, "health", "Kept.")
-    with pytest.raises(FieldProblem, match="150,001 characters long, more than the 150,000"):
+    with pytest.raises(Problem, match="150,001 characters long, more than the 150,000"):
         svc.save_section(store, review_id, "health", "x" * (text_limits.SECTION + 1))
-    with pytest.raises(FieldProblem, match="2,001 characters long"):
+    with pytest.raises(Problem, match="2,001 characters long"):
         svc.add_decision(store, review_id, "y" * 2_001, "Hannah Osei", D("2026-12-04"))
     svc.save_section(store, review_id, "health", "x" * text_limits.SECTION)  # the most it holds is kept whole
     texts = {s.key: s.text for s in svc.minutes(store, review_id, TODAY).sections}
@@ -205,5 +204,5 @@ def test_no_text_is_ever_cut_short(store, child_id):
     svc.set_held_date(store, review_id, TODAY)
     for n in range(text_limits.DECISIONS):
         svc.add_decision(store, review_id, f"Action {n}", "Hannah Osei", D("2026-12-04"))
-    with pytest.raises(FieldProblem, match="at most 50 decisions"):
+    with pytest.raises(Problem, match="at most 50 decisions"):
         svc.add_decision(store, review_id, "One more", "Hannah Osei", D("2026-12-04"))

@@ -1,6 +1,6 @@
 """One concern: raise it, resolve it informally, escalate it, draft its letter, record the response and the
 outcome, consider or make a Cafcass referral and record what the child was told. Layout in
-ui/challenge_dialog.ui; every step is a services.challenges call, whose refusal (a FieldProblem) is shown
+ui/challenge_dialog.ui; every step is a services.challenges call, whose refusal (a Problem) is shown
 under the field it is about while everything typed stays in place.
 """
 
@@ -32,6 +32,7 @@ from iro_desktop.domain.calendar import format_date
 from iro_desktop.gui.forms import find, fit_screen, load_into
 from iro_desktop.gui.problems import clear_problem, field_under, sentence_for, show_problem
 from iro_desktop.gui.saving import save_file
+from iro_desktop.problems import Problem
 from iro_desktop.services import (
     challenge_events,
     challenge_facts,
@@ -40,7 +41,6 @@ from iro_desktop.services import (
 )
 from iro_desktop.services import challenges as ch
 from iro_desktop.services import sync as sync_service
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 # Tabs that need a concern to exist first.
@@ -342,7 +342,7 @@ class ChallengeDialog(QDialog):
         try:
             sync_service.finalise_challenge(self._store, self.challenge_id, as_of=self.today)
         except sync_service.FinaliseRefused as refused:
-            raise FieldProblem(str(refused), "letter") from refused
+            raise Problem(str(refused), "letter") from refused
 
     def save_letter_pdf(self, path: str | Path | None = None) -> Path | None:
         if not self.save_letter():

@@ -9,7 +9,6 @@ from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.problems import show_problem
 from iro_desktop.problems import Problem
 from iro_desktop.services import challenge_ladder
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 
@@ -67,7 +66,7 @@ class DrpLadderDialog(QDialog):
         for r in range(self.table.rowCount()):
             days = self._text(r, 3)
             if not days.isdigit():
-                raise FieldProblem(f"Stage {r + 1}'s working days must be a whole number.", "ladder")
+                raise Problem(f"Stage {r + 1}'s working days must be a whole number.", "ladder")
             out.append(challenge_ladder.Rung(self._text(r, 1), self._text(r, 2), int(days)))
         return out
 

@@ -28,9 +28,9 @@ from iro_desktop.domain.codes import PARTICIPATION_PLAIN
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.problems import clear_problem, field_under, sentence_for, show_problem
 from iro_desktop.gui.review.minute import fill_participation
+from iro_desktop.problems import Problem
 from iro_desktop.services import decisions, minutes, monitoring, review_dates
 from iro_desktop.services.child import ChildPageDecision
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.store import Store
 
 
@@ -256,7 +256,7 @@ class ParticipationCodeDialog(_SavingDialog):
     def _save(self) -> None:
         code = self.code.currentData()
         if not code:
-            raise FieldProblem(f"Choose how {self.name} took part, then press OK.", "code")
+            raise Problem(f"Choose how {self.name} took part, then press OK.", "code")
         minutes.set_participation(self.store, self.review_id, code)  # its refusals name the "code" field
 
     def _field_of(self, label: QLabel) -> QWidget | None:

@@ -49,7 +49,6 @@ from iro_desktop.gui.widgets.read_only import show_editable
 from iro_desktop.gui.widgets.text_limit import limit_text
 from iro_desktop.problems import Problem
 from iro_desktop.services import review_prep, text_limits
-from iro_desktop.services.problems import FieldProblem
 from iro_desktop.services.review_prep import (
     CONTRIBUTIONS,
     NOT_ALONE_CATEGORIES,
@@ -476,7 +475,7 @@ class PreparePage(QWidget):
         self._problem_field = None
         try:
             save(*args, **kwargs)
-        except FieldProblem as exc:
+        except Problem as exc:
             self._problem_field = exc.field
             raise
 
