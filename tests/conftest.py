@@ -31,6 +31,16 @@ def sign_review(store, review_id: int, correction_reason: str | None = None):
     return finalise_review(store, review_id, correction_reason, overrides=reasons)
 
 
+def first_review(store, status: str) -> int | None:
+    """The id of the store's first review in `status` ("planned", "held", "finalised"...), or None."""
+    from sqlalchemy import select
+
+    from iro_desktop.store.models import Review
+
+    with store.reading() as s:
+        return s.scalars(select(Review.id).where(Review.status == status).order_by(Review.id)).first()
+
+
 @pytest.fixture(autouse=True)
 def window_settings(tmp_path, monkeypatch):
     """Window sizes, column choices and the log go to fresh folders per test, never the user's own."""

@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
-from sqlalchemy import select
 
 from iro_desktop.gui import operations
 from iro_desktop.gui.review import minute
@@ -35,9 +34,8 @@ from iro_desktop.services import spelling
 from iro_desktop.services.demo import populate_demo
 from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from iro_desktop.store.models import Review
 from tests.benchmarks.helpers import median_ms, report, timed
-from tests.conftest import TODAY
+from tests.conftest import TODAY, first_review
 
 MISSPELT = (
     "recieved behavor accomodation seperate definately occured neccessary untill wich begining beleive "
@@ -108,8 +106,7 @@ def long_review(tmp_path_factory):
     """A demo child's planned review with every section 2,000 words long."""
     store = create_store(tmp_path_factory.mktemp("spelling") / "s.db", "bench", kdf=TEST_KDF, is_demo=True)
     populate_demo(store, TODAY)
-    with store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "planned")).first()
+    review_id = first_review(store, "planned")
     rng = random.Random(1)
     for key in svc.SECTION_KEYS:
         svc.save_section(store, review_id, key, _prose(rng, 2000))

@@ -12,7 +12,7 @@ from iro_desktop.documents.fonts import visual
 from iro_desktop.services import documents as docs
 from iro_desktop.services.finalise import open_correction
 from iro_desktop.services.minutes import save_section, set_held_date
-from tests.conftest import TODAY, sign_review
+from tests.conftest import TODAY, first_review, sign_review
 from tests.documents import gwenllian as g
 
 
@@ -124,12 +124,9 @@ def test_letter_to_child_is_the_iros_edited_text(store):
 
 
 def test_demo_store_documents_say_demo_on_every_page(demo_store):
-    from sqlalchemy import select
 
-    from iro_desktop.store.models import Review
 
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "held")).first()
+    review_id = first_review(demo_store, "held")
     pdf = docs.render_review_document(demo_store, review_id, "review_record", TODAY)
     assert all("DEMO" in page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from iro_desktop.cli import main
 from iro_desktop.gui.review.minute import MinutePage
@@ -22,8 +22,7 @@ from iro_desktop.store import change_passphrase, open_store
 from iro_desktop.store.backup import BackupError, backup, verify
 from iro_desktop.store.errors import DiskFull, WrongPassphrase
 from iro_desktop.store.keys import key_file_for
-from iro_desktop.store.models import Review
-from tests.conftest import PASSPHRASE, TODAY
+from tests.conftest import PASSPHRASE, TODAY, first_review
 
 NEW_PASSPHRASE = "marigold-heron-cobblestone-77"
 SAVED = "Settled at the Mapleton placement; she says school is better this term."
@@ -76,8 +75,7 @@ def stray_files(folder: Path) -> list[str]:
 
 
 def test_minuting_on_a_full_disk_keeps_the_typing_and_says_so(qtbot, demo_store, store_path, small_disk):
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "planned")).first()
+    review_id = first_review(demo_store, "planned")
     page = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(page)
     editor = page.editors["health"]
@@ -106,8 +104,7 @@ def test_minuting_on_a_full_disk_keeps_the_typing_and_says_so(qtbot, demo_store,
 
 
 def test_a_failed_save_loses_nothing_saved_before(demo_store, store_path, small_disk):
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "planned")).first()
+    review_id = first_review(demo_store, "planned")
     svc.save_section(demo_store, review_id, "health", SAVED)
     fill(small_disk)
     with pytest.raises(DiskFull, match="the disk is full"):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QMessageBox, Q
 from iro_desktop.gui.challenges import ChallengeDialog
 from iro_desktop.services import sync as sync_service
 from iro_desktop.services.caseload import load_caseload
-from tests.conftest import TODAY
+from tests.conftest import TODAY, first_review
 
 
 def _press_enter_at_the_question(qtbot, seen: list) -> None:
@@ -61,13 +61,11 @@ def test_enter_at_sign_the_letter_signs_nothing(qtbot, demo_store):
 
 
 def test_enter_at_open_a_correction_opens_nothing(qtbot, demo_store):
-    from sqlalchemy import select
 
     from iro_desktop.gui.review.workspace import ReviewWorkspace
     from iro_desktop.store.models import Review
 
-    with demo_store.session() as s:
-        signed = s.scalars(select(Review.id).where(Review.status == "finalised")).first()
+    signed = first_review(demo_store, "finalised")
     workspace = ReviewWorkspace(demo_store, signed, TODAY, "Review")
     qtbot.addWidget(workspace)
     seen: list = []

@@ -14,8 +14,8 @@ from iro_desktop.services.auto_backup import AutoBackupSettings, backup_name, sa
 from iro_desktop.store import open_store
 from iro_desktop.store.backup import backup
 from iro_desktop.store.errors import WritesStopped
-from iro_desktop.store.models import AuditEntry, Child, Review
-from tests.conftest import PASSPHRASE, TODAY
+from iro_desktop.store.models import AuditEntry, Child
+from tests.conftest import PASSPHRASE, TODAY, first_review
 from tests.store.test_integrity import damage_a_later_page
 from tests.store.test_store import _add_child
 
@@ -167,8 +167,7 @@ def test_with_no_backup_the_iro_is_told_where_backups_are_set_up(qtbot, store, s
 
 
 def test_autosave_says_nothing_more_is_saved_and_keeps_the_typing(qtbot, demo_store):
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "planned")).first()
+    review_id = first_review(demo_store, "planned")
     page = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(page)
     demo_store.stop_writes("part of it cannot be read")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.gui.main_window import MainWindow
 from iro_desktop.paths import ui_dir
-from tests.conftest import PASSPHRASE, TODAY
+from tests.conftest import PASSPHRASE, TODAY, first_review
 from tests.gui.test_accessibility import FORMS, MNEMONIC, load_form
 
 COMMON = {  # what an IRO does many times a day
@@ -447,12 +447,9 @@ class Demo:
         return demo_child(self.store)
 
     def review_id(self, status: str) -> int:
-        from sqlalchemy import select
 
-        from iro_desktop.store.models import Review
 
-        with self.store.session() as s:
-            return s.scalars(select(Review.id).where(Review.status == status).order_by(Review.id)).first()
+        return first_review(self.store, status)
 
     def child_of(self, review_id: int) -> int:
         from iro_desktop.store.models import Review

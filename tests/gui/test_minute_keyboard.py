@@ -30,7 +30,7 @@ from iro_desktop.services import minutes as svc
 from iro_desktop.services.caseload import load_caseload
 from iro_desktop.services.review_prep import next_review_for
 from iro_desktop.store.models import Review
-from tests.conftest import TODAY
+from tests.conftest import TODAY, first_review
 from tests.gui.test_review_minute import planned_after_an_imported_review
 
 TAB = (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
@@ -356,8 +356,7 @@ def test_attendance_is_one_key_per_person_and_the_focus_moves_down(qtbot, page):
 
 
 def test_attendance_keys_change_nothing_on_a_signed_review(qtbot, demo_store):
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "finalised")).first()
+    review_id = first_review(demo_store, "finalised")
     page = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(page)
     page.show()

@@ -5,17 +5,22 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtWidgets import QLabel
-from sqlalchemy import select
 
 from iro_desktop.gui import operations
 from iro_desktop.gui.review.signed_view import SignedRecordDialog
 from iro_desktop.services import documents as docs
-from iro_desktop.store.models import Review
+from tests.conftest import first_review
 
 
-def _signed_review(store) -> int:
-    with store.session() as s:
-        return s.scalars(select(Review.id).where(Review.status == "finalised").order_by(Review.id)).first()
+def _opened_with_pages_held(qtbot, store, monkeypatch) -> tuple[SignedRecordDialog, threading.Event]:
+    """The signed record's dialog on screen, its pages held back until the returned gate is set."""
+    gate = threading.Event()
+    real = docs.preview_pngs
+    monkeypatch.setattr(docs, "preview_pngs", lambda *args, **kw: gate.wait(10) and real(*args, **kw))
+    dialog = SignedRecordDialog(store, first_review(store, "finalised"), "Review for a child")
+    qtbot.addWidget(dialog)
+    dialog.show()  # open before any page is drawn
+    return dialog, gate
 
 
 def _pages(dialog) -> list[QLabel]:
@@ -25,12 +30,7 @@ def _pages(dialog) -> list[QLabel]:
 
 
 def test_the_dialog_says_it_is_drawing_until_the_signed_pages_come(qtbot, demo_store, monkeypatch):
-    gate = threading.Event()
-    real = docs.preview_pngs
-    monkeypatch.setattr(docs, "preview_pngs", lambda *args, **kw: gate.wait(10) and real(*args, **kw))
-    dialog = SignedRecordDialog(demo_store, _signed_review(demo_store), "Review for a child")
-    qtbot.addWidget(dialog)
-    dialog.show()  # open before any page is drawn
+    dialog, gate = _opened_with_pages_held(qtbot, demo_store, monkeypatch)
     qtbot.wait(operations.BUSY_AFTER_MS * 2)
     assert dialog.status.isVisible() and dialog.status.text() == "Drawing the pages of the signed record…"
     assert _pages(dialog) == []
@@ -40,12 +40,7 @@ def test_the_dialog_says_it_is_drawing_until_the_signed_pages_come(qtbot, demo_s
 
 
 def test_closing_before_the_pages_come_is_safe(qtbot, demo_store, monkeypatch):
-    gate = threading.Event()
-    real = docs.preview_pngs
-    monkeypatch.setattr(docs, "preview_pngs", lambda *args, **kw: gate.wait(10) and real(*args, **kw))
-    dialog = SignedRecordDialog(demo_store, _signed_review(demo_store), "Review for a child")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog, gate = _opened_with_pages_held(qtbot, demo_store, monkeypatch)
     dialog.reject()
     gate.set()
     assert dialog.drawing.wait(20)

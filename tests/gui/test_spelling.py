@@ -6,20 +6,17 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
 
 from iro_desktop.gui import operations
 from iro_desktop.gui.review.minute import MinutePage
 from iro_desktop.gui.widgets import spelling as widget
 from iro_desktop.services import personal_dictionary, spelling
-from iro_desktop.store.models import Review
-from tests.conftest import TODAY
+from tests.conftest import TODAY, first_review
 
 
 @pytest.fixture
 def page(qtbot, demo_store):
-    with demo_store.session() as s:
-        review_id = s.scalars(select(Review.id).where(Review.status == "planned")).first()
+    review_id = first_review(demo_store, "planned")
     page = MinutePage(demo_store, review_id, TODAY)
     qtbot.addWidget(page)
     page.show()
