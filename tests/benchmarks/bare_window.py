@@ -3,6 +3,9 @@ tests.benchmarks.bare_window [DB]`. A bare PySide6 window with a table: 60 rows 
 a store, its children's rows read with sqlcipher3 and the raw key (hex in IRO_BENCH_KEY: the key
 derivation is excluded), twelve columns as the caseload has. Stamps `painted` through the app's own
 timing hook (IRO_DESKTOP_TIMINGS) at the table's first paint, and quits.
+
+With IRO_BENCH_STAY set it stays open, titled "bare-window", under the app's own stall monitor
+(IRO_DESKTOP_STALLS): the stall benchmark's baseline, the machine's own stalls with nothing of the app.
 """
 
 from __future__ import annotations
@@ -50,8 +53,14 @@ def main(db: str | None) -> None:
     table.setModel(model)
     table.setSortingEnabled(True)
     window.setCentralWidget(table)
-    painted = _Painted()
-    table.viewport().installEventFilter(painted)
+    if os.environ.get("IRO_BENCH_STAY"):
+        from iro_desktop.gui import stalls
+
+        window.setWindowTitle("bare-window")
+        monitor = stalls.watch(app)  # noqa: F841 (kept alive with the window)
+    else:
+        painted = _Painted()
+        table.viewport().installEventFilter(painted)
     window.resize(1280, 800)
     window.show()
     app.exec()

@@ -9,6 +9,8 @@ receiver on 127.0.0.1, and Ctrl+Q. The note lists the steps walked and every sta
 step it fell in and what was on screen; the first window's construction (the unlock dialog, then the main
 window built once the store is open) is reported apart. Issue 19's target is no other stall; the benchmark
 reports stalls and fails only when the walk did not reach its end (the record signed, sent and received).
+The baseline, in the same run: a bare Qt window (bare_window.py) under the same monitor, given a key per
+step at the walk's pace: the machine's own stalls, to read the app's against.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,7 @@ from iro_desktop.store import open_store
 from iro_desktop.store.keys import key_file_for
 from tests.benchmarks.conftest import DEMO_SECRET
 from tests.benchmarks.helpers import report
-from tests.benchmarks.test_bench_gui import APP, _env, _wait_for, _xdotool, pytestmark  # noqa: F401
+from tests.benchmarks.test_bench_gui import APP, ROOT, _env, _wait_for, _xdotool, pytestmark  # noqa: F401
 from tests.sync.live import LiveReceiver, enrolled
 
 MAIN_WINDOW = "^DEMO - iro-desktop"
@@ -191,6 +194,28 @@ def _walk(screen: str, db: Path, work: Path, plan: Plan, receiver: LiveReceiver)
     return walk
 
 
+def _bare_walk(screen: str, work: Path, steps: int) -> list[tuple[float, float, str]]:
+    """The baseline: a bare Qt table window under the same monitor, one key per step at the walk's pace.
+    Its stalls are the machine's (Xvfb, other processes), with nothing of the app in them."""
+    found = work / "bare.stalls"
+    env = {
+        **_env(screen, work / "bare.times", work / "config"),
+        "IRO_BENCH_STAY": "1",
+        "IRO_DESKTOP_STALLS": str(found),
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.bare_window"], env=env, cwd=ROOT)
+    try:
+        _window(screen, "^bare-window$")
+        for _ in range(steps):
+            _keys(screen, "Down")
+            time.sleep(SETTLE)
+    finally:
+        proc.kill()
+        proc.wait()
+    lines = found.read_text().splitlines() if found.exists() else []
+    return [(float(start), float(ms), doing) for start, ms, doing in (ln.split(" ", 2) for ln in lines)]
+
+
 def _gone(screen: str, name: str) -> bool:
     found = subprocess.run(
         ["xdotool", "search", "--onlyvisible", "--name", name],
@@ -272,7 +297,12 @@ def test_the_main_flow_walked_by_keyboard_and_its_stalls(display, demo_files, tm
         for start, ms, doing in walk.stalls:
             where = f"walk {run}, {walk.step_of(start)}"
             (first if _first_window(walk, start, ms) else stalls).append((where, f"{ms:4.0f} ms  {doing}"))
+    bare = [f"{ms:4.0f} ms" for _, ms, _ in _bare_walk(display, tmp_path, len(walked))]
     report(f"Steps walked in each of {RUNS} walks (a fresh copy of the 60-child demo each)", walked)
+    report(
+        f"Baseline in the same run: a bare Qt window, same monitor, {len(walked)} keys at the walk's pace",
+        [("stalls over 100 ms", ", ".join(bare) or "none")],
+    )
     report("First window construction (reported apart)", first or [("none", "")])
     report(
         "Stalls over 100 ms, by step (target: none); what was on screen before > after",
