@@ -252,12 +252,22 @@ def cmd_gui(args) -> int:
     if why := no_screen():
         raise UsageError(why)
 
-    code = run(db=_db(args) if args.db else None, demo_if_new=args.demo_if_new, as_of=_given_as_of(args))
+    handover = _handover_file(args.file) if args.file else None
+    db = _db(args) if args.db else None
+    code = run(db=db, demo_if_new=args.demo_if_new, as_of=_given_as_of(args), handover=handover)
     # Closing the window saved everything and locked the store. Taking Qt's objects and Python's modules
     # down one by one after that took about a second more, so the process ends here.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _handover_file(given: str) -> Path:
+    """The file the app was opened with (the desktop's Open with, a double-click), made absolute."""
+    path = Path(given).expanduser().absolute()
+    if not path.is_file():
+        raise UsageError(f"There is no file at {path}.")
+    return path
 
 
 def _self_test_failed(why: str) -> int:
@@ -643,6 +653,32 @@ def cmd_settings(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    """Copy the documents' wording out for a council to edit, or say which copy is used and why."""
+    from iro_desktop.problems import Problem
+    from iro_desktop.services import council_wording
+
+    if args.action == "export":
+        try:
+            written = council_wording.export(Path(args.folder) if args.folder else None)
+        except Problem as exc:
+            raise UsageError(str(exc)) from exc
+        for path in written:
+            print(f"Copied {path.name} to {path}: edit it there; the next document made uses it.")
+        return 0
+    if args.files:
+        refused = [council_wording.check(Path(f)) for f in args.files]
+        for file, why in zip(args.files, refused, strict=True):
+            print(f"{file}: refused: {why.text()}" if why else f"{file}: the app would use it.")
+        return 1 if any(refused) else 0
+    found = council_wording.in_use()
+    for used in found:
+        for why in used.refused:
+            print(f"{used.name}: not used, because {why.text()}")
+        print(used.summary() + ("" if used.where == "shipped" else f" ({used.source})"))
+    return 1 if any(used.refused for used in found) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iro-desktop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"iro-desktop {__version__}")
@@ -733,6 +769,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="for an export folder: the receiver's fingerprint or public key, as its administrator gives it",
     )
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser(
+        "templates", help="Copy the documents' wording out for your council to edit, or check the copies."
+    )
+    templates = p.add_subparsers(dest="action", required=True)
+    t = templates.add_parser(
+        "export", help="Copy the wording files into DIR (default: your own council folder) to edit there."
+    )
+    t.add_argument("folder", metavar="DIR", nargs="?")
+    t = templates.add_parser(
+        "check", help="Say which wording documents use and why; or check FILEs (exit 1 if one is refused)."
+    )
+    t.add_argument("files", metavar="FILE", nargs="*")
+    p.set_defaults(func=cmd_templates)
     p = add("enrol", cmd_enrol, "Ask the council's receiver to enrol this device; prints its fingerprint.")
     p.add_argument(
         "--server", required=True, metavar="URL", help="the receiver, e.g. https://iro.example.gov.uk"
@@ -773,6 +822,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("gui", cmd_gui, "Open the desktop app.")
     p.add_argument("--demo-if-new", action="store_true", help="with no store yet, open a demo caseload")
     p.add_argument("--as-of", help="show the caseload as of this date; what you save is dated today")
+    p.add_argument("file", metavar="FILE", nargs="?", help="a handover file, to receive once unlocked")
     return parser
 
 
@@ -784,7 +834,19 @@ def _log_from_now() -> None:
     start_logging()
 
 
+def give_children_the_systems_libraries(environ=os.environ) -> None:
+    """PyInstaller points LD_LIBRARY_PATH at the bundle, keeping the caller's as LD_LIBRARY_PATH_ORIG. The
+    bundle's own process read it as it started; programs it starts (pdftoppm, the file manager) must load
+    the system's libraries, not the bundle's copies, which may be older than theirs or missing."""
+    if "LD_LIBRARY_PATH_ORIG" in environ:
+        environ["LD_LIBRARY_PATH"] = environ.pop("LD_LIBRARY_PATH_ORIG")
+    else:
+        environ.pop("LD_LIBRARY_PATH", None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False) and sys.platform.startswith("linux"):
+        give_children_the_systems_libraries()
     args = build_parser().parse_args(argv)
     # The log (about 25 ms of imports) begins when there is something to keep: an error here, or in the
     # window, which also begins it once the unlock dialog is on screen (gui/app.py). Until then a hard

@@ -43,8 +43,10 @@ def first_review(store, status: str) -> int | None:
 
 @pytest.fixture(autouse=True)
 def window_settings(tmp_path, monkeypatch):
-    """Window sizes, column choices and the log go to fresh folders per test, never the user's own."""
+    """Window sizes, column choices, the council's wording and the log go to fresh folders per test, never the
+    user's or the machine's own."""
     monkeypatch.setenv("IRO_DESKTOP_SETTINGS_DIR", str(tmp_path / "settings"))
+    monkeypatch.setenv("IRO_DESKTOP_COUNCIL_DIR", str(tmp_path / "council-site"))
     monkeypatch.setenv("IRO_DESKTOP_LOG_DIR", str(tmp_path / "logs"))  # and the log, in-process or not
     yield tmp_path / "settings"
     from iro_desktop.logs import stop_logging

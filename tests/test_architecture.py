@@ -193,13 +193,13 @@ def test_the_layers_name_only_what_exists_and_every_arrow_points_at_a_layer():
             assert _layer_of(entry) != layer, f"{layer} -> {entry} points at itself"
 
 
-def _module_file(name: str) -> Path:
+def module_file(name: str) -> Path:
     below = PACKAGE.joinpath(*name.split("."))
     return below / "__init__.py" if below.is_dir() else below.with_suffix(".py")
 
 
-def test_the_receiver_deploys_without_the_laptops_store_services_or_window():
-    """What the receiver loads, followed import by import, holds nothing of the laptop's side."""
+def receiver_modules() -> set[str]:
+    """Every project module the receiver loads, followed import by import (dotted below iro_desktop)."""
     todo = [_dotted(p) for p in (PACKAGE / "sync" / "receiver").rglob("*.py") if "migrations" not in p.parts]
     loaded = set()
     while todo:
@@ -207,12 +207,17 @@ def test_the_receiver_deploys_without_the_laptops_store_services_or_window():
         if name in loaded:
             continue
         loaded.add(name)
-        path = _module_file(name)
+        path = module_file(name)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         todo += [t for node in ast.walk(tree) for t in _targets(node, name, path.name == "__init__.py")]
         todo += [".".join(name.split(".")[:up]) for up in range(name.count(".") + 1)]  # its packages run too
+    return loaded
+
+
+def test_the_receiver_deploys_without_the_laptops_store_services_or_window():
+    """What the receiver loads, followed import by import, holds nothing of the laptop's side."""
     laptop = ("store", "services", "gui", "sync.client", "sync.outbox", "records.keys", "cli")
-    assert sorted(n for n in loaded if n.startswith(laptop)) == []
+    assert sorted(n for n in receiver_modules() if n.startswith(laptop)) == []
 
 
 def test_the_arrows_form_no_cycle():

@@ -217,3 +217,14 @@ def test_the_app_with_no_screen_says_so_in_one_line_instead_of_qts_abort(tmp_pat
     assert out.stderr.startswith("iro-desktop: there is no screen to show the window on")
     assert "make run" in out.stderr and "xcb-cursor0" not in out.stderr and len(out.stderr.splitlines()) == 1
     assert not (tmp_path / "s.db").exists()  # nothing was made
+
+
+def test_programs_the_bundle_starts_get_the_callers_library_path_not_the_bundles():
+    from iro_desktop.cli import give_children_the_systems_libraries
+
+    frozen = {"LD_LIBRARY_PATH": "/opt/iro-desktop/_internal", "LD_LIBRARY_PATH_ORIG": "/usr/local/lib"}
+    give_children_the_systems_libraries(frozen)
+    assert frozen == {"LD_LIBRARY_PATH": "/usr/local/lib"}  # as the IRO's session had it
+    unset = {"LD_LIBRARY_PATH": "/opt/iro-desktop/_internal", "HOME": "/home/alex"}
+    give_children_the_systems_libraries(unset)
+    assert unset == {"HOME": "/home/alex"}  # it had none: pdftoppm then loads only the system's libraries

@@ -1,17 +1,36 @@
 ; Inno Setup 6 script for iro-desktop on Windows (x64). Not built on the Linux machine this was written on.
 ; Build on Windows, from the repository root, after `pyinstaller --noconfirm installer\iro-desktop.spec`:
 ;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" installer\windows\iro-desktop.iss
-; Signed (the signtool name is defined in ISCC's command line, so no certificate detail lives here):
-;   ISCC.exe "/Ssigntool=signtool.exe sign /fd SHA256 /tr http://timestamp.digicert.com /td SHA256 /a $f" ^
-;            /DSign installer\windows\iro-desktop.iss
+; Signed (no certificate detail lives here: the certificate is named by its thumbprint on the command line):
+;   1. Every PE file in the bundle (.exe, .dll, .pyd), not only the launchers; files their makers signed keep
+;      that signature:
+;      py -3 installer\windows\sign_pe_files.py dist\iro-desktop --cert-sha1 <thumbprint> ^
+;         --timestamp-url http://timestamp.digicert.com
+;   2. The setup program and the uninstaller, through ISCC's SignTool:
+;      ISCC.exe "/Ssigntool=signtool.exe sign /fd SHA256 /tr http://timestamp.digicert.com /td SHA256 /sha1 <thumbprint> /d iro-desktop $f" ^
+;               /DSign installer\windows\iro-desktop.iss
+;   With /DSign, ISCC first checks every PE file in the bundle (sign_pe_files.py --verify-only) and stops,
+;   naming the files, if any is unsigned. /DPython="C:\path\to\python.exe" if the py launcher is not installed.
 ; Installs per user by default (no administrator rights); IT can install for all users with /ALLUSERS, e.g.
 ;   iro-desktop-0.1.0-setup.exe /VERYSILENT /ALLUSERS /SUPPRESSMSGBOXES /NORESTART
+; Upgrades keep the IRO's data. The fixed AppId below makes a new version's setup replace the installed program
+; in place (closing the app first: CloseApplications). The store, its key, settings and logs are in
+; %LOCALAPPDATA%\iro-desktop, outside {app}, so neither an upgrade nor the uninstaller touches them. The new
+; version updates the store's tables the first time it is unlocked, in one transaction. Never change the AppId.
 
 #define Bundle "..\..\dist\iro-desktop"
 ; The version comes from the version resource the spec writes into iro-desktop.exe (from iro_desktop.__version__).
 #define AppVersion GetStringFileInfo(Bundle + "\iro-desktop.exe", "ProductVersion")
 #if AppVersion == ""
   #error "No version in dist\iro-desktop\iro-desktop.exe: build the bundle with installer\iro-desktop.spec first."
+#endif
+#ifdef Sign
+  #ifndef Python
+    #define Python "py -3"
+  #endif
+  #if Exec(">", Python + " sign_pe_files.py --verify-only """ + Bundle + """", SourcePath, 1, SW_HIDE) != 0
+    #error "A PE file in dist\iro-desktop is not signed (see the Exec output above): run sign_pe_files.py first."
+  #endif
 #endif
 
 [Setup]

@@ -100,8 +100,11 @@ def warm_up_in_background() -> operations.Operation:
     return operations.run_in_background(_warm_core, _warm_gui, operations.log_failure, quiet=True)
 
 
-def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None) -> int:
-    """`as_of` is the day to view the caseload as of; what is saved is always dated today."""
+def run(
+    db: Path | None = None, demo_if_new: bool = False, as_of: date | None = None, handover: Path | None = None
+) -> int:
+    """`as_of` is the day to view the caseload as of; what is saved is always dated today. `handover`: a
+    handover file the app was opened with, offered in Receive handover once the store is unlocked."""
     from iro_desktop.clock import system_clock
 
     today = system_clock().today()
@@ -109,6 +112,7 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     apply_appearance(app)  # Fusion, light or dark as the system is
     app.setApplicationName("iro-desktop")
     app.setOrganizationName("iro-desktop")
+    app.setDesktopFileName("iro-desktop")  # its menu entry: the taskbar and Wayland match the window to it
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "iro-desktop.svg")))
     stalls.watch(app)  # a test hook (IRO_DESKTOP_STALLS): off unless set
     path = choose_store(db, demo_if_new, today)
@@ -128,9 +132,16 @@ def run(db: Path | None = None, demo_if_new: bool = False, as_of: date | None = 
     timings.on_first_paint(window.caseload.table.viewport(), "caseload-painted")
     window.show()
     window.activateWindow()  # keys go to the caseload once the dialog has gone, window manager or not
-    if import_now:
-        QTimer.singleShot(0, window.import_903)  # over the caseload it fills, once the window is up
+    if import_now or handover:  # over the caseload, once the window is up; one dialog after the other
+        QTimer.singleShot(0, lambda: _first_steps(window, import_now, handover))
     return app.exec()
+
+
+def _first_steps(window, import_now: bool, handover: Path | None) -> None:
+    if import_now:
+        window.import_903()
+    if handover is not None:
+        window.receive_handover(handover)
 
 
 def unlock(path: Path) -> tuple[Store | None, bool]:

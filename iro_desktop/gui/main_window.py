@@ -297,6 +297,16 @@ class MainWindow(QMainWindow):
         RetentionDialog(self.store, self.caseload.as_of, self).exec()
         self.refresh()  # a child handed over or removed leaves the caseload
 
+    def receive_handover(self, path: Path) -> None:
+        """Receive handover with this file chosen: the app was opened with it (a double-click on it)."""
+        from iro_desktop.gui.retention.handover import ReceiveHandoverDialog
+
+        dialog = ReceiveHandoverDialog(self.store, self, path)
+        dialog.exec()
+        if dialog.received_ref:
+            self.refresh()
+            self.statusBar().showMessage(f"{dialog.received_ref} was added to your caseload.")
+
     def guide(self) -> None:
         from iro_desktop.gui.help.guide import GuideDialog
 

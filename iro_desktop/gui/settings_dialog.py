@@ -1,5 +1,5 @@
-"""Tools > Settings: the review timescales, the council's closure days and worked bank holidays, and the
-idle lock, in one dialog.
+"""Tools > Settings: the review timescales, the council's closure days and worked bank holidays, the
+idle lock, and which wording the documents use (gui/wording_tab.py), in one dialog.
 
 Nothing is saved until OK, and then everything at once (services/settings.save_all); Cancel changes
 nothing. The timescale rows are built from the service's list of fields, so a new timescale gets a row
@@ -37,6 +37,7 @@ from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.appearance import set_tone
 from iro_desktop.gui.forms import find, load_into
 from iro_desktop.gui.problems import clear_problem, show_problem
+from iro_desktop.gui.wording_tab import WordingTab
 from iro_desktop.services import settings as service
 from iro_desktop.services.guide import TIMESCALES
 from iro_desktop.services.settings import AllSettings
@@ -151,6 +152,7 @@ class SettingsDialog(QDialog):
         find(self, QPushButton, "removeClosureButton").clicked.connect(self.remove_closure)
         find(self, QPushButton, "addWorkedButton").clicked.connect(self.add_worked_holiday)
         find(self, QPushButton, "removeWorkedButton").clicked.connect(self.worked_days.remove_chosen)
+        self.wording = WordingTab(self)
         buttons = find(self, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

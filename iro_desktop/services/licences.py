@@ -1,7 +1,9 @@
-"""The licences of everything the app ships: its Python packages (found from the installed metadata,
-following run-time requirements only), and the fonts, dictionary and spelling libraries in resources/.
+"""The licences of everything the app ships, for Help > About.
 
-In a PyInstaller bundle the metadata may be missing or partial; then the list says where to look instead.
+In the installed bundle: its third-party notices (THIRD-PARTY-NOTICES.txt in resources/licences), which
+installer/notices.py wrote from the bundle's own contents when it was built, one item per section.
+Run from source: the app and its Python packages (from the installed metadata, following run-time
+requirements only), then the fonts, dictionary and native libraries whose licences are in resources/.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from iro_desktop.paths import resources_dir
 
 APP = "iro-desktop"
+NOTICES = "THIRD-PARTY-NOTICES.txt"  # the name installer/notices.py writes
+SEPARATOR = "=" * 78  # between the notices' sections
 SEE_SHIPPED = "see the licence files shipped with the app"
 SEE_TEXT = "see its licence text"
 _LICENCE_FILE = re.compile(r"LICEN[CS]E|COPYING|NOTICE", re.IGNORECASE)
@@ -27,11 +31,14 @@ class Licence:
     name: str
     version: str  # "" for fonts and dictionaries
     licence: str  # a short name, e.g. "MIT" or "OFL-1.1"
-    kind: str  # "Python package", "Font", "Dictionary" or "Library"
+    kind: str  # "The app", "Python package", "Font", "Dictionary", "Library"; in a bundle, its notices' kinds
     files: tuple[Path, ...] = ()  # where the full licence text is, when it ships
+    section: str = ""  # in a bundle: its whole section of the notices (files, licence and texts)
 
     def text(self) -> str:
         """The full licence text, or where to find it when it is not shipped alongside."""
+        if self.section:
+            return self.section
         texts = [f"{p.name}\n\n{p.read_text(encoding='utf-8', errors='replace')}" for p in self.files]
         return "\n\n".join(texts) if texts else f"No licence text was found for {self.name}: {SEE_SHIPPED}."
 
@@ -47,8 +54,9 @@ def _parse(requirement: str) -> tuple[str, set[str], str]:
 
 
 def _needed(marker: str, extras: set[str]) -> bool:
-    """A requirement behind an extra counts only when that extra was asked for (so not [dev]); a platform
-    marker counts when the package is installed, which the caller checks."""
+    """A requirement behind an extra counts only when that extra was asked for; a platform marker counts
+    when the package is installed, which the caller checks. (Dev tools are a dependency group, which the
+    metadata does not name, so they are never reached.)"""
     wanted = _EXTRA_MARKER.findall(marker)
     return not wanted or any(normalise(e) in extras for e in wanted)
 
@@ -72,9 +80,9 @@ def _licence_files(dist: metadata.Distribution) -> tuple[Path, ...]:
     return tuple(p for p in found if p.is_file())
 
 
-def _package(dist: metadata.Distribution) -> Licence:
+def _package(dist: metadata.Distribution, kind: str = "Python package") -> Licence:
     name = dist.metadata.get("Name") or "unknown"
-    return Licence(name, dist.version, _licence_name(dist), "Python package", _licence_files(dist))
+    return Licence(name, dist.version, _licence_name(dist), kind, _licence_files(dist))
 
 
 def _installed(name: str) -> metadata.Distribution | None:
@@ -85,7 +93,7 @@ def _installed(name: str) -> metadata.Distribution | None:
 
 
 def packages(root: str = APP) -> list[Licence]:
-    """The root distribution and everything it needs at run time, sorted by name; [] without metadata."""
+    """The root distribution first, then everything it needs at run time by name; [] without metadata."""
     seen: dict[str, Licence] = {}
     queue: list[tuple[str, set[str]]] = [(root, set())]
     while queue:
@@ -93,12 +101,13 @@ def packages(root: str = APP) -> list[Licence]:
         dist = _installed(name)
         if dist is None or normalise(name) in seen and not extras:
             continue
-        seen[normalise(name)] = _package(dist)
+        seen[normalise(name)] = _package(dist, "The app" if name == root else "Python package")
         for requirement in dist.requires or ():
             needed, needed_extras, marker = _parse(requirement)
             if _needed(marker, extras) and normalise(needed) not in seen:
                 queue.append((needed, needed_extras))
-    return sorted(seen.values(), key=lambda item: item.name.lower())
+    first = normalise(root)
+    return sorted(seen.values(), key=lambda item: (normalise(item.name) != first, item.name.lower()))
 
 
 def _debian_field(text: str, field: str) -> str:
@@ -125,12 +134,33 @@ def resources(folder: Path | None = None) -> list[Licence]:
     items = _notices(folder / "fonts", "Font")
     for path in sorted((folder / "dictionaries").glob("README_*.txt")):
         language = path.stem.removeprefix("README_")
-        # The en_GB README states the LGPL (version 3 from 2019) in prose, not in a field.
-        items.append(Licence(f"Spelling dictionary {language}", "", "LGPL", "Dictionary", (path,)))
+        # The en_GB README states the LGPL (version 3 from 2019) in prose; its attributions are beside the
+        # licence texts, with the full LGPL 3.0.
+        texts = folder / "licences" / "texts"
+        files = (texts / f"{language}-dictionary-attribution.txt", texts / "LGPL-3.0.txt", path)
+        items.append(Licence(f"Spelling dictionary {language}", "", "LGPL-3.0", "Dictionary", files))
     return items + _notices(folder / "licences", "Library")
 
 
-def shipped() -> list[Licence]:
-    """Everything to list in About; a bundle without package metadata still says where the licences are."""
+def from_notices(path: Path) -> list[Licence]:
+    """One item per section of the bundle's notices, named by its Name, Version, Kind and Licence lines."""
+    sections = path.read_text(encoding="utf-8").split(f"\n{SEPARATOR}\n")[1:]  # the first is the preamble
+    return [_section(section) for section in sections]
+
+
+def _section(section: str) -> Licence:
+    head = section.partition("\n\n")[0].splitlines()
+    fields = dict(line.split(": ", 1) for line in head if ": " in line and not line.startswith(" "))
+    name, licence, kind = fields.get("Name", "?"), fields.get("Licence", ""), fields.get("Kind", "")
+    return Licence(name, fields.get("Version", ""), licence, kind, section=section.rstrip() + "\n")
+
+
+def shipped(folder: Path | None = None) -> list[Licence]:
+    """Everything to list in About: the bundle's notices where they are; otherwise (run from source) the
+    installed metadata and resources/, and a list without package metadata still says where to look."""
+    folder = folder or resources_dir()
+    notices = folder / "licences" / NOTICES
+    if notices.is_file():
+        return from_notices(notices)
     found = packages() or [Licence("Python libraries", "", SEE_SHIPPED, "Python package")]
-    return found + resources()
+    return found + resources(folder)

@@ -11,9 +11,6 @@ Peak memory is each process's own maximum resident set (os.wait4 in a small laun
 
 from __future__ import annotations
 
-import os
-import statistics
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,15 +24,15 @@ from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.store.models import SignedRecord
 from tests.benchmarks.conftest import DEMO_SECRET
-from tests.benchmarks.helpers import report
+from tests.benchmarks.helpers import interleaved, peaks, process_ms, report
 
 TODAY = date(2026, 11, 25)
 SECRET = DEMO_SECRET
 SIZES = (60, 10000)
 RUNS = 5
+ENV = {"IRO_DESKTOP_PASSPHRASE": SECRET}
 ROOT = Path(__file__).resolve().parents[2]
 IRO = Path(sys.executable).with_name("iro-desktop")
-MEASURED = Path(__file__).with_name("measured.py")  # each process's own peak memory
 SIGNATURE_ONLY = """
 import base64, hashlib, json, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -54,45 +51,15 @@ def stores(demo_files) -> dict[int, Path]:
     return {size: demo_files(size) for size in SIZES}
 
 
-def _run(command: list) -> tuple[float, float]:
-    """Seconds from start to exit, and the peak resident memory in MiB, of one process."""
-    env = {**os.environ, "IRO_DESKTOP_PASSPHRASE": SECRET}
-    out = subprocess.run(
-        [sys.executable, "-S", MEASURED, *map(str, command)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    seconds, _cpu, peak, status = out.stdout.split()
-    assert out.returncode == 0 and status == "0", out.stderr
-    return float(seconds), int(peak) / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes or KiB
-
-
-def _interleaved(commands: dict[str, list]) -> dict[str, list[tuple[float, float]]]:
-    runs: dict[str, list] = {name: [] for name in commands}
-    for _ in range(RUNS):
-        for name, command in commands.items():
-            runs[name].append(_run(command))
-    return runs
-
-
-def _ms(runs) -> float:
-    return statistics.median(seconds for seconds, _ in runs) * 1000
-
-
-def _peak(runs) -> float:
-    return max(mib for _, mib in runs)
-
-
 def test_caseload_json_against_a_plain_sqlcipher_script(stores):
     day = TODAY.isoformat()
     commands = {}
     for size, db in stores.items():
         commands[f"app{size}"] = [IRO, "caseload", "--db", db, "--json", "--as-of", day]
         commands[f"plain{size}"] = [sys.executable, "-m", "tests.benchmarks.plain_caseload", db, day]
-    runs = _interleaved(commands)
-    app, plain = {n: _ms(runs[f"app{n}"]) for n in SIZES}, {n: _ms(runs[f"plain{n}"]) for n in SIZES}
+    runs = interleaved(commands, RUNS, ENV, ROOT)
+    app = {n: process_ms(runs[f"app{n}"]) for n in SIZES}
+    plain = {n: process_ms(runs[f"plain{n}"]) for n in SIZES}
     report(
         f"iro-desktop caseload --json, KDF excluded (median of {RUNS} interleaved runs each)",
         [
@@ -103,17 +70,13 @@ def test_caseload_json_against_a_plain_sqlcipher_script(stores):
                     (f"{n:>6} children: iro-desktop caseload --json", f"{app[n]:6.0f} ms"),
                     (f"{n:>6} children: plain sqlcipher3 script (baseline)", f"{plain[n]:6.0f} ms"),
                     (f"{n:>6} children: ratio (target <= 3x at 10,000)", f"{app[n] / plain[n]:6.2f}x"),
-                    (f"{n:>6} children: peak memory, app / baseline", _mib(runs, f"app{n}", f"plain{n}")),
+                    (f"{n:>6} children: peak memory, app / baseline", peaks(runs, f"app{n}", f"plain{n}")),
                 )
             ),
             ("10,000 / 60, iro-desktop (target < 170x; linear is 167x)", f"{app[10000] / app[60]:.1f}x"),
             ("10,000 / 60, baseline", f"{plain[10000] / plain[60]:.1f}x"),
         ],
     )
-
-
-def _mib(runs, measured: str, baseline: str) -> str:
-    return f"{_peak(runs[measured]):.0f} MiB / {_peak(runs[baseline]):.0f} MiB"
 
 
 def test_verify_against_python_and_the_signature_check_alone(tmp_path):
@@ -125,14 +88,17 @@ def test_verify_against_python_and_the_signature_check_alone(tmp_path):
         bundle = export_record(store, record_id, tmp_path / "record.json")
     finally:
         store.close()
-    runs = _interleaved(
+    runs = interleaved(
         {
             "pass": [sys.executable, "-c", "pass"],
             "signature": [sys.executable, "-c", SIGNATURE_ONLY, bundle],
             "verify": [IRO, "verify", bundle],
-        }
+        },
+        RUNS,
+        ENV,
+        ROOT,
     )
-    verify, signature, bare = _ms(runs["verify"]), _ms(runs["signature"]), _ms(runs["pass"])
+    verify, signature, bare = (process_ms(runs[name]) for name in ("verify", "signature", "pass"))
     report(
         f"iro-desktop verify of a signed review ({bundle.stat().st_size // 1024} KiB; median of {RUNS} each)",
         [
@@ -140,6 +106,6 @@ def test_verify_against_python_and_the_signature_check_alone(tmp_path):
             ("signature check alone, as a process (baseline)", f"{signature:.0f} ms"),
             ("iro-desktop verify FILE", f"{verify:.0f} ms"),
             ("ratio to the baseline (target <= 2x)", f"{verify / signature:.2f}x"),
-            ("peak memory, verify / baseline", _mib(runs, "verify", "signature")),
+            ("peak memory, verify / baseline", peaks(runs, "verify", "signature")),
         ],
     )

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import PySide6
-from PySide6.QtCore import QTimer, qVersion
+from PySide6.QtCore import Qt, QTimer, qVersion
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel
 
+from installer import notices
 from iro_desktop import __version__
 from iro_desktop.domain.timescales import TimescaleSettings
 from iro_desktop.gui.help.about import AboutDialog
 from iro_desktop.gui.help.guide import GuideDialog
 from iro_desktop.gui.help.report import ReportDialog
 from iro_desktop.gui.main_window import MainWindow
+from iro_desktop.services import licences
 from iro_desktop.services.demo import DEMO_IRO_NAME
 from iro_desktop.services.settings import save_timescale_settings
 from tests.conftest import TODAY
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _window(qtbot, store) -> MainWindow:
@@ -82,9 +89,58 @@ def test_about_shows_the_versions_and_each_licence_text(qtbot):
     assert f"Qt {qVersion()}" in versions and f"PySide6 {PySide6.__version__}" in versions
     assert "SQLCipher 4." in versions
     names = [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]
-    assert {"cryptography", "Noto fonts", "Spelling dictionary en_GB"} <= set(names)
+    assert names[0] == "iro-desktop" and dialog.table.item(0, 3).text() == "MIT"  # the app's own, first
+    assert "MIT License" in dialog.text.toPlainText()
+    assert {"cryptography", "Noto fonts", "Spelling dictionary en_GB", "SQLCipher", "ICU"} <= set(names)
     dialog.table.selectRow(names.index("Noto fonts"))
     assert "SIL Open Font License" in dialog.text.toPlainText()
+
+
+def _shown(dialog: AboutDialog) -> list[str]:
+    rows = range(dialog.table.rowCount())
+    return [dialog.table.item(row, 0).text() for row in rows if not dialog.table.isRowHidden(row)]
+
+
+def test_about_in_the_bundle_shows_its_notices_and_finds_words_in_them(qtbot, tmp_path):
+    """The bundle's About reads the notices installer/notices.py wrote: here, for a bundle of one font."""
+    bundle = tmp_path / "bundle" / "_internal" / "iro_desktop" / "resources" / "fonts"
+    bundle.mkdir(parents=True)
+    for name in ("NotoNaskhArabic-Regular.ttf", "LICENCE-Noto.txt"):
+        shutil.copyfile(ROOT / "resources" / "fonts" / name, bundle / name)
+    resources = tmp_path / "resources"
+    (resources / "licences").mkdir(parents=True)
+    found = notices.components(tmp_path / "bundle", ROOT)
+    (resources / "licences" / licences.NOTICES).write_text(notices.render(found, "6.11.3"), encoding="utf-8")
+    dialog = AboutDialog(resources=resources)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert _shown(dialog) == [
+        "iro-desktop",
+        "Noto fonts",
+        "How to replace the Qt libraries",
+        "GPL-3.0",
+        "LGPL-3.0",
+    ]
+    assert (
+        dialog.text.toPlainText().startswith("Name: iro-desktop")
+        and "MIT License" in dialog.text.toPlainText()
+    )
+    assert dialog.find_status.text() == "5 in all"
+
+    qtbot.keyClicks(dialog.find_edit, "Keeping their NAMES")  # only in how to replace Qt, in any case
+    assert _shown(dialog) == ["How to replace the Qt libraries"] and dialog.find_status.text() == "1 of 5"
+    assert dialog.text.textCursor().selectedText() == "keeping their names"  # where it is mentioned
+    qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.table  # Enter goes to the list, not Close
+
+    dialog.find_edit.clear()
+    qtbot.keyClicks(dialog.find_edit, "no such words anywhere")
+    assert (
+        _shown(dialog) == []
+        and dialog.text.toPlainText() == "Nothing here mentions \u201cno such words anywhere\u201d."
+    )
+    dialog.find_edit.clear()
+    assert len(_shown(dialog)) == 5
 
 
 def test_report_a_problem_while_locked_previews_then_saves_exactly_that_text(qtbot, demo_store, tmp_path):

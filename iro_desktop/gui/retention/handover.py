@@ -149,7 +149,8 @@ class HandoverDialog(_FileDialog):
 class ReceiveHandoverDialog(_FileDialog):
     """Open and check a handover file with its code, show who signed it, then import."""
 
-    def __init__(self, store: Store, parent=None) -> None:
+    def __init__(self, store: Store, parent=None, path: Path | None = None) -> None:
+        """`path`: the file, already chosen; the code is then the one thing left to type."""
         super().__init__("receive_handover_dialog.ui", parent)
         self._store = store
         self.checked: handover.Handover | None = None
@@ -163,6 +164,9 @@ class ReceiveHandoverDialog(_FileDialog):
         self.summary.hide()
         for edit in (self.file_edit, self.code_edit):
             edit.textChanged.connect(self._forget)
+        if path is not None:
+            self.file_edit.setText(str(path))
+            self.code_edit.setFocus()
 
     def choose(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open a handover file", "", f"{_FILTER};;All files (*)")
