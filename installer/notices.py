@@ -33,6 +33,7 @@ LICENCES = f"{APP_PACKAGE}/resources/licences"
 SEPARATOR = "=" * 78
 RESOURCE_LICENCES = Path(__file__).resolve().parents[1] / "resources" / "licences"
 TEXTS = RESOURCE_LICENCES / "texts"  # full licence texts by SPDX id, and attributions
+APP_RUNTIME_HOOKS = {p.stem for p in Path(__file__).parent.glob("rthook_*.py")}  # the spec's own
 LIB_DIRS = (
     "/lib/x86_64-linux-gnu",
     "/usr/lib/x86_64-linux-gnu",
@@ -505,7 +506,7 @@ def components(bundle: Path, root: Path, index: Index | None = None) -> list[Com
 
 
 def module_owner(module, index, stdlib, dist_component, app, python) -> Component:
-    if module in ("__main__", APP_PACKAGE):
+    if module in ("__main__", APP_PACKAGE) or module in APP_RUNTIME_HOOKS:
         return app
     if module in index.by_module:
         return dist_component(index.by_module[module])
