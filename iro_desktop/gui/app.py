@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from iro_desktop.gui import crash, operations, stalls, timings
 from iro_desktop.gui.appearance import apply_appearance
+from iro_desktop.gui.application import application
 from iro_desktop.paths import resources_dir
 from iro_desktop.store import default_demo_path, default_store_path
 
@@ -108,7 +109,7 @@ def run(
     from iro_desktop.clock import system_clock
 
     today = system_clock().today()
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = application(sys.argv)
     apply_appearance(app)  # Fusion, light or dark as the system is
     app.setApplicationName("iro-desktop")
     app.setOrganizationName("iro-desktop")

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, qInstallMessageH
 from PySide6.QtWidgets import QApplication
 
 from iro_desktop import __version__
+from iro_desktop.gui.application import application
 from iro_desktop.store import Store, StoreError, create_store, open_store
 
 PAINT_TIMEOUT_MS = 60_000  # a generous ceiling for a slow laptop; a healthy install paints in well under 1 s
@@ -94,7 +95,7 @@ def versions(store: Store) -> str:
 def _show(store: Store, today: date, timeout_ms: int) -> tuple[int, str, bool]:
     from iro_desktop.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = application([sys.argv[0]])
     loop = QEventLoop()
     window = MainWindow(store, today)
     watch = _PaintWatch(loop)
