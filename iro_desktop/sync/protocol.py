@@ -9,6 +9,13 @@ Endpoints (JSON bodies):
           400 malformed, 422 tampered or inconsistent, 401 unauthenticated, 403 not approved / revoked /
           signed by a key that is not the sender's, 413 too large. Errors: {"detail": "a plain sentence"}.
   GET  /v1/records/{record_id}              -> the sender's own record only, else 404  (signed request)
+  GET  /v1/allocations                      -> {"allocations": {"statement", "receiver", "device", "iro",
+       "server_time", "children": [child ids]}, "signature": b64}  (signed request): the children now
+       allocated to the device's IRO, signed by the receiver's key over canonical JSON; it names the device
+       and the receiver's time, so it cannot be handed to another device or passed off as newer. A device
+       approved to no IRO is sent "iro": null and no children; a pending or revoked one is refused (403).
+  /v1/admin/...                             the council's systems, with an administrator token instead of
+       a signature (sync/receiver/admin_api.py); a device's signature opens none of it.
 
 Every request but the first two is signed by the device key (Ed25519) over `request_message(...)`,
 with a timestamp (refused if more than MAX_SKEW_SECONDS away) and a nonce (refused if seen before): a
@@ -37,6 +44,16 @@ NAME_CHARACTER = (
     r"[^\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
 )
 NAME_PATTERN = f"^{NAME_CHARACTER}{{0,{MAX_DEVICE_NAME}}}$"
+# An IRO's name at the receiver: a device name's characters, not blank at either end.
+IRO_NAME_EDGE = NAME_CHARACTER.replace("[^", r"[^\s", 1)
+IRO_NAME_PATTERN = f"^{IRO_NAME_EDGE}({NAME_CHARACTER}{{0,{MAX_DEVICE_NAME - 2}}}{IRO_NAME_EDGE})?$"
+# The council's id for a child (903 CHILD). The app takes a CHILD cell with its spaces trimmed, not blank,
+# into a 40-character column (interop/ssda903.py, store/models.py Child.child_ref); the receiver holds the
+# same, printable, and without "/" so it can stand in an address.
+MAX_CHILD_ID = 40
+CHILD_ID_CHARACTER = NAME_CHARACTER.replace("[^", "[^/", 1)
+CHILD_ID_EDGE = IRO_NAME_EDGE.replace("[^", "[^/", 1)
+CHILD_ID_PATTERN = f"^{CHILD_ID_EDGE}({CHILD_ID_CHARACTER}{{0,{MAX_CHILD_ID - 2}}}{CHILD_ID_EDGE})?$"
 
 
 def request_message(method: str, path: str, timestamp: int, nonce: str, body: bytes) -> bytes:
@@ -67,6 +84,16 @@ def is_device_name(value: object) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def is_iro_name(value: object) -> bool:
+    """Whether an IRO may be named so at the receiver: IRO_NAME_PATTERN, valid Unicode."""
+    return is_device_name(value) and bool(re.fullmatch(IRO_NAME_PATTERN, value))
+
+
+def is_child_id(value: object) -> bool:
+    """Whether `value` is a child's id as the app holds it (CHILD_ID_PATTERN, valid Unicode)."""
+    return is_device_name(value) and bool(re.fullmatch(CHILD_ID_PATTERN, value))
 
 
 def as_device_name(text: str) -> str:

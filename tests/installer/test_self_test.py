@@ -66,7 +66,7 @@ def test_an_unexpected_error_is_named_without_its_text():
 
 
 def test_under_the_c_locale_it_still_says_one_line_and_nothing_on_stderr():
-    """A deployment script or cron job often runs with LC_ALL=C, where Qt would print four lines of warning."""
+    """A deployment script or cron job often runs with LC_ALL=C, where Qt would warn in four lines."""
     out = iro("self-test", passphrase=None, env_extra={"LC_ALL": "C", "LANG": "C"})
     assert out.returncode == 0, out.stderr
     assert PASSED.fullmatch(out.stdout) and out.stderr == ""

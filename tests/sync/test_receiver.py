@@ -261,6 +261,11 @@ def test_the_openapi_description_names_every_endpoint(receiver):
         "/v1/records/{record_id}/{content_hash}",
         "/v1/records/{record_id}",
         "/v1/trail",
+        "/v1/allocations",
+        "/v1/admin/iros",
+        "/v1/admin/allocations",
+        "/v1/admin/allocations/{child_id}",
+        "/v1/admin/allocation-history/{child_id}",
     }
 
 

@@ -42,7 +42,8 @@ def test_devices_lists_each_enrolled_key_with_its_state(live, capsys):
     alex, jo = Device("Alex's laptop"), Device("Jo's laptop")
     alex.enrol(client), jo.enrol(client)
     assert cli.main(["approve", alex.fingerprint, "--by", "Sam Admin", "--db", db_url]) == 0
-    assert f"Approved {alex.fingerprint} (Alex's laptop), by Sam Admin." in capsys.readouterr().out
+    approved = f"Approved {alex.fingerprint} (Alex's laptop), no IRO (it receives no children), by Sam Admin."
+    assert approved in capsys.readouterr().out
     assert cli.main(["devices", "--json", "--db", db_url]) == 0
     listed = {d["fingerprint"]: d for d in json.loads(capsys.readouterr().out)}
     assert listed[alex.fingerprint]["status"] == "approved" and listed[jo.fingerprint]["status"] == "pending"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from iro_desktop.records.bundle import to_json
 from iro_desktop.records.signing import b64
-from iro_desktop.sync.protocol import HEADER_TIMESTAMP, record_path
+from iro_desktop.sync.protocol import CHILD_ID_PATTERN, HEADER_TIMESTAMP, record_path
 from iro_desktop.sync.receiver import app as receiver_app
 from tests.sync.helpers import Device, body_of, make_bundle
 from tests.sync.test_receiver import approved_device, stored
@@ -180,7 +180,8 @@ def test_a_client_leaving_mid_upload_is_one_log_line_without_a_traceback(receive
 def test_the_openapi_states_the_signature_scheme_header_forms_key_form_and_statuses(receiver):
     with receiver.client() as client:
         spec = client.get("/openapi.json").json()
-    schemes = spec["components"]["securitySchemes"]
+    every_scheme = spec["components"]["securitySchemes"]
+    schemes = {key: s for key, s in every_scheme.items() if s["type"] == "apiKey"}  # a device's signature
     assert {s["name"] for s in schemes.values()} == {
         "X-IRO-Key",
         "X-IRO-Timestamp",
@@ -195,6 +196,19 @@ def test_the_openapi_states_the_signature_scheme_header_forms_key_form_and_statu
     assert key["pattern"] == "^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$"
     assert set(put["responses"]) == {"200", "201", "400", "401", "403", "404", "409", "413", "422"}
     assert set(enrol["responses"]) == {"200", "202", "400", "403", "413"}
+    # The administrator's token: a bearer scheme of its own, for /v1/admin/ only.
+    assert every_scheme.keys() - schemes.keys() == {"AdminToken"}
+    assert every_scheme["AdminToken"] == {**every_scheme["AdminToken"], "type": "http", "scheme": "bearer"}
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            admin = operation.get("security") == [{"AdminToken": []}]
+            assert admin == path.startswith("/v1/admin/"), path
+            if admin:
+                assert {"401", "403"} <= set(operation["responses"]), path
+    allocate = spec["paths"]["/v1/admin/allocations/{child_id}"]["put"]
+    assert {"404", "409", "422"} <= set(allocate["responses"])
+    (child,) = [p for p in allocate["parameters"] if p["name"] == "child_id"]
+    assert child["schema"]["pattern"] == CHILD_ID_PATTERN and child["schema"]["maxLength"] == 40
 
 
 def test_an_unexpected_database_error_is_logged_without_what_was_being_stored(receiver):

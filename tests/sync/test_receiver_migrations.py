@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, insert, inspect, text
 from iro_desktop.records.bundle import Bundle
 from iro_desktop.sync.receiver import cli, create_app
 from iro_desktop.sync.receiver.receipts import ReceiptSigner, load_or_create_key
-from iro_desktop.sync.receiver.storage import HEAD_REVISION, utcnow
+from iro_desktop.sync.receiver.storage import HEAD_REVISION, MIGRATIONS, utcnow
 from tests.sync.conftest import ServerThread
 from tests.sync.helpers import Device, make_bundle
 from tests.sync.receiver_before_migrations import OLD
@@ -98,3 +98,55 @@ def test_a_new_receiver_database_is_made_at_the_newest_revision_and_opens_again_
         uniques = {u["name"] for u in inspect(conn).get_unique_constraints("records")}
     engine.dispose()
     assert {"uq_records_sender_record_version", "uq_records_sender_content_hash"} <= uniques
+
+
+def _database_at(db_url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+def test_a_0002_database_gains_iros_tokens_allocations_and_the_admin_log(db_url, tmp_path, capsys):
+    """A receiver at revision 0002 with an approved device: after the upgrade the device is still approved,
+    bound to no IRO (it is sent no children) until it is approved again to an IRO."""
+    alex = Device("Alex's laptop")
+    _database_at(db_url, "0002")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO devices (fingerprint, public_key, name, status, enrolled_at, decided_at, "
+                "decided_by) VALUES (:f, :k, 'Alex''s laptop', 'approved', :t, :t, 'Sam Admin')"
+            ),
+            {"f": alex.fingerprint, "k": alex.public_key, "t": utcnow()},
+        )
+    engine.dispose()
+    app = create_app(db_url, tmp_path / "receiver.key")
+    try:
+        with ServerThread(app) as server, httpx.Client(base_url=f"http://127.0.0.1:{server.port}") as client:
+            before = alex.signed(client, "GET", "/v1/allocations")
+            for args in (["iro", "add", "Alex Example"], ["allocate", "A1", "--iro", "Alex Example"]):
+                assert cli.main([*args, "--db", db_url]) == 0
+            assert cli.main(["approve", alex.fingerprint, "--iro", "Alex Example", "--db", db_url]) == 0
+            after = alex.signed(client, "GET", "/v1/allocations")
+    finally:
+        app.state.store.dispose()
+    assert before.status_code == 200 and before.json()["allocations"]["children"] == []
+    assert after.json()["allocations"]["children"] == ["A1"]
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        tables = set(inspect(conn).get_table_names())
+        indexes = {i["name"]: i for i in inspect(conn).get_indexes("allocations")}
+        device_name = conn.execute(text("SELECT name FROM devices")).scalar()
+    engine.dispose()
+    assert revision == HEAD_REVISION == "0003"
+    assert {"iros", "admin_tokens", "allocations", "admin_log"} <= tables
+    assert indexes["uq_allocations_open_child"]["unique"] and device_name == "Alex's laptop"

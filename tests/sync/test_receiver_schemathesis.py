@@ -1,10 +1,12 @@
 """schemathesis, the public API fuzzer, against the receiver's own OpenAPI with every check, on SQLite and
 PostgreSQL: the receiver as deployed (`iro-desktop-receiver serve`, its own process), every request signed
-by an approved device through a hook (schemathesis/hooks.py). It must find nothing: no 5xx, every answer
-as documented, every malformed request refused and every well-formed one answered as the schema says."""
+by an approved device through a hook (schemathesis/hooks.py), or under /v1/admin/ sent with a live
+administrator token. It must find nothing: no 5xx, every answer as documented, every malformed request
+refused and every well-formed one answered as the schema says."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,7 +23,7 @@ from tests.sync.test_receiver_cli import _wait_for
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).parent / "schemathesis"
-EXAMPLES = "60"  # per operation and phase: about ten seconds a database on this kind of machine
+EXAMPLES = "30"  # per operation and phase: about fifteen seconds a database on this kind of machine
 SEED = "15"  # a fixed seed: the same cases on every run and machine
 
 
@@ -35,7 +37,12 @@ def _approved_device_key(url: str, db_url: str, folder: Path) -> Path:
     return pem
 
 
-def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tmp_path):
+def _admin_token(db_url: str, capsys) -> str:
+    assert cli.main(["admin-token", "create", "--name", "fuzz", "--by", "fuzz test", "--db", db_url]) == 0
+    return next(line for line in capsys.readouterr().out.splitlines() if line.startswith("iro-admin-"))
+
+
+def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tmp_path, capsys):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     serve = [str(BIN / "iro-desktop-receiver"), "serve", "--db", db_url, "--port", str(port)]
@@ -50,6 +57,7 @@ def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tm
     try:
         _wait_for(f"{url}/v1/receiver")
         key = _approved_device_key(url, db_url, tmp_path)
+        token = _admin_token(db_url, capsys)
         fuzz = subprocess.run(
             [
                 str(BIN / "schemathesis"),
@@ -67,7 +75,12 @@ def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tm
                 "none",
                 "--no-color",
             ],
-            env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "hooks.py"), "IRO_FUZZ_DEVICE_KEY": str(key)},
+            env={
+                **os.environ,
+                "SCHEMATHESIS_HOOKS": str(HERE / "hooks.py"),
+                "IRO_FUZZ_DEVICE_KEY": str(key),
+                "IRO_FUZZ_ADMIN_TOKEN": token,
+            },
             cwd=tmp_path,
             capture_output=True,
             text=True,
@@ -80,3 +93,6 @@ def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tm
     assert fuzz.returncode == 0, fuzz.stdout[-6000:]
     assert " passed" in fuzz.stdout and "Failures:" not in fuzz.stdout
     assert "Traceback" not in log and "Exception in ASGI application" not in log
+    # The hook's token reached the admin API: the fuzzer's acts are in the admin log under its name.
+    assert cli.main(["admin-log", "--json", "--db", db_url]) == 0
+    assert "token: fuzz" in {act["actor"] for act in json.loads(capsys.readouterr().out)}

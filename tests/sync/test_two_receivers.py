@@ -1,10 +1,11 @@
-"""A council's scale: two receiver processes (`iro-desktop-receiver serve`, as installed) on two ports over
-one PostgreSQL database, sharing one receipt key. Laptops send to either, retry on the other, and replay a
-request to the other: every record is kept once, every receipt verifies, and a nonce spent at one process is
-spent at both, because nonces live in the database, not in a process."""
+"""A council's scale: two receiver processes (`iro-desktop-receiver serve`, as installed) started at once on
+two ports over one PostgreSQL database, sharing one receipt key. Laptops send to either, retry on the other,
+and replay a request to the other: every record is kept once, every receipt verifies, and a nonce spent at
+one process is spent at both, because nonces live in the database, not in a process."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,6 @@ from iro_desktop.records.bundle import to_json
 from iro_desktop.sync.protocol import record_path
 from iro_desktop.sync.receiver.storage import ReceivedRecord, ReceiverStore
 from tests.sync.helpers import Device, make_bundle, receipt_verifies
-from tests.sync.pg import free_port
 
 RECEIVER = Path(sys.executable).parent / "iro-desktop-receiver"
 LAPTOPS, RECORDS_EACH = 6, 8
@@ -33,20 +33,29 @@ def two_receivers(postgres_server, tmp_path):
     key = tmp_path / "receiver.key"
     processes, clients = [], []
     try:
-        for _ in range(2):
-            port = free_port()
+        ports = _two_free_ports()
+        for port in ports:  # started at once, on a new database, as a service manager would
             command = [RECEIVER, "serve", "--db", db_url, "--port", str(port), "--key-file", key]
             processes.append(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.PIPE, text=True))
-            clients.append(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30))
-            identity = _identity(clients[-1], processes[-1])  # the first makes the key; the second reads it
-        yield db_url, clients, identity
+        clients += [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for port in ports]
+        identities = [_identity(client, process) for client, process in zip(clients, processes, strict=True)]
+        assert [p.poll() for p in processes] == [None, None], [p.communicate()[1][-300:] for p in processes]
+        yield db_url, clients, identities
     finally:
         for client in clients:
             client.close()
         for process in processes:
             process.terminate()
             process.wait(timeout=15)
+
+
+def _two_free_ports() -> list[int]:
+    """Two different ports: both sockets are held until both are known."""
+    with socket.socket() as one, socket.socket() as two:
+        one.bind(("127.0.0.1", 0))
+        two.bind(("127.0.0.1", 0))
+        return [one.getsockname()[1], two.getsockname()[1]]
 
 
 def _identity(client: httpx.Client, process: subprocess.Popen) -> dict:
@@ -80,8 +89,15 @@ def _send_and_retry_on_the_other(laptop: Device, clients: list[httpx.Client], id
     return verified
 
 
+def test_two_processes_started_at_once_make_one_schema_and_one_key(two_receivers):
+    """Before, one of the two died with IntegrityError (both creating the tables), and the key file could be
+    read half-written by the other."""
+    _, _, identities = two_receivers
+    assert identities[0] == identities[1] and identities[0]["fingerprint"]
+
+
 def test_two_processes_over_one_database_keep_each_record_once(two_receivers):
-    db_url, clients, identity = two_receivers
+    db_url, clients, [identity, _] = two_receivers
     laptops = _approved_laptops(db_url, clients, LAPTOPS)
     with ThreadPoolExecutor(max_workers=LAPTOPS) as pool:
         results = list(pool.map(lambda one: _send_and_retry_on_the_other(one, clients, identity), laptops))

@@ -27,10 +27,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
-from iro_desktop.records.bundle import Bundle, BundleError, from_json, parse_json, problems
+from iro_desktop.records.bundle import Bundle, BundleError, from_json, problems
 from iro_desktop.records.signing import fingerprint, unb64
 from iro_desktop.sync.protocol import MAX_BODY_BYTES, MAX_DEVICE_NAME, MAX_SKEW_SECONDS, is_device_name
-from iro_desktop.sync.receiver import openapi, trail
+from iro_desktop.sync.receiver import admin_api, allocations, openapi, trail
 from iro_desktop.sync.receiver.auth import (
     Refused,
     SignedRequest,
@@ -40,6 +40,7 @@ from iro_desktop.sync.receiver.auth import (
     read_headers,
     status_refusal,
 )
+from iro_desktop.sync.receiver.bodies import SMALL_BODY_BYTES, errors, json_object, read_body
 from iro_desktop.sync.receiver.plain import is_plain, shown
 from iro_desktop.sync.receiver.receipts import (
     ReceiptSigner,
@@ -59,7 +60,6 @@ from iro_desktop.sync.receiver.storage import (
 )
 
 log = logging.getLogger("iro_desktop.receiver")
-SMALL_BODY_BYTES = 16 * 1024  # an enrolment, a trail head, or a GET's (empty) body
 NONCE_PRUNE_EVERY = 60.0  # seconds between sweeps of nonces too old to matter
 FRAMEWORK_REFUSALS = {
     404: "There is nothing at this address.",
@@ -77,7 +77,11 @@ and `X-IRO-Signature` (base64 Ed25519 over method, the path as sent, timestamp, 
 A record id belongs to the device that sends it: each device's records are its own. Each record is verified
 before it is kept, and acknowledged with a receipt signed by the receiver's key (`GET /v1/receiver`).
 Sending the same record again returns the same receipt. At each sync a device also sends the head of its
-audit trail (`PUT /v1/trail`), which must run on from the head held. Errors are
+audit trail (`PUT /v1/trail`), which must run on from the head held. A device approved to an IRO reads the
+children allocated to that IRO (`GET /v1/allocations`), signed by the receiver's key.
+
+The council's own systems manage IROs and allocations under `/v1/admin/` with an administrator token
+(`Authorization: Bearer iro-admin-...`), which opens nothing else. Errors are
 `{"detail": "a plain sentence"}`.
 """
 
@@ -127,12 +131,18 @@ class TrailHeadHeld(BaseModel):
     restore_hash: str | None
 
 
-class Problem(BaseModel):
-    detail: str
+class AllocationStatement(BaseModel):
+    statement: str
+    receiver: str
+    device: str
+    iro: str | None  # None: the device is bound to no IRO, and receives no children
+    server_time: str
+    children: list[str]
 
 
-def _errors(*codes: int) -> dict:
-    return {code: {"model": Problem} for code in codes}
+class DeviceAllocations(BaseModel):
+    allocations: AllocationStatement
+    signature: str  # the receiver key's, over the canonical JSON of `allocations`
 
 
 def create_app(
@@ -182,7 +192,7 @@ def create_app(
         "/v1/devices",
         status_code=202,
         response_model=Enrolment,
-        responses={200: {"model": Enrolment}, **_errors(400, 403, 413)},
+        responses={200: {"model": Enrolment}, **errors(400, 403, 413)},
         openapi_extra=openapi.body(openapi.ENROL_SCHEMA),
         summary="Ask to enrol a device key (an administrator approves it)",
     )
@@ -198,7 +208,7 @@ def create_app(
         "/v1/records/{record_id}/{content_hash}",
         status_code=201,
         response_model=Acknowledgement,
-        responses={200: {"model": Acknowledgement}, **_errors(400, 401, 403, 404, 409, 413, 422)},
+        responses={200: {"model": Acknowledgement}, **errors(400, 401, 403, 404, 409, 413, 422)},
         openapi_extra={**openapi.body(openapi.BUNDLE_SCHEMA), **openapi.SIGNED},
         summary="Send a signed record bundle; answered with a signed receipt",
     )
@@ -216,7 +226,7 @@ def create_app(
     @app.get(
         "/v1/records/{record_id}",
         response_model=HeldRecord,
-        responses=_errors(400, 401, 403, 404, 413),
+        responses=errors(400, 401, 403, 404, 413),
         openapi_extra=openapi.SIGNED,
         summary="This device's own record: its versions and the latest receipt",
     )
@@ -227,7 +237,7 @@ def create_app(
     @app.get(
         "/v1/trail",
         response_model=TrailHeadHeld,
-        responses=_errors(400, 401, 403, 413),
+        responses=errors(400, 401, 403, 413),
         openapi_extra=openapi.SIGNED,
         summary="The head of this device's audit trail as the receiver holds it",
     )
@@ -239,13 +249,27 @@ def create_app(
     @app.put(
         "/v1/trail",
         response_model=TrailHeadHeld,
-        responses=_errors(400, 401, 403, 409, 413, 422),
+        responses=errors(400, 401, 403, 409, 413, 422),
         openapi_extra={**openapi.body(trail.CLAIM_SCHEMA), **openapi.SIGNED},
         summary="This device's audit-trail head, which must run on from the head held",
     )
     async def put_trail(request: Request):
         signed, device, body = await _authenticated(request, SMALL_BODY_BYTES)
         return await run_in_threadpool(_take_trail, store, signed, device, body)
+
+    @app.get(
+        "/v1/allocations",
+        response_model=DeviceAllocations,
+        responses=errors(400, 401, 403, 413),
+        openapi_extra=openapi.SIGNED,
+        summary="The children allocated to this device's IRO, signed by the receiver",
+    )
+    async def get_allocations(request: Request):
+        signed, _device, _body = await _authenticated(request, SMALL_BODY_BYTES)
+        device = await run_in_threadpool(_admitted, store, signed)
+        return await run_in_threadpool(allocations.for_device, store, signer, device)
+
+    admin_api.add_routes(app, store)
 
     async def _authenticated(request: Request, limit: int) -> tuple[SignedRequest, Device, bytes]:
         """The signed request's headers, its device (found by one read, checked by one verify) and body."""
@@ -275,25 +299,8 @@ def _methods_at(app: FastAPI, scope: dict) -> list[str]:
     return sorted(methods)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 before parsing when it is larger than `limit` bytes."""
-    declared = request.headers.get("content-length")
-    too_large = Refused(
-        413, f"The request body is larger than the {limit // 1024} KiB this receiver accepts."
-    )
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise too_large if declared.isdigit() else Refused(400, "The Content-Length header is not a number.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _enrol(store: ReceiverStore, signer, body: bytes) -> Device:
-    doc = _json_object(
+    doc = json_object(
         body, {"public_key", "name"}, 'The body must be JSON: {"public_key": base64, "name": text}.'
     )
     public_key = doc.get("public_key")
@@ -324,16 +331,6 @@ def _enrol(store: ReceiverStore, signer, body: bytes) -> Device:
     if device.status == REVOKED:
         raise Refused(403, "This key has been revoked: make a new key and enrol again.", print_)
     return device
-
-
-def _json_object(body: bytes, fields: set[str], wanted: str) -> dict:
-    try:
-        doc = parse_json(body)
-    except BundleError:
-        raise Refused(400, wanted) from None
-    if not isinstance(doc, dict) or not doc.keys() <= fields:
-        raise Refused(400, wanted)
-    return doc
 
 
 def _is_key(text: str) -> bool:

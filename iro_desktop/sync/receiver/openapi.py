@@ -8,7 +8,13 @@ the document sends what the receiver accepts, and what it refuses is refused for
 from __future__ import annotations
 
 from iro_desktop.records.bundle import BUNDLE_FIELDS, BUNDLE_FORMAT, BUNDLE_VERSION
-from iro_desktop.sync.protocol import MAX_DEVICE_NAME, NAME_PATTERN
+from iro_desktop.sync.protocol import (
+    CHILD_ID_PATTERN,
+    IRO_NAME_PATTERN,
+    MAX_CHILD_ID,
+    MAX_DEVICE_NAME,
+    NAME_PATTERN,
+)
 from iro_desktop.sync.receiver.auth import FINGERPRINT_PATTERN, HEADER_FORMS, HEADER_PATTERNS
 from iro_desktop.sync.receiver.trail import HASH_PATTERN
 
@@ -75,6 +81,17 @@ ENROL_SCHEMA = {
     },
 }
 
+# What FastAPI states only as "a string": the forms the receiver checks (allocations.py, admin_api.py).
+PARAMETER_SCHEMAS = {
+    "child_id": {"type": "string", "pattern": CHILD_ID_PATTERN, "maxLength": MAX_CHILD_ID},
+    "iro": {
+        "anyOf": [
+            {"type": "string", "pattern": IRO_NAME_PATTERN, "maxLength": MAX_DEVICE_NAME},
+            {"type": "null"},
+        ]
+    },
+}
+
 
 def body(schema: dict) -> dict:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
@@ -83,7 +100,12 @@ def body(schema: dict) -> dict:
 def finish(document: dict) -> dict:
     """FastAPI's document with the security schemes added, and bounds FastAPI turned into floats (its
     models hold them so) whole again: a count's maximum is 2147483647, not 2147483647.0."""
-    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    from iro_desktop.sync.receiver.admin_api import SCHEME, SECURITY_SCHEME
+
+    document.setdefault("components", {})["securitySchemes"] = {**SECURITY_SCHEMES, SCHEME: SECURITY_SCHEME}
+    for operation in (op for path in document["paths"].values() for op in path.values()):
+        for parameter in operation.get("parameters", []):
+            parameter["schema"] = PARAMETER_SCHEMAS.get(parameter["name"], parameter["schema"])
     return _whole_bounds(document)
 
 

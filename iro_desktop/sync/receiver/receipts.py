@@ -46,9 +46,20 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+    # Written whole beside it, then linked into place, which fails if the name is taken: two receivers
+    # started at once over one database both end up with the one key, never half a file or two keys.
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return load_key(path)  # the other receiver's key, complete: it was linked in whole
+    finally:
+        draft.unlink()
     return key
 
 

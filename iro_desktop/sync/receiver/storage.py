@@ -1,5 +1,6 @@
 """The receiver's own tables: enrolled device keys, the records received (each device's in its own
-namespace), request nonces, refusals, and the head of each device's audit trail.
+namespace), request nonces, refusals, the head of each device's audit trail, and the council's side: IRO
+accounts, administrator tokens, allocations of children to IROs and the log of administrative acts.
 
 Separate from the IRO's encrypted store (its own MetaData). The schema is made and upgraded by Alembic
 (sync/receiver/migrations) when the store opens, so an existing database upgrades in place; one made before
@@ -13,7 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
+    ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -49,6 +53,8 @@ class Device(ReceiverBase):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the account that decided
+    # The IRO whose device this is, bound at approval; None: the device receives no children.
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("iros.id", name="fk_devices_iro_id"), nullable=True)
 
 
 class ReceivedRecord(ReceiverBase):
@@ -125,6 +131,74 @@ class TrailEvent(ReceiverBase):
     detail: Mapped[str] = mapped_column(String(300))
 
 
+class Iro(ReceiverBase):
+    """An Independent Reviewing Officer's account at the council: the devices bound to it receive the
+    children allocated to it."""
+
+    __tablename__ = "iros"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class AdminToken(ReceiverBase):
+    """A bearer token for the council's own systems: only its SHA-256 is kept, never the token."""
+
+    __tablename__ = "admin_tokens"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Allocation(ReceiverBase):
+    """A child allocated to an IRO from `since` until `until` (None: still allocated). At most one open row
+    per child, held by the database too (a partial unique index), so two moves at once cannot both stand."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        Index(
+            "uq_allocations_open_child",
+            "child_id",
+            unique=True,
+            sqlite_where=text("until IS NULL"),
+            postgresql_where=text("until IS NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    child_id: Mapped[str] = mapped_column(String(40), index=True)
+    iro_id: Mapped[int] = mapped_column(ForeignKey("iros.id", name="fk_allocations_iro_id"), index=True)
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AdminAct(ReceiverBase):
+    """One administrative act, by the CLI or a token: appended by admin_log.record, never changed."""
+
+    __tablename__ = "admin_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(120))  # "cli: NAME" or "token: NAME"
+    act: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(String(300))
+
+
+def decide(s: Session, fingerprint: str, status: str, by: str) -> Device:
+    """In the transaction `s`: set an enrolled key's status (see ReceiverStore.set_status)."""
+    device = s.get(Device, fingerprint)
+    if device is None:
+        raise LookupError("No device with that fingerprint has asked to enrol.")
+    if device.status == REVOKED and status != REVOKED:
+        raise ValueError("That key was revoked; the device must enrol again with a new key.")
+    device.status, device.decided_at, device.decided_by = status, utcnow(), by[:100] or None
+    return device
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -177,13 +251,7 @@ class ReceiverStore:
         """Approve or revoke an enrolled key; a revoked key stays revoked (the device enrols a new one).
         `by` names the administrator's account, for the signed enrolment list."""
         with self.session() as s:
-            device = s.get(Device, fingerprint)
-            if device is None:
-                raise LookupError("No device with that fingerprint has asked to enrol.")
-            if device.status == REVOKED and status != REVOKED:
-                raise ValueError("That key was revoked; the device must enrol again with a new key.")
-            device.status, device.decided_at, device.decided_by = status, utcnow(), by[:100] or None
-            return device
+            return decide(s, fingerprint, status, by)
 
     def versions(self, sender: str, record_id: str) -> list[ReceivedRecord]:
         """One device's versions of its record, oldest first."""
@@ -231,6 +299,9 @@ HEAD_REVISION = max(
 )
 
 
+UPGRADE_LOCK = 0x1D0_DE5C  # PostgreSQL advisory lock id, the receiver's own: held while upgrading
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest revision, in one transaction; a database made before the receiver
     had migrations is first marked as the revision it already is."""
@@ -240,6 +311,10 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Receivers started at once over one database: one upgrades, the others wait here for it to
+            # commit, then find the schema at the newest revision and change nothing.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
         config.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
         if "records" in tables and "alembic_version" not in tables:

@@ -1,5 +1,6 @@
 """Loaded by schemathesis (SCHEMATHESIS_HOOKS): every request it sends is signed by an approved device,
-as an IRO's laptop signs them, over the method, the path exactly as sent and the body as sent.
+as an IRO's laptop signs them, over the method, the path exactly as sent and the body as sent; a request
+to /v1/admin/ carries a live administrator token instead, as the council's systems send it.
 
 A request built to test a missing or malformed signature header is left unsigned by schemathesis itself
 (it applies no auth when a security parameter is negated), and its probes for ignored authentication are
@@ -26,6 +27,7 @@ from iro_desktop.sync.protocol import (
     signed_headers,
 )
 
+ADMIN_TOKEN = os.environ["IRO_FUZZ_ADMIN_TOKEN"]
 KEY = load_pem_private_key(Path(os.environ["IRO_FUZZ_DEVICE_KEY"]).read_bytes(), password=None)
 FINGERPRINT = fingerprint(raw_public_key(KEY))
 HEADER = ParameterLocation.HEADER
@@ -42,15 +44,23 @@ class DeviceSignature(requests.auth.AuthBase):
         return request
 
 
-SIGNATURE = DeviceSignature()
+class AdminToken(requests.auth.AuthBase):
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+        return request
+
+
+SIGNATURE, TOKEN = DeviceSignature(), AdminToken()
 
 
 @schemathesis.auth(refresh_interval=None)
 class SignedByTheDevice:
-    """Sign every request but one built to test the signature headers themselves (a negative case in the
-    headers: missing, or not of their form), which goes as generated."""
+    """Sign every device request but one built to test the signature headers themselves (a negative case in
+    the headers: missing, or not of their form), which goes as generated; give an admin request the token."""
 
     def get(self, case, context):
+        if case.path.startswith("/v1/admin/"):
+            return TOKEN
         meta = case.meta
         negative_headers = (
             meta is not None and meta.generation.mode.is_negative and meta.is_negative_at(HEADER)
