@@ -176,3 +176,27 @@ def test_serving_plain_http_beyond_this_machine_warns_that_tokens_need_tls(tmp_p
     assert cli.main(["serve", "--host", "0.0.0.0", *db]) == 0
     err = capsys.readouterr().err
     assert "plain HTTP" in err and "--tls-cert" in err and "administrator tokens" in err
+
+
+def test_every_admin_address_in_the_openapi_refuses_no_token_and_a_device_signature(receiver, capsys):
+    """Read from the receiver's own OpenAPI, so an administrative address added later is checked too."""
+    device = Device("Alex's laptop")
+    with receiver.client() as client:
+        device.enrol(client)
+        assert admin(receiver.db_url, capsys, "approve", device.fingerprint)[0] == 0
+        paths = client.get("/openapi.json").json()["paths"]
+        asked = [
+            (method.upper(), path.replace("{child_id}", "DEMO0001"))
+            for path, methods in paths.items() if path.startswith("/v1/admin/")
+            for method in methods
+        ]
+        answers = {
+            (method, path): (
+                client.request(method, path, content=b"{}").status_code,
+                device.signed(client, method, path, b"{}").status_code,
+            )
+            for method, path in asked
+        }
+    assert len(asked) >= 6
+    assert {key: codes for key, codes in answers.items() if codes != (401, 401)} == {}
+    assert json.loads(admin(receiver.db_url, capsys, "allocations", "--json")[1]) == []  # nothing was done
