@@ -11,9 +11,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.sync.helpers import served_identity
 from tests.sync.pg import free_port
 from tests.test_architecture import PACKAGE, module_file, receiver_modules
 
@@ -118,7 +118,7 @@ def test_the_receiver_installs_from_the_lock_without_qt_and_serves(wheels, tmp_p
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        identity = _answer(f"http://127.0.0.1:{port}/v1/receiver", server)
+        identity = served_identity(f"http://127.0.0.1:{port}", server)
     finally:
         server.terminate()
         output = server.communicate(timeout=15)[0]
@@ -130,13 +130,3 @@ def test_the_lock_matches_the_projects_and_uv_is_the_locked_version():
     wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["required-version"]
     pinned = (ROOT / "installer" / "uv-requirements.txt").read_text()
     assert f"uv{wanted} \\" in pinned and uv("--version").split()[1] == wanted.removeprefix("==")
-
-
-def _answer(url: str, server: subprocess.Popen) -> dict:
-    for _ in range(200):
-        try:
-            return httpx.get(url, timeout=2).json()
-        except httpx.TransportError:
-            assert server.poll() is None, server.communicate()[0]
-            subprocess.run(["sleep", "0.1"])
-    raise AssertionError(f"nothing answered at {url}")

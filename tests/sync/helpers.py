@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 
@@ -121,3 +122,18 @@ def receipt_verifies(answer: dict, receiver_identity: dict) -> bool:
 
 def body_of(bundle: Bundle) -> dict:
     return json.loads(to_json(bundle))
+
+
+def served_identity(base_url: str, process: subprocess.Popen | None = None) -> dict:
+    """The receiver's identity once a started `iro-desktop-receiver serve` answers at `base_url`; fails
+    at once with its stderr if the process has ended instead."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return httpx.get(f"{base_url}/v1/receiver", timeout=2).json()
+        except httpx.TransportError:
+            if process is not None and process.poll() is not None:
+                raise AssertionError("".join(filter(None, process.communicate()))) from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

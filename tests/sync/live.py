@@ -3,7 +3,6 @@ and a device store with signed records queued: what the client, fault and benchm
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import uuid
@@ -18,12 +17,7 @@ from iro_desktop.records.signing import canonical
 from iro_desktop.sync.client import enrol
 from iro_desktop.sync.receiver.app import create_app
 from iro_desktop.sync.receiver.storage import APPROVED, ReceivedRecord, ReceiverStore
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.sync.pg import free_port
 
 
 class LiveReceiver:

@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from iro_desktop.sync.receiver import cli, create_app
 from iro_desktop.sync.receiver.storage import Device as DeviceRow
 from iro_desktop.sync.receiver.storage import ReceiverStore
 from tests.sync.conftest import ServerThread
-from tests.sync.helpers import Device, make_bundle, receipt_verifies
+from tests.sync.helpers import Device, make_bundle, receipt_verifies, served_identity
 from tests.sync.pg import free_port
 
 RECEIVER = Path(sys.executable).parent / "iro-desktop-receiver"
@@ -138,7 +137,7 @@ def test_serve_starts_a_receiver_with_a_private_key_file_beside_its_database(tmp
         text=True,
     )
     try:
-        identity = _wait_for(f"http://127.0.0.1:{port}/v1/receiver")
+        identity = served_identity(f"http://127.0.0.1:{port}", process)
     finally:
         process.terminate()
         output = process.communicate(timeout=15)[0]
@@ -146,14 +145,3 @@ def test_serve_starts_a_receiver_with_a_private_key_file_beside_its_database(tmp
     for name in ("receiver.key", "receiver.db"):
         assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
     assert f"Receiver key fingerprint: {identity['fingerprint']}" in output
-
-
-def _wait_for(url: str) -> dict:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            return httpx.get(url).json()
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)

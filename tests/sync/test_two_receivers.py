@@ -8,7 +8,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 from iro_desktop.records.bundle import to_json
 from iro_desktop.sync.protocol import record_path
 from iro_desktop.sync.receiver.storage import ReceivedRecord, ReceiverStore
-from tests.sync.helpers import Device, make_bundle, receipt_verifies
+from tests.sync.helpers import Device, make_bundle, receipt_verifies, served_identity
 
 RECEIVER = Path(sys.executable).parent / "iro-desktop-receiver"
 LAPTOPS, RECORDS_EACH = 6, 8
@@ -38,8 +37,9 @@ def two_receivers(postgres_server, tmp_path):
             command = [RECEIVER, "serve", "--db", db_url, "--port", str(port), "--key-file", key]
             processes.append(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.PIPE, text=True))
-        clients += [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for port in ports]
-        identities = [_identity(client, process) for client, process in zip(clients, processes, strict=True)]
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        clients += [httpx.Client(base_url=url, timeout=30) for url in urls]
+        identities = [served_identity(url, p) for url, p in zip(urls, processes, strict=True)]
         assert [p.poll() for p in processes] == [None, None], [p.communicate()[1][-300:] for p in processes]
         yield db_url, clients, identities
     finally:
@@ -56,16 +56,6 @@ def _two_free_ports() -> list[int]:
         one.bind(("127.0.0.1", 0))
         two.bind(("127.0.0.1", 0))
         return [one.getsockname()[1], two.getsockname()[1]]
-
-
-def _identity(client: httpx.Client, process: subprocess.Popen) -> dict:
-    for _ in range(200):
-        try:
-            return client.get("/v1/receiver").json()
-        except httpx.TransportError:
-            assert process.poll() is None, process.communicate()[1]
-            time.sleep(0.1)
-    raise AssertionError("the receiver did not answer")
 
 
 def _approved_laptops(db_url: str, clients: list[httpx.Client], count: int) -> list[Device]:
