@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from iro_desktop.records.signing import b64, fingerprint, raw_public_key
 from iro_desktop.sync.receiver import cli
+from tests.sync.helpers import served_identity
 from tests.sync.pg import free_port
-from tests.sync.test_receiver_cli import _wait_for
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).parent / "schemathesis"
@@ -55,7 +55,7 @@ def test_schemathesis_finds_nothing_against_the_receivers_own_openapi(db_url, tm
             stderr=log_out,
         )
     try:
-        _wait_for(f"{url}/v1/receiver")
+        served_identity(url, receiver)
         key = _approved_device_key(url, db_url, tmp_path)
         token = _admin_token(db_url, capsys)
         fuzz = subprocess.run(
