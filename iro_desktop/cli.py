@@ -511,7 +511,7 @@ def cmd_enrol(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from iro_desktop.sync.client import SyncError, sync_once
+    from iro_desktop.services.sync import SyncError, sync_once
 
     with _open(args) as store:
         try:

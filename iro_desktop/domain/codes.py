@@ -227,3 +227,18 @@ def participation_problem(code: str, dob: date, review_date: date, child_name: s
         return f"PN0 is only for a child under 4 on the review date; {who} was {age}."
     age_text = "under 1" if age == 0 else str(age)
     return f"{code} is for a child aged 4 or over; {who} was {age_text} on the review date, so use PN0."
+
+
+# The people around a child, by role: the app's and the council's feed's (sync/receiver/council_data.py).
+PERSON_ROLES = {
+    "social_worker": "Social worker",
+    "team_manager": "Team manager",
+    "carer": "Carer",
+    "parent": "Parent",
+    "pr_holder": "Other person with parental responsibility",
+    "designated_teacher": "Designated teacher",
+    "health": "Health professional",
+    "guardian": "Children's guardian",
+    "advocate": "Advocate",
+    "other": "Other",
+}

@@ -495,3 +495,54 @@ def table_bytes(columns: tuple[str, ...], rows: Iterable[Iterable[str]]) -> byte
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------- a child's rows, as the feed holds them
+
+PARSERS = {"header": parse_header, "episodes": parse_episode, "reviews": parse_review}
+
+
+def taken_rows(
+    child: str, tables: Mapping[str, Iterable[RawRow]]
+) -> tuple[dict[str, list[dict]], list[Issue]]:
+    """A child's rows as the feed carries them: those the import's row rules take (PARSERS), each as its 903
+    columns' text, and the problems of the rest. The import applies its other rules when the rows arrive."""
+    taken: dict[str, list[dict]] = {table: [] for table in COLUMNS}
+    problems: list[Issue] = []
+    for table, rows in tables.items():
+        for raw in rows:
+            record, issues = PARSERS[table](raw)
+            if raw.get("CHILD") != child:
+                why = f"The row is for CHILD {raw.get('CHILD')!r}, not {child}."
+                issues = [Issue(raw.where, "CHILD", raw.get("CHILD"), why, "row for another child")]
+                record = None
+            problems += [i for i in issues if i.refused]
+            if record is not None:
+                taken[table].append({c: raw.get(c) for c in COLUMNS[table] if raw.get(c)})
+    return taken, problems
+
+
+def extract_of(tables: Mapping[str, Iterable[Mapping[str, str]]], name: str) -> Extract:
+    """Rows held in memory (a child's rows from the council's feed) read as an extract named `name`: the
+    import takes them by the same rules as a file's."""
+    extract = Extract(Path(name))
+    for table, rows in tables.items():
+        raws = [
+            RawRow({c: str(v).strip() for c, v in row.items()}, Where(f"{name} {table}", row=n))
+            for n, row in enumerate(rows, start=1)
+        ]
+        extract.readers[table] = partial(_held_rows, raws)
+    return extract
+
+
+def _held_rows(rows: list[RawRow], children: Collection[str] | None = None) -> Iterator[RawRow]:
+    return (raw for raw in rows if children is None or raw.get("CHILD") in children)
+
+
+def rows_by_child(extract: Extract) -> dict[str, dict[str, list[RawRow]]]:
+    """Every row of the extract, by child and table, in file order."""
+    by_child: dict[str, dict[str, list[RawRow]]] = {}
+    for table in COLUMNS:
+        for raw in extract.each(table):
+            by_child.setdefault(raw.get("CHILD"), {t: [] for t in COLUMNS})[table].append(raw)
+    return by_child

@@ -232,6 +232,8 @@ def send(store: Store, child_id: int, path: Path, kdf: KdfParams | None = None) 
     handover = read_handover(path, code)
     if canonical(handover.payload) != canonical(payload):
         raise HandoverError(f"{path.name} did not read back as written: do not use it.")
+    with store.session() as s:  # a deallocated child may leave this laptop once handed over
+        s.get(Child, child_id).handed_over_at = store.clock.now()
     audit.record(
         store, "handover_sent", subject=handover.child_ref, detail=f"signed by {handover.fingerprint}"
     )

@@ -43,7 +43,7 @@ IMPORTED = "903"  # Review.source of reviews that came from the council's data
 NEW_CHILD_FIRST_NAME = "Child"  # the 903 holds no names: "Child 123456" until the IRO names them
 BATCH = 500  # children loaded, worked out and written together: few queries, little held at once
 PART = 8 * BATCH  # more children than this, and their episodes and reviews are read again part by part
-PARSERS = {"header": ssda903.parse_header, "episodes": ssda903.parse_episode, "reviews": ssda903.parse_review}
+PARSERS = ssda903.PARSERS
 RULE_KINDS = {
     "1012": "child has no episodes (903 rule 1012)",
     "399": "child's episodes are all short breaks (903 rule 399)",
@@ -279,15 +279,10 @@ def import_903(
     except ssda903.ExtractError as exc:
         raise ImportProblem(str(exc)) from exc
     report = ImportReport(source, selection, today=store.clock.today(), notes=list(extract.notes))
-    chosen = choose_children(extract, selection, report)
-    by_child = _check_rows(extract, chosen, report)
-    _note_missing(selection, by_child, report)
-    _note_extra_columns(extract, report)
+    by_child = checked_rows(extract, report)
     gap_months = timescale_settings(store).short_break_series_gap_months  # read before the write begins
     with store.session() as s:
-        _write(s.connection(), extract, by_child, report, progress or (lambda done, total: None), gap_months)
-    report.issues = _said_of_refused_rows(report.issues)
-    report._said.clear()  # the sentences stay with their issues; only the index of them goes
+        write_rows(s.connection(), extract, by_child, report, gap_months, progress)
     audit.record(
         store,
         "import",
@@ -295,6 +290,30 @@ def import_903(
         f"{report.children.updated} updated, {report.rows_refused} rows refused",
     )
     return report
+
+
+def checked_rows(extract: ssda903.Extract, report: ImportReport) -> dict[str, _ChildRows]:
+    """The chosen children's rows, each checked for format: the first half of an import (of a file, or of
+    a child's rows from the council's feed), before the store is consulted."""
+    chosen = choose_children(extract, report.selection, report)
+    by_child = _check_rows(extract, chosen, report)
+    _note_missing(report.selection, by_child, report)
+    _note_extra_columns(extract, report)
+    return by_child
+
+
+def write_rows(
+    conn: Connection,
+    extract: ssda903.Extract,
+    by_child: dict[str, _ChildRows],
+    report: ImportReport,
+    gap_months: int,
+    progress: Progress | None = None,
+) -> None:
+    """The second half, in the caller's transaction: the rows applied to the store by the import's rules."""
+    _write(conn, extract, by_child, report, progress or (lambda done, total: None), gap_months)
+    report.issues = _said_of_refused_rows(report.issues)
+    report._said.clear()  # the sentences stay with their issues; only the index of them goes
 
 
 def _write(

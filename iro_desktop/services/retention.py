@@ -14,13 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, or_, select, text, update
 
 from iro_desktop.clock import ViewDateRefused, real_date
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.problems import Problem
 from iro_desktop.store import Store, audit
-from iro_desktop.store.models import Child, Episode, OutboxItem, PeriodOfCare, Review, SignedRecord
+from iro_desktop.store.models import (
+    Child,
+    CouncilChange,
+    Episode,
+    OutboxItem,
+    PeriodOfCare,
+    Review,
+    SignedRecord,
+)
 
 YEARS_KEY = "retention.years"
 DEFAULT_YEARS = 75  # docs/RULES.md X2; England's regulation 50 is not confirmed, so the age is a setting
@@ -178,6 +186,8 @@ def remove_child(store: Store, child_id: int, reason: str, as_of: date | None = 
         child_ref = child.child_ref
         s.execute(delete(SignedRecord).where(_signed_of(child_id)))  # their outbox rows cascade
         s.execute(delete(Child).where(Child.id == child_id))  # every other table cascades from here
+        # The feed's ledger keeps the child's id, kind and position (no names): what still waited in it goes.
+        s.execute(update(CouncilChange).where(CouncilChange.child_ref == child_ref).values(waiting=None))
         # FTS5 only marks deleted rows; merging its segments drops the child's words from the index itself.
         s.execute(text("INSERT INTO search_index(search_index) VALUES ('optimize')"))
     audit.record(store, "child_removed", subject=child_ref, detail=reason)

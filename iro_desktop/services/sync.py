@@ -16,6 +16,7 @@ from iro_desktop.domain.review_states import UNFINISHED, state_of
 from iro_desktop.problems import Problem
 from iro_desktop.records.export import pdf_of
 from iro_desktop.records.keys import device_fingerprint, fingerprint_groups
+from iro_desktop.services import council_feed
 from iro_desktop.services.finalise import (
     FinalisedRecord,
     FinaliseRefused,
@@ -36,8 +37,8 @@ from iro_desktop.sync.client import (
     SyncError,
     SyncReport,
     enrol,
-    sync_once,
 )
+from iro_desktop.sync.client import sync_once as send_and_pull
 from iro_desktop.sync.outbox import OutboxLine, counts, outbox_items, requeue
 from iro_desktop.sync.tls_pin import LEGACY_CA_FILE_SETTING, TLS_PIN_SETTING, ca_pin, tls_pin
 
@@ -59,6 +60,12 @@ __all__ = [
 ]
 INTERVAL_SETTING = "sync.interval_minutes"
 DEFAULT_INTERVAL_MINUTES = 5
+
+
+def sync_once(store: Store, server: str | None = None, **options) -> SyncReport:
+    """One sync: the outbox delivered, the IRO's answers to notices sent, the council's feed pulled and
+    applied (services/council_feed.py). Options as sync.client.sync_once's."""
+    return send_and_pull(store, server, keeper=council_feed.KEEPER, **options)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ ACTIONS = {
     "child_removed": "Removed a child from this store",
     "handover_sent": "Handed a child over to another IRO",
     "handover_received": "Received a child from another IRO",
+    "feed": "Applied the council's changes",
+    "feed refused": "Refused the council's changes",
+    "notice answered": "Answered a council notice",
+    "difference settled": "Settled a difference with the council's record",
 }
 
 

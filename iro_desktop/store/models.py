@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from iro_desktop.domain.codes import PERSON_ROLES  # noqa: F401 (services import it from here)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -64,6 +66,11 @@ class Child(Base):
     early_review_reason: Mapped[str | None] = mapped_column(Text)
     early_review_requested_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The council's feed: "allocated" to this IRO, or "deallocated" (to be handed over, then removed); None
+    # for a child the IRO added or imported by hand.
+    council_status: Mapped[str | None] = mapped_column(String(12))
+    deallocated_on: Mapped[date | None] = mapped_column(Date)
+    handed_over_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last handover file made
 
     periods: Mapped[list[PeriodOfCare]] = relationship(
         back_populates="child", cascade="all, delete-orphan", order_by="PeriodOfCare.start_date"
@@ -122,18 +129,6 @@ class Episode(Base):
     period: Mapped[PeriodOfCare] = relationship(back_populates="episodes")
 
 
-PERSON_ROLES = {
-    "social_worker": "Social worker",
-    "team_manager": "Team manager",
-    "carer": "Carer",
-    "parent": "Parent",
-    "pr_holder": "Other person with parental responsibility",
-    "designated_teacher": "Designated teacher",
-    "health": "Health professional",
-    "guardian": "Children's guardian",
-    "advocate": "Advocate",
-    "other": "Other",
-}
 
 
 class Person(Base):
@@ -149,6 +144,7 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)
     has_parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+    council_ref: Mapped[str | None] = mapped_column(String(64))  # the council's id of the person (the feed)
 
     child: Mapped[Child] = relationship(back_populates="people")
 
@@ -457,6 +453,72 @@ class OutboxItem(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CouncilChange(Base):
+    """One change from the council's feed, applied: its position, child and kind. Written in the transaction
+    that applies it, with the feed's position: a change applied twice would collide here."""
+
+    __tablename__ = "council_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    child_ref: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    waiting: Mapped[str | None] = mapped_column(Text)  # the body, until the child's 903 rows arrive
+
+
+class CouncilNotice(Base):
+    """Something the council told the IRO about a child, by a date; and the IRO's answer, sent signed."""
+
+    __tablename__ = "council_notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the council's
+    child_id: Mapped[int] = _child_fk()
+    kind: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    answer_by: Mapped[date] = mapped_column(Date)
+    raised_on: Mapped[date] = mapped_column(Date)
+    raised_by: Mapped[str] = mapped_column(String(120), default="")
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answer_note: Mapped[str | None] = mapped_column(Text)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    # None while open; "queued" until the receiver's receipt; "delivered"; "elsewhere": from another device.
+    answer_state: Mapped[str | None] = mapped_column(String(12))
+    answer_receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answer_problem: Mapped[str | None] = mapped_column(Text)  # why the last try to send it failed
+
+
+class CouncilValue(Base):
+    """The value the council last sent for a detail the IRO can also record (a name, a carer, a person's
+    phone): told apart from what the IRO typed, so the council's change never overwrites the IRO's."""
+
+    __tablename__ = "council_values"
+
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)  # "child", "placement", "person:<ref>"
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class Difference(Base):
+    """A detail the council changed where the IRO had recorded something else: both kept, for the IRO."""
+
+    __tablename__ = "differences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = _child_fk()
+    subject: Mapped[str] = mapped_column(String(80))
+    subject_label: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(40))
+    council_value: Mapped[str | None] = mapped_column(Text)
+    your_value: Mapped[str | None] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer)  # the feed's change that raised it
+    raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    settled_as: Mapped[str | None] = mapped_column(String(12))  # "council" or "yours"
 
 
 class AuditEntry(Base):

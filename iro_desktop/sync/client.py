@@ -35,9 +35,9 @@ from iro_desktop.records.signing import (
     verify,
 )
 from iro_desktop.store import Store, audit
-from iro_desktop.sync import outbox, trail
-from iro_desktop.sync.errors import SyncError
-from iro_desktop.sync.protocol import as_device_name, record_path, signed_headers
+from iro_desktop.sync import feed, outbox, trail
+from iro_desktop.sync.errors import BadAnswer, SyncError
+from iro_desktop.sync.protocol import HEADER_NONCE, as_device_name, record_path, signed_headers
 from iro_desktop.sync.tls_pin import (
     CHOOSE_CA,
     TLS_PIN_SETTING,
@@ -83,6 +83,7 @@ class SyncReport:
     stopped: str | None = None  # why the run stopped early, if it did
     trail: str | None = None  # whether the council took the audit trail's head, in a sentence
     trail_taken: bool = False
+    feed: feed.FeedReport | None = None  # the council's changes pulled, and answers to notices sent
 
     def summary(self) -> str:
         """Counts only: the audit trail names no record's content."""
@@ -98,6 +99,8 @@ class SyncReport:
             out.append(self.stopped)
         if self.trail:
             out.append(self.trail)
+        if self.feed:
+            out += self.feed.lines()
         return out
 
 
@@ -110,10 +113,6 @@ def _client(store: Store, server: str, enrolling: bool = False) -> tuple[httpx.C
     """An HTTP client trusting only what is pinned (sync/tls_pin.py)."""
     context, presented = pinned_context(store, server, enrolling)
     return httpx.Client(base_url=base(server), verify=context, timeout=TIMEOUT_SECONDS), presented
-
-
-class _BadAnswer(Exception):
-    """An answer not worth reading further; str() is the reason kept in the outbox."""
 
 
 def _no_connection(exc: httpx.HTTPError) -> str:
@@ -141,16 +140,18 @@ def _detail(status: int, content: bytes) -> str:
     )
 
 
-def _read_answer(response: httpx.Response) -> bytes:
-    """The body, refused once it is longer than a receipt could be or slower than ANSWER_SECONDS."""
+def _read_answer(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> bytes:
+    """The body, refused once it is longer than `limit` (a receipt's, by default) or slower than
+    ANSWER_SECONDS."""
+    what = "a receipt" if limit == MAX_ANSWER_BYTES else "the council's changes"
     deadline = time.monotonic() + ANSWER_SECONDS
     data = bytearray()
     for chunk in response.iter_bytes():
         data += chunk
-        if len(data) > MAX_ANSWER_BYTES:
-            raise _BadAnswer("The receiver's answer was far too long to be a receipt.")
+        if len(data) > limit:
+            raise BadAnswer(f"The receiver's answer was far too long to be {what}.")
         if time.monotonic() > deadline:
-            raise _BadAnswer("The receiver's answer came too slowly.")
+            raise BadAnswer("The receiver's answer came too slowly.")
     return bytes(data)
 
 
@@ -255,7 +256,7 @@ class _Sender:
             if refused:
                 raise SyncError(refused) from exc
             return "retry", f"{NO_ANSWER} ({exc.__class__.__name__}).", None
-        except _BadAnswer as exc:
+        except BadAnswer as exc:
             return "retry", str(exc), None
         if status in (200, 201):
             return self._check_receipt(bundle, content)
@@ -268,19 +269,28 @@ class _Sender:
     def _put(self, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
         return self._exchange("PUT", path, body, headers)
 
-    def _exchange(self, method: str, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+    def _exchange(
+        self, method: str, path: str, body: bytes, headers: dict, limit: int = MAX_ANSWER_BYTES
+    ) -> tuple[int, bytes]:
         with self.http.stream(method, path, content=body, headers=headers) as response:
-            return response.status_code, _read_answer(response)
+            return response.status_code, _read_answer(response, limit)
 
-    def signed(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
-        """One signed request, bounded like a record's; httpx.TransportError or _BadAnswer if no answer."""
+    def signed(self, method: str, path: str, body: bytes, limit: int = MAX_ANSWER_BYTES) -> tuple[int, bytes]:
+        """One signed request, bounded like a record's; httpx.TransportError or BadAnswer if no answer."""
+        return self.signed_with_nonce(method, path, body, limit)[:2]
+
+    def signed_with_nonce(
+        self, method: str, path: str, body: bytes, limit: int = MAX_ANSWER_BYTES
+    ) -> tuple[int, bytes, str]:
+        """signed(), and the request's nonce, which the feed's answer must name."""
         headers = signed_headers(self.key, self.device_fp, method, path, body, int(time.time()))
-        return _bounded(self.http, lambda: self._exchange(method, path, body, headers), self.should_stop)
+        exchange = lambda: self._exchange(method, path, body, headers, limit)  # noqa: E731
+        return (*_bounded(self.http, exchange, self.should_stop), headers[HEADER_NONCE])
 
     def send_trail_head(self, store: Store, report: SyncReport) -> None:
         try:
             report.trail_taken, report.trail = trail.send_head(store, self.signed, _detail)
-        except (httpx.TransportError, _BadAnswer) as exc:
+        except (httpx.TransportError, BadAnswer) as exc:
             why = tls_refusal(exc) or f"{NO_ANSWER}."
             report.trail = f"The audit trail's head was not sent. {why}"
         except SyncError as exc:  # the app is locking or closing
@@ -343,8 +353,10 @@ def sync_once(
     on_progress: Callable[[int, int], None] | None = None,
     limit: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    keeper: feed.Keeper | None = None,
 ) -> SyncReport:
-    """Send every queued record whose time has come; returns what was delivered, retried and refused.
+    """Send every queued record whose time has come; returns what was delivered, retried and refused. Given
+    the store's `keeper` of the council's feed, then send the IRO's answers to notices and pull the feed.
 
     `should_stop` is asked before each record (the app is locking or closing): the rest stay queued.
     """
@@ -354,7 +366,7 @@ def sync_once(
     if not _sync_lock.acquire(blocking=False):
         return SyncReport(stopped="A sync is already running.")
     try:
-        report = _sync_locked(store, server, now, on_progress, limit, should_stop)
+        report = _sync_locked(store, server, now, on_progress, limit, should_stop, keeper)
     finally:
         _sync_lock.release()
     counts = facts(delivered=len(report.delivered), retried=len(report.retried), refused=len(report.rejected))
@@ -362,7 +374,7 @@ def sync_once(
     return report
 
 
-def _sync_locked(store, server, now, on_progress, limit, should_stop) -> SyncReport:
+def _sync_locked(store, server, now, on_progress, limit, should_stop, keeper) -> SyncReport:
     outbox.recover_interrupted(store)
     http, presented = _client(store, server)
     with http:
@@ -376,6 +388,13 @@ def _sync_locked(store, server, now, on_progress, limit, should_stop) -> SyncRep
         report = _deliver(store, sender, now or _now(), on_progress, limit, should_stop)
         if not report.stopped:
             sender.send_trail_head(store, report)
+        if (
+            keeper is not None and not report.stopped
+        ):  # the IRO's answers to notices, then the council's changes
+            answers = feed.FeedReport()
+            feed.send_answers(store, keeper, sender, _detail, answers)
+            report.feed = feed.pull(store, keeper, sender, _detail, should_stop)
+            report.feed.answers_sent = answers.answers_sent
         return report
 
 

@@ -14,6 +14,12 @@ Endpoints (JSON bodies):
        allocated to the device's IRO, signed by the receiver's key over canonical JSON; it names the device
        and the receiver's time, so it cannot be handed to another device or passed off as newer. A device
        approved to no IRO is sent "iro": null and no children; a pending or revoked one is refused (403).
+  GET  /v1/feed/{after}[?limit=N]            -> {"feed": {"statement", "receiver", "device", "iro", "nonce",
+       "after", "next", "more", "server_time", "changes": [{"seq", "child_id", "kind", "body"}]},
+       "signature": b64}  (signed request): the changes for the device's IRO after position `after`, in
+       order (sync/receiver/feed.py); `nonce` is the request's own, so an answer cannot be replayed.
+  PUT  /v1/notices/{id}/answer  {"answer", "note", "answered_on"}  (signed request)
+       -> {"receipt": {"statement", "receiver", "device", "notice", "answer_hash"}, "signature": b64}
   /v1/admin/...                             the council's systems, with an administrator token instead of
        a signature (sync/receiver/admin_api.py); a device's signature opens none of it.
 
@@ -54,6 +60,24 @@ MAX_CHILD_ID = 40
 CHILD_ID_CHARACTER = NAME_CHARACTER.replace("[^", "[^/", 1)
 CHILD_ID_EDGE = IRO_NAME_EDGE.replace("[^", "[^/", 1)
 CHILD_ID_PATTERN = f"^{CHILD_ID_EDGE}({CHILD_ID_CHARACTER}{{0,{MAX_CHILD_ID - 2}}}{CHILD_ID_EDGE})?$"
+
+# The council's feed (sync/receiver/feed.py): what a notice can be about, and how the IRO can answer one.
+FEED_STATEMENT = "iro-desktop-feed-v1"
+ANSWER_STATEMENT = "iro-desktop-notice-answer-v1"
+ALLOCATED, DEALLOCATED, ROWS_903, DETAILS = "allocated", "deallocated", "903", "details"
+NOTICE, NOTICE_ANSWERED = "notice", "notice_answered"
+FEED_KINDS = (ALLOCATED, DEALLOCATED, ROWS_903, DETAILS, NOTICE, NOTICE_ANSWERED)
+NOTICE_KINDS = {
+    "placement_end": "Proposed end of placement",
+    "care_plan_change": "Significant change to the care plan",
+    "complaint": "Complaint by the child",
+    "early_review_request": "Request for an early review",
+}
+ANSWERS = {
+    "acknowledged": "Acknowledged",
+    "early_review": "Early review requested",
+    "concern": "Concern raised",
+}
 
 
 def request_message(method: str, path: str, timestamp: int, nonce: str, body: bytes) -> bytes:

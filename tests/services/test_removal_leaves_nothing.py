@@ -18,7 +18,10 @@ from iro_desktop.services.minutes import save_drafts
 from iro_desktop.services.retention import remove_child
 from iro_desktop.store.models import (
     Attendance,
+    CouncilNotice,
+    CouncilValue,
     Decision,
+    Difference,
     Document,
     PeriodOfCare,
     Person,
@@ -75,6 +78,25 @@ def _mark_everything(store, child_id: int) -> None:
                 Decision(child_id=child_id, review_id=review_id, action=f"Ask {MARK}"),
                 Document(
                     child_id=child_id, review_id=review_id, kind="letter", title=MARK, pdf=MARK.encode()
+                ),
+                # what the council's feed brought: a notice, its last value of a detail, a difference
+                CouncilNotice(
+                    id="00000000-0000-4000-8000-000000000001",
+                    child_id=child_id,
+                    kind="complaint",
+                    summary=f"{MARK} complained",
+                    answer_by=date(2026, 12, 1),
+                    raised_on=date(2026, 11, 20),
+                ),
+                CouncilValue(child_id=child_id, subject="child", field="preferred_name", value=MARK),
+                Difference(
+                    child_id=child_id,
+                    subject="child",
+                    subject_label="The child",
+                    field="preferred_name",
+                    council_value=MARK,
+                    your_value="Zeph",
+                    seq=1,
                 ),
             ]
         )

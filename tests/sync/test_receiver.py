@@ -266,6 +266,11 @@ def test_the_openapi_description_names_every_endpoint(receiver):
         "/v1/admin/allocations",
         "/v1/admin/allocations/{child_id}",
         "/v1/admin/allocation-history/{child_id}",
+        "/v1/feed/{after}",
+        "/v1/notices/{notice_id}/answer",
+        "/v1/admin/children/{child_id}/903",
+        "/v1/admin/children/{child_id}/details",
+        "/v1/admin/notices",
     }
 
 

@@ -147,6 +147,42 @@ def test_a_0002_database_gains_iros_tokens_allocations_and_the_admin_log(db_url,
         indexes = {i["name"]: i for i in inspect(conn).get_indexes("allocations")}
         device_name = conn.execute(text("SELECT name FROM devices")).scalar()
     engine.dispose()
-    assert revision == HEAD_REVISION == "0003"
+    assert revision == HEAD_REVISION
     assert {"iros", "admin_tokens", "allocations", "admin_log"} <= tables
     assert indexes["uq_allocations_open_child"]["unique"] and device_name == "Alex's laptop"
+
+
+def test_a_0003_database_gains_the_feed_and_its_open_allocations_reach_their_iros_devices(db_url, tmp_path):
+    """A child allocated before the feed existed: the upgrade announces the allocation, so the IRO's device
+    learns of the child at its first pull, and nothing of another IRO's."""
+    alex = Device("Alex's laptop")
+    _database_at(db_url, "0003")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO iros (name, active, created_at, created_by) VALUES "
+                "('Alex Example', true, :t, 'cli: t'), ('Bo Example', true, :t, 'cli: t')"
+            ),
+            {"t": utcnow()},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO devices (fingerprint, public_key, name, status, enrolled_at, iro_id) "
+                "VALUES (:f, :k, 'Alex''s laptop', 'approved', :t, 1)"
+            ),
+            {"f": alex.fingerprint, "k": alex.public_key, "t": utcnow()},
+        )
+        conn.execute(
+            text("INSERT INTO allocations (child_id, iro_id, since) VALUES ('A1', 1, :t), ('B1', 2, :t)"),
+            {"t": utcnow()},
+        )
+    engine.dispose()
+    app = create_app(db_url, tmp_path / "receiver.key")
+    try:
+        with ServerThread(app) as server, httpx.Client(base_url=f"http://127.0.0.1:{server.port}") as client:
+            pulled = alex.signed(client, "GET", "/v1/feed/0").json()["feed"]
+    finally:
+        app.state.store.dispose()
+    assert [(c["child_id"], c["kind"]) for c in pulled["changes"]] == [("A1", "allocated")]
+    assert pulled["changes"][0]["body"] == {"903": None, "details": None, "notices": []}

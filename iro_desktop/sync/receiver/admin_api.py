@@ -63,7 +63,7 @@ def _body(schema: dict) -> dict:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-def add_routes(app: FastAPI, store: ReceiverStore) -> None:
+def admin_guard(store: ReceiverStore):
     async def admin(request: Request) -> str:
         """The actor of a request with a live administrator token; Refused (401, 403) otherwise."""
         given = request.headers.get("authorization", "")
@@ -73,6 +73,12 @@ def add_routes(app: FastAPI, store: ReceiverStore) -> None:
                 401, "This address needs an administrator token: Authorization: Bearer iro-admin-..."
             )
         return admin_log.by_token(await run_in_threadpool(accounts.token_holder, store, token))
+
+    return admin
+
+
+def add_routes(app: FastAPI, store: ReceiverStore) -> None:
+    admin = admin_guard(store)
 
     @app.get(
         "/v1/admin/iros",

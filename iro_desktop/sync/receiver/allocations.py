@@ -1,5 +1,6 @@
 """Which children are allocated to which IRO, with history: each allocation is a row from `since` until
-`until`, and moving a child closes its old row and opens another in one transaction. A device sees the
+`until`, and moving a child closes its old row and opens another in one transaction, each with its change in
+the feed (sync/receiver/feed.py), which bounds what the IRO's devices see of the child. A device sees the
 children of the IRO it is bound to (devices_children), signed by the receiver's key so the answer cannot be
 altered, or replayed to another device.
 """
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from iro_desktop.records.signing import canonical
 from iro_desktop.sync.protocol import MAX_CHILD_ID, is_child_id
-from iro_desktop.sync.receiver import admin_log
+from iro_desktop.sync.receiver import admin_log, feed
 from iro_desktop.sync.receiver.accounts import iro_named
 from iro_desktop.sync.receiver.auth import Refused
 from iro_desktop.sync.receiver.storage import Allocation, Device, Iro, ReceiverStore, aware, utcnow
@@ -80,11 +81,13 @@ def _allocate(s: Session, child_id: str, iro: Iro, actor: str) -> Allocation:
     detail = ""
     if held is not None:
         held.until = now
+        feed.closed(s, held)
         detail = f", moved from {s.get(Iro, held.iro_id).name}"
         s.flush()  # closed before the new row opens: one open row per child
     row = Allocation(child_id=child_id, iro_id=iro.id, since=now, until=None)
     s.add(row)
     s.flush()
+    feed.opened(s, row)
     admin_log.record(s, actor, admin_log.ALLOCATED, child_id, f"to {iro.name}{detail}")
     return row
 
@@ -96,6 +99,7 @@ def deallocate(store: ReceiverStore, child_id: object, actor: str) -> Held:
         if held is None:
             raise Refused(404, f"The child {child_id} is not allocated to any IRO.")
         held.until = utcnow()
+        feed.closed(s, held)
         name = s.get(Iro, held.iro_id).name
         admin_log.record(s, actor, admin_log.DEALLOCATED, child_id, f"from {name}")
     return Held(child_id, name, held.since, held.until)

@@ -30,7 +30,7 @@ from starlette.routing import Match
 from iro_desktop.records.bundle import Bundle, BundleError, from_json, problems
 from iro_desktop.records.signing import fingerprint, unb64
 from iro_desktop.sync.protocol import MAX_BODY_BYTES, MAX_DEVICE_NAME, MAX_SKEW_SECONDS, is_device_name
-from iro_desktop.sync.receiver import admin_api, allocations, openapi, trail
+from iro_desktop.sync.receiver import admin_api, allocations, feed_api, openapi, trail
 from iro_desktop.sync.receiver.auth import (
     Refused,
     SignedRequest,
@@ -78,9 +78,13 @@ A record id belongs to the device that sends it: each device's records are its o
 before it is kept, and acknowledged with a receipt signed by the receiver's key (`GET /v1/receiver`).
 Sending the same record again returns the same receipt. At each sync a device also sends the head of its
 audit trail (`PUT /v1/trail`), which must run on from the head held. A device approved to an IRO reads the
-children allocated to that IRO (`GET /v1/allocations`), signed by the receiver's key.
+children allocated to that IRO (`GET /v1/allocations`), signed by the receiver's key, and pulls the feed of
+their changes after its last position (`GET /v1/feed/{after}`): each child's 903 rows, details and notices,
+in order, signed over a statement naming the device and the request's nonce. It answers a notice with
+`PUT /v1/notices/{id}/answer`.
 
-The council's own systems manage IROs and allocations under `/v1/admin/` with an administrator token
+The council's own systems manage IROs and allocations, and publish 903 rows, details and notices, under
+`/v1/admin/` with an administrator token
 (`Authorization: Bearer iro-admin-...`), which opens nothing else. Errors are
 `{"detail": "a plain sentence"}`.
 """
@@ -279,6 +283,7 @@ def create_app(
         device = await run_in_threadpool(authenticate, store, signed, request.method, path, body, clock())
         return signed, device, body
 
+    feed_api.add_routes(app, store, signer, _authenticated, _admitted)
     app.openapi_schema = None
     default_openapi = app.openapi
 

@@ -1,5 +1,6 @@
 """The `iro-desktop-receiver` command a council's administrator runs: serve, approve, revoke, devices,
-trail, export; IROs, allocations, administrator tokens and the log of administrative acts. Whatever a device
+trail, export; IROs, allocations, administrator tokens and the log of administrative acts; the feed's
+load-903, load-details, notice and notices (feed_cli.py). Whatever a device
 sent (its name) is printed escaped: it cannot forge a line or move the cursor. Every administrative act is
 logged with the account that did it (--by, else the operating system's user)."""
 
@@ -11,6 +12,8 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from iro_desktop.sync.receiver import feed_cli
 
 DEFAULT_DB = "sqlite:///receiver.db"
 
@@ -467,6 +470,7 @@ def _account_commands(commands, command, acting) -> None:
     command("admin-log", cmd_admin_log, "List every administrative act.").add_argument(
         "--json", action="store_true"
     )
+    feed_cli.add_commands(command, acting)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """The receiver's own tables: enrolled device keys, the records received (each device's in its own
 namespace), request nonces, refusals, the head of each device's audit trail, and the council's side: IRO
-accounts, administrator tokens, allocations of children to IROs and the log of administrative acts.
+accounts, administrator tokens, allocations of children to IROs, the log of administrative acts, and the
+feed of the council's changes and notices for the IROs' devices.
 
 Separate from the IRO's encrypted store (its own MetaData). The schema is made and upgraded by Alembic
 (sync/receiver/migrations) when the store opens, so an existing database upgrades in place; one made before
@@ -174,6 +175,53 @@ class Allocation(ReceiverBase):
     iro_id: Mapped[int] = mapped_column(ForeignKey("iros.id", name="fk_allocations_iro_id"), index=True)
     since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The feed's changes this allocation lets the IRO see: from its "allocated" change (which carries the
+    # child as the council holds it then) to its "deallocated" change, both included (sync/receiver/feed.py).
+    since_seq: Mapped[int] = mapped_column(Integer, default=0)
+    until_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FeedChange(ReceiverBase):
+    """One change the council published for a child, in the order published: `seq` is the feed's position.
+    Appended only; publishing takes the feed lock, so a change commits before any later `seq` can."""
+
+    __tablename__ = "feed"
+    __table_args__ = (Index("ix_feed_child_seq", "child_id", "seq"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    child_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # feed.KINDS
+    body: Mapped[str] = mapped_column(Text)  # canonical JSON
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FeedLatest(ReceiverBase):
+    """A child's 903 rows and details as last published: what an allocation's first change carries, and
+    what a new extract is compared with so an unchanged child publishes nothing."""
+
+    __tablename__ = "feed_latest"
+    child_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    part: Mapped[str] = mapped_column(String(10), primary_key=True)  # "903" or "details"
+    body: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class Notice(ReceiverBase):
+    """Something the council tells a child's IRO, with the date it needs their answer by; and the answer."""
+
+    __tablename__ = "notices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    answer_by: Mapped[str] = mapped_column(String(10))  # ISO date
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    raised_by: Mapped[str] = mapped_column(String(120))
+    answer: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    answer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the IRO's date, ISO
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(35), nullable=True)  # the device's fingerprint
 
 
 class AdminAct(ReceiverBase):
