@@ -43,12 +43,15 @@ from iro_desktop.store import Store
 from iro_desktop.store.models import (
     Challenge,
     Child,
+    CouncilNotice,
     Decision,
+    Difference,
     Episode,
     PeriodOfCare,
     Profile,
     Review,
 )
+from iro_desktop.sync.protocol import DEALLOCATED
 
 # Decisions still to be carried out: a changed decision (new action or date) is tracked until done.
 OUTSTANDING_DECISIONS = ("open", "changed")
@@ -60,6 +63,9 @@ FLAG_CORRECTION = "Correction not yet signed"
 FLAG_CODE_NEEDED = "Participation code needed"
 FLAG_OPEN_AFTER_18 = OPEN_AFTER_18_WORDS
 FLAG_BETWEEN_BREAKS = "Short breaks: between breaks"
+FLAG_NOTICES = "Council notice to answer"
+FLAG_DIFFERENCES = "Council's record differs from yours"
+FLAG_DEALLOCATED = "Deallocated by the council: hand over, then remove"
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,9 @@ class CaseloadRow:
     minutes: MinutesDue | None = None  # a review held whose record is not yet signed
     codes_needed: int = 0  # reviews recorded elsewhere (903) with no PN code: the export must leave them out
     challenges_awaiting: int = 0  # open challenges with a response due and none received, overdue or not
+    notices_open: int = 0  # the council's notices not yet answered
+    differences_open: int = 0  # the council's details that differ from what the IRO recorded
+    deallocated: bool = False  # the council ended the allocation: hand over, then remove
 
     def to_json(self) -> dict:
         # A shallow copy, field by field: asdict's deep copies cost more than the rest of the export.
@@ -132,6 +141,8 @@ class CaseloadSummary:
     children_decisions_overdue: int = 0  # the children those overdue decisions belong to
     children_responses_overdue: int = 0
     not_looked_after: int = 0  # children listed who are no longer looked after: not allocated
+    notices_open: int = 0  # the council's notices waiting for an answer
+    children_notices_open: int = 0
     as_of: date | None = None  # the day the figures are for
 
     @property
@@ -140,17 +151,17 @@ class CaseloadSummary:
 
     @property
     def week_end(self) -> date | None:
-        """"This week" runs from the day viewed to this Sunday."""
+        """ "This week" runs from the day viewed to this Sunday."""
         return end_of_week(self.as_of) if self.as_of else None
 
     @property
     def month_end(self) -> date | None:
-        """"This month" runs to the last day of the month viewed."""
+        """ "This month" runs to the last day of the month viewed."""
         return end_of_month(self.as_of) if self.as_of else None
 
 
 # The summary's tiles, in the order shown; each names the rows it counts (and the caseload's filter shows).
-TILES = ("allocated", "overdue", "week", "month", "decisions", "challenges")
+TILES = ("allocated", "overdue", "week", "month", "decisions", "challenges", "notices")
 
 
 def is_allocated(r: CaseloadRow) -> bool:
@@ -179,6 +190,7 @@ def tile_filter(key: str, today: date) -> Callable[[CaseloadRow], bool]:
         "month": _due_by(end_of_month(today), today),
         "decisions": lambda r: r.decisions_overdue > 0,
         "challenges": lambda r: r.challenges_overdue > 0,
+        "notices": lambda r: r.notices_open > 0,
     }
     return filters[key]
 
@@ -193,7 +205,7 @@ class _Period:
         self.episodes: list = []
 
 
-def _gather(store: Store, as_of: date) -> tuple[list[ChildFacts], dict, dict]:
+def _gather(store: Store, as_of: date) -> tuple[list[ChildFacts], dict, dict, dict]:
     with store.reading() as s:
         conn = s.connection()  # Core, not the ORM: plain columns need none of its result machinery
         children = _records(
@@ -216,11 +228,27 @@ def _gather(store: Store, as_of: date) -> tuple[list[ChildFacts], dict, dict]:
         reviews = _reviews(conn, as_of)
         decisions = _decision_counts(conn, as_of)
         challenges = _challenge_counts(conn, as_of)
+        council = _council_counts(conn)
     facts = [
         facts_on(child, periods.get(child.id, ()), reviews.held[child.id], as_of, **reviews.more(child.id))
         for child in children
     ]
-    return facts, decisions, challenges
+    return facts, decisions, challenges, council
+
+
+def _council_counts(conn) -> dict[int, tuple[int, int, bool]]:
+    """What the council's feed left for the IRO, by child: open notices, open differences, deallocated.
+    As they are now: a notice or a difference has no history of when it was open."""
+    counts: dict[int, list] = defaultdict(lambda: [0, 0, False])
+    notices = select(CouncilNotice.child_id, func.count()).where(CouncilNotice.answer_state.is_(None))
+    for child_id, n in conn.execute(notices.group_by(CouncilNotice.child_id)):
+        counts[child_id][0] = n
+    differences = select(Difference.child_id, func.count()).where(Difference.settled_at.is_(None))
+    for child_id, n in conn.execute(differences.group_by(Difference.child_id)):
+        counts[child_id][1] = n
+    for child_id in conn.execute(select(Child.id).where(Child.council_status == DEALLOCATED)).scalars():
+        counts[child_id][2] = True
+    return {k: (v[0], v[1], v[2]) for k, v in counts.items()}
 
 
 def _periods(conn) -> dict[int, list[_Period]]:
@@ -342,12 +370,13 @@ def _challenge_counts(conn, as_of: date) -> dict[int, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in counts.items()}
 
 
-def _row(facts: ChildFacts, decisions, challenges, cal, settings) -> CaseloadRow:
+def _row(facts: ChildFacts, decisions, challenges, council, cal, settings) -> CaseloadRow:
     child, episode, planned, today = facts.child, facts.episode, facts.planned, facts.as_of
     now = standing(facts, cal, settings)
     looked_after, due = now.looked_after, now.due
     d_open, d_overdue = decisions.get(child.id, (0, 0))
     c_open, c_overdue, c_awaiting = challenges.get(child.id, (0, 0, 0))
+    notices, differences, deallocated = council.get(child.id, (0, 0, False))
     return CaseloadRow(
         id=child.id,
         child=child.child_ref,
@@ -369,11 +398,20 @@ def _row(facts: ChildFacts, decisions, challenges, cal, settings) -> CaseloadRow
         decisions_overdue=d_overdue,
         challenges_open=c_open,
         challenges_overdue=c_overdue,
-        flags=_flags(facts, now, d_overdue, c_overdue),
+        flags=_flags(facts, now, d_overdue, c_overdue) + _council_flags(notices, differences, deallocated),
         minutes=now.minutes,
         codes_needed=facts.codes_needed,
         challenges_awaiting=c_awaiting,
+        notices_open=notices,
+        differences_open=differences,
+        deallocated=deallocated,
     )
+
+
+def _council_flags(notices: int, differences: int, deallocated: bool) -> tuple[str, ...]:
+    flags = [f"{FLAG_NOTICES} ({notices})"] if notices else []
+    flags += [f"{FLAG_DIFFERENCES} ({differences})"] if differences else []
+    return (*flags, FLAG_DEALLOCATED) if deallocated else tuple(flags)
 
 
 def _flags(facts: ChildFacts, now: Standing, d_overdue: int, c_overdue: int) -> tuple[str, ...]:
@@ -407,8 +445,8 @@ def load_caseload(
     cal = cal or working_calendar(store)
     settings = settings or timescale_settings(store)
     with _collector_paused():
-        facts, decisions, challenges = _gather(store, today)
-        return [_row(f, decisions, challenges, cal, settings) for f in facts]
+        facts, decisions, challenges, council = _gather(store, today)
+        return [_row(f, decisions, challenges, council, cal, settings) for f in facts]
 
 
 @contextmanager
@@ -444,6 +482,8 @@ def summarise(
         children_decisions_overdue=len(kept["decisions"]),
         children_responses_overdue=len(kept["challenges"]),
         not_looked_after=sum(1 for r in rows if r.status is Status.NOT_LOOKED_AFTER),
+        notices_open=sum(r.notices_open for r in kept["notices"]),
+        children_notices_open=len(kept["notices"]),
         as_of=today,
     )
 

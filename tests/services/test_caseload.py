@@ -223,7 +223,7 @@ def test_json_rows_name_every_field_in_order_with_plain_values(caseload):
     for row in load_caseload(caseload, TODAY):
         out = row.to_json()
         assert list(out) == names
-        assert all(type(value) in (str, int, list, dict, type(None)) for value in out.values()), out
+        assert all(type(value) in (str, int, bool, list, dict, type(None)) for value in out.values()), out
         assert out["flags"] == list(row.flags) and out["status"] == row.status.value
 
 
