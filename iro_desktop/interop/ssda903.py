@@ -31,6 +31,7 @@ from iro_desktop.domain.codes import (
     REASON_NEW_EPISODE,
     SEX,
 )
+from iro_desktop.domain.identifiers import CHILD_ID_RULE, is_child_id
 
 HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODE_COLUMNS = (
@@ -365,6 +366,8 @@ class _Checker:
         value = sys.intern(self.row.get(column))  # the child's id: one copy for all of the child's rows
         if not value:
             self.refuse(column, f"{column} is blank; {what}.", f"{column} blank")
+        elif column == "CHILD" and not is_child_id(value):
+            self.refuse(column, f"CHILD {value!r} cannot be held: {CHILD_ID_RULE}.", "CHILD not an id")
         return value
 
     def date(self, column: str, what: str | None = None) -> date | None:

@@ -35,6 +35,13 @@ import re
 import secrets
 from urllib.parse import quote
 
+from iro_desktop.domain.identifiers import (
+    CHILD_ID_PATTERN,
+    MAX_CHILD_ID,
+    SHOWN_CHARACTER,
+    SHOWN_EDGE,
+    is_child_id,
+)
 from iro_desktop.records.signing import sha256_hex, sign
 
 HEADER_KEY = "X-IRO-Key"  # the device's fingerprint
@@ -44,22 +51,14 @@ HEADER_SIGNATURE = "X-IRO-Signature"  # b64 Ed25519 signature of request_message
 MAX_SKEW_SECONDS = 300
 MAX_BODY_BYTES = 20 * 1024 * 1024
 MAX_DEVICE_NAME = 100  # characters a device may introduce itself with
-# A character a device's name may hold: anything but control characters, and the invisible ones that can
-# make a line show other than it is (soft hyphen, zero-width and direction marks, line separators, BOM).
-NAME_CHARACTER = (
-    r"[^\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
-)
+# A character a device's name may hold: one shown as itself (domain/identifiers.py).
+NAME_CHARACTER = SHOWN_CHARACTER
 NAME_PATTERN = f"^{NAME_CHARACTER}{{0,{MAX_DEVICE_NAME}}}$"
 # An IRO's name at the receiver: a device name's characters, not blank at either end.
-IRO_NAME_EDGE = NAME_CHARACTER.replace("[^", r"[^\s", 1)
+IRO_NAME_EDGE = SHOWN_EDGE
 IRO_NAME_PATTERN = f"^{IRO_NAME_EDGE}({NAME_CHARACTER}{{0,{MAX_DEVICE_NAME - 2}}}{IRO_NAME_EDGE})?$"
-# The council's id for a child (903 CHILD). The app takes a CHILD cell with its spaces trimmed, not blank,
-# into a 40-character column (interop/ssda903.py, store/models.py Child.child_ref); the receiver holds the
-# same, printable, and without "/" so it can stand in an address.
-MAX_CHILD_ID = 40
-CHILD_ID_CHARACTER = NAME_CHARACTER.replace("[^", "[^/", 1)
-CHILD_ID_EDGE = IRO_NAME_EDGE.replace("[^", "[^/", 1)
-CHILD_ID_PATTERN = f"^{CHILD_ID_EDGE}({CHILD_ID_CHARACTER}{{0,{MAX_CHILD_ID - 2}}}{CHILD_ID_EDGE})?$"
+# The council's id for a child: the system's one rule (domain/identifiers.py), the app's and the receiver's.
+__all__ = ["CHILD_ID_PATTERN", "MAX_CHILD_ID", "is_child_id"]
 
 # The council's feed (sync/receiver/feed.py): what a notice can be about, and how the IRO can answer one.
 FEED_STATEMENT = "iro-desktop-feed-v1"
@@ -113,11 +112,6 @@ def is_device_name(value: object) -> bool:
 def is_iro_name(value: object) -> bool:
     """Whether an IRO may be named so at the receiver: IRO_NAME_PATTERN, valid Unicode."""
     return is_device_name(value) and bool(re.fullmatch(IRO_NAME_PATTERN, value))
-
-
-def is_child_id(value: object) -> bool:
-    """Whether `value` is a child's id as the app holds it (CHILD_ID_PATTERN, valid Unicode)."""
-    return is_device_name(value) and bool(re.fullmatch(CHILD_ID_PATTERN, value))
 
 
 def as_device_name(text: str) -> str:

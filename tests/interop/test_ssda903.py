@@ -178,3 +178,31 @@ def test_a_file_that_is_not_903_xml_is_refused(tmp_path):
 def test_tables_are_written_with_the_903_columns_and_lf_lines():
     data = ssda903.table_bytes(ssda903.REVIEW_COLUMNS, [("A1", "01/02/2015", "03/04/2020", "PN1")])
     assert data == b"CHILD,DOB,REVIEW,REVIEW_CODE\nA1,01/02/2015,03/04/2020,PN1\n"
+
+
+@pytest.mark.parametrize("child", ["12/34", "x" * 41, "A\u200bB", "Tab\there"])
+def test_a_child_id_the_receiver_could_not_carry_is_refused_at_import_with_the_rule(child):
+    """One rule for a child's id (domain/identifiers.py): what a hand import takes, the council's feed and
+    receiver carry too, so a child imported by hand can always be allocated and fed."""
+    from iro_desktop.sync.protocol import is_child_id
+
+    record, issues = ssda903.parse_header(
+        RawRow({"CHILD": child, "DOB": "01/02/2015"}, Where("header.csv", 2))
+    )
+    assert record is None and not is_child_id(child)
+    (issue,) = issues
+    assert issue.column == "CHILD" and "1 to 40 printable characters, without /" in issue.reason
+
+
+def test_a_child_id_with_inner_spaces_and_other_scripts_is_taken_on_both_sides():
+    from iro_desktop.sync.protocol import is_child_id
+
+    for child in ("A 123", "Łódź-7", "٣٤٥"):
+        record, _ = ssda903.parse_header(
+            RawRow({"CHILD": child, "DOB": "01/02/2015"}, Where("header.csv", 2))
+        )
+        assert record is not None and is_child_id(child)
+
+
+def _header_row(child: str) -> RawRow:
+    return RawRow({"CHILD": child, "DOB": "01/02/2015"}, Where("header.csv", 2))

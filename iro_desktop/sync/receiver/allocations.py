@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from iro_desktop.domain.identifiers import CHILD_ID_RULE
 from iro_desktop.records.signing import canonical
-from iro_desktop.sync.protocol import MAX_CHILD_ID, is_child_id
+from iro_desktop.sync.protocol import is_child_id
 from iro_desktop.sync.receiver import admin_log, feed
 from iro_desktop.sync.receiver.accounts import iro_named
 from iro_desktop.sync.receiver.auth import Refused
@@ -25,10 +26,7 @@ from iro_desktop.sync.receiver.storage import Allocation, Device, Iro, ReceiverS
 
 CSV_COLUMNS = ("child_id", "iro")
 ALLOCATIONS_STATEMENT = "iro-desktop-allocations-v1"
-BAD_CHILD_ID = (
-    f"A child's id must be the council's id as the app holds it: 1 to {MAX_CHILD_ID} printable characters, "
-    "without / and not beginning or ending with a space."
-)
+BAD_CHILD_ID = f"A child's id must be the council's id as the app holds it: {CHILD_ID_RULE}."
 RACED = "This child's allocation changed at the same moment; nothing was changed: try again."
 
 
