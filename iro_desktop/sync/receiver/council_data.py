@@ -145,7 +145,8 @@ class Loaded:
 
 def load_903(store: ReceiverStore, source: Path, actor: str) -> Loaded:
     """Publish each child of the extract (a folder of 903 CSV files or an XML file) whose taken rows differ
-    from those last published. A row refused is named by file and row, as the app's import names it."""
+    from those last published. A row refused is named by file and row, as the app's import names it; a
+    child all of whose rows are refused is not published (the rows last published stand)."""
     try:
         extract = ssda903.read_extract(source)
     except ssda903.ExtractError as exc:
@@ -159,6 +160,8 @@ def load_903(store: ReceiverStore, source: Path, actor: str) -> Loaded:
             continue
         taken, problems = ssda903.taken_rows(child_id, tables)
         loaded.refused += [f"{i.where.file} {i.where}: {i.reason}" for i in problems]
+        if not any(taken.values()):  # every row refused: the rows last published stand
+            continue
         if feed.publish_part(store, child_id, feed.ROWS_903, taken, actor) is None:
             loaded.unchanged += 1
         else:

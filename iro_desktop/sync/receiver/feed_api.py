@@ -77,7 +77,7 @@ class AnswerReceipt(BaseModel):
 class Published(BaseModel):
     child_id: str
     seq: int | None  # None: the same as last published, so nothing was
-    refused: list[str]  # rows the import's rules refuse, by table and row
+    refused: list[str]  # always empty: a row the import's rules refuse refuses the whole request (422)
 
 
 class NoticeHeld(BaseModel):
@@ -179,8 +179,10 @@ def add_routes(app: FastAPI, store: ReceiverStore, signer, authenticated, admitt
             "The body must be a JSON object of 903 tables: header, episodes, reviews.",
         )
         taken, refused = council_data.checked_rows(child_id, doc)
+        if refused:  # the child as published is the child whole: fix the rows and send them again
+            raise Refused(422, "Nothing was published: " + " ".join(refused[:20]))
         seq = await run_in_threadpool(feed.publish_part, store, child_id, feed.ROWS_903, taken, actor)
-        return {"child_id": child_id, "seq": seq, "refused": refused}
+        return {"child_id": child_id, "seq": seq, "refused": []}
 
     @app.put(
         "/v1/admin/children/{child_id}/details",
