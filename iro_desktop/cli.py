@@ -522,6 +522,94 @@ def cmd_sync(args) -> int:
     return 1 if report.stopped else 0
 
 
+def cmd_notices(args) -> int:
+    from iro_desktop.domain.calendar import format_date
+    from iro_desktop.services.notices import inbox
+
+    with _open(args) as store:
+        lines = inbox(store, store.clock.today(), open_only=not args.all)
+    if args.json:
+        keys = (
+            "id",
+            "child_ref",
+            "kind",
+            "summary",
+            "details",
+            "answer_by",
+            "working_days_left",
+            "answer",
+            "answer_note",
+            "answered_on",
+            "state",
+        )
+        rows = [{k: getattr(n, k) for k in keys} for n in lines]
+        json.dump(rows, sys.stdout, indent=2, default=str)
+        print()
+        return 0
+    for n in lines:
+        print(f"{n.id}  {n.child_ref:<10} {n.kind}: {n.summary}")
+        print(f"    raised {format_date(n.raised_on)}; {n.due_words}; {n.state_words}")
+    if not lines:
+        print("No notice is waiting for your answer." if not args.all else "No notice from the council.")
+    return 0
+
+
+def cmd_answer_notice(args) -> int:
+    from iro_desktop.services.notices import AnswerProblem, answer
+
+    with _open(args) as store:
+        try:
+            answer(store, args.notice_id, args.answer, args.note or "", store.clock.today())
+        except AnswerProblem as exc:
+            raise UsageError(str(exc)) from exc
+    print("Answer kept: it goes to the council at the next sync.")
+    return 0
+
+
+def cmd_differences(args) -> int:
+    from iro_desktop.services.council_details import open_differences
+
+    with _open(args) as store:
+        lines = open_differences(store)
+    for d in lines:
+        print(
+            f"{d.id}  {d.child_name}: {d.about}, {d.field}: "
+            f"council {d.council_value!r}, yours {d.your_value!r}"
+        )
+    if not lines:
+        print("Nothing the council holds differs from what you recorded.")
+    return 0
+
+
+def cmd_settle(args) -> int:
+    from iro_desktop.services.council_details import SettleProblem, settle
+
+    with _open(args) as store:
+        try:
+            settle(store, args.difference_id, args.take)
+        except SettleProblem as exc:
+            raise UsageError(str(exc)) from exc
+    print(
+        "Settled: the council's value is now in your record."
+        if args.take == "council"
+        else "Settled: yours kept."
+    )
+    return 0
+
+
+def cmd_remove_deallocated(args) -> int:
+    from iro_desktop.services.deallocation import remove
+    from iro_desktop.services.retention import RemovalRefused
+
+    with _open(args) as store:
+        try:
+            ref = remove(store, _child_id(store, args.child_ref), store.clock.today())
+        except RemovalRefused as exc:
+            raise UsageError(str(exc)) from exc
+    print(f"Child {ref} removed from this laptop.")
+    return 0
+
+
 def cmd_outbox(args) -> int:
     from iro_desktop.sync.outbox import outbox_items
 
@@ -791,8 +879,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PEM_FILE",
         help="the council's CA certificate: pinned inside the store (else the receiver's key is pinned)",
     )
-    p = add("sync", cmd_sync, "Send the outbox to the council's receiver.")
+    p = add("sync", cmd_sync, "Send the outbox and your answers to the council; fetch the council's changes.")
     p.add_argument("--server", metavar="URL", help="the receiver (default: the one enrolled with)")
+    p = add("notices", cmd_notices, "List the council's notices waiting for your answer.")
+    p.add_argument("--all", action="store_true", help="answered notices too")
+    p.add_argument("--json", action="store_true")
+    p = add("answer-notice", cmd_answer_notice, "Answer a council notice; it goes at the next sync.")
+    p.add_argument("notice_id", metavar="NOTICE_ID", help="as `iro-desktop notices` lists it")
+    p.add_argument("--answer", required=True, choices=["acknowledged", "early_review", "concern"])
+    p.add_argument("--note", help="what you want the council to know (needed with concern)")
+    add("differences", cmd_differences, "List details where the council's record differs from yours.")
+    p = add("settle", cmd_settle, "Settle a difference: take the council's value, or keep yours.")
+    p.add_argument("difference_id", type=int, metavar="DIFFERENCE_ID")
+    p.add_argument("--take", required=True, choices=["council", "yours"])
+    p = add(
+        "remove-deallocated",
+        cmd_remove_deallocated,
+        "Remove a child the council deallocated, once handed over.",
+    )
+    p.add_argument("child_ref", metavar="CHILD_ID")
     p = add("outbox", cmd_outbox, "List signed records and whether they reached the council.")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per record")
     p = add("self-test", cmd_self_test, "Check this install: show the caseload once, report and exit.")

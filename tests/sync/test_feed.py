@@ -89,7 +89,7 @@ def test_the_iros_answer_goes_back_signed_and_the_notice_leaves_what_is_outstand
 
     (line,) = notices.inbox(store, TODAY)
     assert line.state == notices.DELIVERED
-    (held,) = [n for n in __import__("iro_desktop.sync.receiver.feed", fromlist=["x"]).notices(council.store)]
+    (held,) = council_notices(council)
     assert (held.answer, held.answer_note) == ("concern", "Contact plan to be reviewed at the next review.")
 
 
@@ -132,3 +132,66 @@ def test_a_deallocated_child_stays_until_handed_over(store, receiver, council):
     sync_once(store)
     child = _child(store, "FC5001")
     assert child.council_status == "deallocated"
+
+
+def test_the_iro_answers_and_settles_from_the_command_line_and_syncs(store, store_path, receiver, council):
+    from tests.test_cli import iro
+
+    council.rows("FC6001", child_rows("FC6001", date(2012, 9, 9), date(2025, 5, 5)))
+    council.details("FC6001", {"child": {"first_name": "Rowan", "last_name": "Fictional"}})
+    council.allocate("FC6001", "Alex Example")
+    raised = council.notice("FC6001", kind="care_plan_change", summary="Plan changed to long-term fostering")
+    enrolled_to(store, council, receiver.url, "Alex Example")
+    synced = iro("sync", "--db", store_path)
+    assert synced.returncode == 0 and "Council changes applied: 2" in synced.stdout, synced.stdout
+    listed = iro("notices", "--db", store_path)
+    assert raised["id"] in listed.stdout and "Significant change to the care plan" in listed.stdout
+    refused = iro("answer-notice", raised["id"], "--answer", "concern", "--db", store_path)
+    assert refused.returncode == 2 and "Say what your concern is" in refused.stderr
+    kept = iro(
+        "answer-notice",
+        raised["id"],
+        "--answer",
+        "early_review",
+        "--note",
+        "Review in January",
+        "--db",
+        store_path,
+    )
+    assert kept.returncode == 0 and "next sync" in kept.stdout
+    assert "Answers to notices sent: 1" in iro("sync", "--db", store_path).stdout
+    (held,) = [n for n in council_notices(council) if n.id == raised["id"]]
+    assert (held.answer, held.answer_note) == ("early_review", "Review in January")
+    assert "No notice is waiting" in iro("notices", "--db", store_path).stdout
+
+
+def council_notices(council):
+    from iro_desktop.sync.receiver import feed
+
+    return feed.notices(council.store)
+
+
+def test_a_deallocated_child_leaves_only_once_signed_records_are_sent_and_work_handed_over(
+    demo_store, tmp_path, receiver, council
+):
+    from iro_desktop.services import deallocation, handover
+    from iro_desktop.services.retention import RemovalRefused
+    from iro_desktop.store.models import Review
+    from tests.conftest import first_review
+
+    with demo_store.reading() as s:  # a child whose last review is held but not yet signed
+        child_id = s.get(Review, first_review(demo_store, "held")).child_id
+        ref = s.get(Child, child_id).child_ref
+    council.allocate(ref, "Alex Example")
+    enrolled_to(demo_store, council, receiver.url, "Alex Example")
+    council.deallocate(ref)
+    sync_once(demo_store)  # records delivered first, then the feed: allocated, then deallocated
+    held = deallocation.standing(demo_store, child_id)
+    assert held is not None and held.unsent == 0 and held.unsigned_work and not held.handed_over
+    with pytest.raises(RemovalRefused, match="hand the child over first"):
+        deallocation.remove(demo_store, child_id, TODAY)
+    assert _child(demo_store, ref) is not None
+
+    handover.send(demo_store, child_id, tmp_path / "child.iro-handover")
+    assert deallocation.remove(demo_store, child_id, TODAY) == ref
+    assert _child(demo_store, ref) is None
