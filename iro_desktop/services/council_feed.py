@@ -22,7 +22,7 @@ from iro_desktop.services.settings import timescale_settings
 from iro_desktop.store import Store, audit
 from iro_desktop.store.models import Child, CouncilChange, CouncilNotice, Setting
 from iro_desktop.sync.errors import FeedRefused
-from iro_desktop.sync.feed import Applied, Keeper
+from iro_desktop.sync.feed import FEED_POSITION, Applied, Keeper
 from iro_desktop.sync.protocol import (
     ALLOCATED,
     DEALLOCATED,
@@ -32,8 +32,6 @@ from iro_desktop.sync.protocol import (
     NOTICE_KINDS,
     ROWS_903,
 )
-
-FEED_POSITION = "sync.feed_position"  # the last position applied
 
 
 def position(store: Store) -> int:

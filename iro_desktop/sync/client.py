@@ -200,6 +200,8 @@ def _enrol(store: Store, server: str) -> Enrolment:
                 f"The receiver refused to enrol this device: {_detail(asked.status_code, asked.content)}"
             )
     status = asked.json().get("status", "pending")
+    if store.get_setting(RECEIVER_KEY_SETTING) not in (None, b64(receiver_key)):
+        feed.start_again(store)
     keep_key_pin(store, server, presented)
     store.set_setting(SERVER_SETTING, server.rstrip("/"))
     store.set_setting(RECEIVER_KEY_SETTING, b64(receiver_key))

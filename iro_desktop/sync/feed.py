@@ -18,9 +18,11 @@ from datetime import date
 from urllib.parse import quote
 
 import httpx
+from sqlalchemy import delete
 
 from iro_desktop.records.signing import canonical, fingerprint, sha256_hex, verify
 from iro_desktop.store import Store, audit
+from iro_desktop.store.models import CouncilChange, Setting
 from iro_desktop.sync.errors import BadAnswer, FeedRefused, SyncError
 from iro_desktop.sync.protocol import (
     ALLOCATED,
@@ -37,6 +39,7 @@ from iro_desktop.sync.protocol import (
 )
 from iro_desktop.sync.tls_pin import tls_refusal
 
+FEED_POSITION = "sync.feed_position"  # the setting: the last position of the feed applied
 FEED_ANSWER_BYTES = 8 * 1024 * 1024  # the receiver sends about 2 MiB at most
 MAX_BATCHES = 10_000  # a receiver that never says "no more" cannot hold the sync for ever
 REFUSED = "The council's feed was refused: "
@@ -92,6 +95,14 @@ class FeedReport:
         if self.problem:
             out.append(self.problem)
         return out
+
+
+def start_again(store: Store) -> None:
+    """Enrolled with another receiver: its positions are its own, so this laptop reads its feed from the
+    start (the children already here stay; the new feed's changes are matched to them by id)."""
+    with store.session() as s:
+        s.execute(delete(CouncilChange))
+        s.merge(Setting(key=FEED_POSITION, value=0))
 
 
 def batch_problem(answer: object, receiver_key: bytes, device_fp: str, nonce: str, after: int) -> str | None:

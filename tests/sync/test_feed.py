@@ -195,3 +195,24 @@ def test_a_deallocated_child_leaves_only_once_signed_records_are_sent_and_work_h
     handover.send(demo_store, child_id, tmp_path / "child.iro-handover")
     assert deallocation.remove(demo_store, child_id, TODAY) == ref
     assert _child(demo_store, ref) is None
+
+
+def test_enrolling_with_another_receiver_reads_its_feed_from_the_start(tmp_path, store, receiver, council):
+    council.rows("FC7001", child_rows("FC7001", date(2013, 3, 3), date(2025, 6, 2)))
+    council.allocate("FC7001", "Alex Example")
+    enrolled_to(store, council, receiver.url, "Alex Example")
+    sync_once(store)
+    assert council_feed.position(store) > 0
+    (tmp_path / "other").mkdir()
+    other = LiveReceiver(tmp_path / "other").start()
+    try:
+        team = Council(other.db_url)
+        team.iro("Alex Example")
+        team.rows("FC7002", child_rows("FC7002", date(2014, 4, 4), date(2025, 7, 7)))
+        team.allocate("FC7002", "Alex Example")
+        enrolled_to(store, team, other.url, "Alex Example")
+        report = sync_once(store)
+        team.close()
+    finally:
+        other.stop()
+    assert report.feed.children_added == ["FC7002"] and [c.child_ref for c in _ledger(store)] == ["FC7002"]
