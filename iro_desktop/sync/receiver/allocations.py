@@ -73,6 +73,7 @@ def allocate(store: ReceiverStore, child_id: object, iro: str, actor: str, unkno
 def _allocate(s: Session, child_id: str, iro: Iro, actor: str) -> Allocation:
     if not iro.active:
         raise Refused(422, f"{iro.name} is not an active IRO: children cannot be allocated to them.")
+    feed.lock(s)  # before any row is changed: a transaction never waits for it holding what another wants
     now, held = utcnow(), _open(s, child_id)
     if held is not None and held.iro_id == iro.id:
         return held
@@ -93,6 +94,7 @@ def _allocate(s: Session, child_id: str, iro: Iro, actor: str) -> Allocation:
 def deallocate(store: ReceiverStore, child_id: object, actor: str) -> Held:
     child_id = checked_child(child_id)
     with store.session() as s:
+        feed.lock(s)
         held = _open(s, child_id)
         if held is None:
             raise Refused(404, f"The child {child_id} is not allocated to any IRO.")
