@@ -57,26 +57,72 @@ def current_episode(s: Session, child_id: int) -> Episode | None:
     return s.scalars(query).first()
 
 
+class _Merge:
+    """One details change for one child: the council's last values and the open differences read once."""
+
+    def __init__(self, s: Session, child: Child, seq: int) -> None:
+        self.s, self.child, self.seq, self.raised = s, child, seq, 0
+        held = s.scalars(select(CouncilValue).filter_by(child_id=child.id))
+        self.last = {(v.subject, v.field): v for v in held}
+        diffs = s.scalars(select(Difference).filter_by(child_id=child.id, settled_at=None))
+        self.open = {(d.subject, d.field): d for d in diffs}
+
+    def merge(self, subject: str, label: str, row, field: str, column: str, value) -> None:
+        last = self.last.get((subject, field))
+        current = getattr(row, column)
+        if _same(current, value):
+            self._settle(subject, field, TAKE_COUNCIL)
+        elif (
+            _is_blank(current, last)
+            or _same(current, last and last.value)
+            or _is_placeholder(self.child, row, field)
+        ):
+            setattr(row, column, value)
+            self._settle(subject, field, TAKE_COUNCIL)
+        else:
+            self._settle(subject, field, "replaced")  # by the newer difference
+            self.open[(subject, field)] = diff = Difference(
+                child_id=self.child.id,
+                subject=subject,
+                subject_label=label,
+                field=field,
+                council_value=_shown(value),
+                your_value=_shown(current),
+                seq=self.seq,
+            )
+            self.s.add(diff)
+            self.raised += 1
+        if last is None:
+            self.last[(subject, field)] = last = CouncilValue(
+                child_id=self.child.id, subject=subject, field=field
+            )
+            self.s.add(last)
+        last.value = _shown(value)
+
+    def _settle(self, subject: str, field: str, settled_as: str) -> None:
+        diff = self.open.pop((subject, field), None)
+        if diff is not None:
+            diff.settled_at, diff.settled_as = utcnow(), settled_as
+
+
 def apply(s: Session, child: Child, body: dict, seq: int) -> int:
     """Merge the council's details into the child's, in the transaction `s`; returns differences raised."""
-    raised = 0
-    names = {k: v for k, v in (body.get("child") or {}).items() if k in CHILD_FIELDS}
-    for field, value in names.items():
-        raised += _merge(s, child, CHILD, "The child", child, field, field, value, seq)
+    merge = _Merge(s, child, seq)
+    for field, value in (body.get("child") or {}).items():
+        if field in CHILD_FIELDS:
+            merge.merge(CHILD, "The child", child, field, field, value)
     placement = {k: v for k, v in (body.get("placement") or {}).items() if k in PLACEMENT_FIELDS}
     episode = current_episode(s, child.id) if placement else None
     for field, value in placement.items() if episode else ():
-        raised += _merge(
-            s, child, PLACEMENT, "The current placement", episode, field, PLACEMENT_COLUMNS[field], value, seq
-        )
+        merge.merge(PLACEMENT, "The current placement", episode, field, PLACEMENT_COLUMNS[field], value)
     for council in body.get("people") or []:
-        raised += _merge_person(s, child, council, seq)
-    return raised
+        _merge_person(merge, council)
+    return merge.raised
 
 
-def _merge_person(s: Session, child: Child, council: dict, seq: int) -> int:
-    ref, role = str(council["id"]), council.get("role", "other")
-    person = s.scalar(select(Person).filter_by(child_id=child.id, council_ref=ref))
+def _merge_person(merge: _Merge, council: dict) -> None:
+    child, ref, role = merge.child, str(council["id"]), council.get("role", "other")
+    person = next((p for p in child.people if p.council_ref == ref), None)
     if person is None:
         person = next(
             (
@@ -86,22 +132,15 @@ def _merge_person(s: Session, child: Child, council: dict, seq: int) -> int:
             ),
             None,
         )
-        if person is not None:
-            person.council_ref = ref
-    if person is None:
-        person = Person(
-            child=child, role=role if role in PERSON_ROLES else "other", name=council["name"], council_ref=ref
-        )
-        s.add(person)
-        s.flush()
+    if person is None:  # new: as the council has it, so nothing of it is the IRO's yet
+        role = role if role in PERSON_ROLES else "other"
+        person = Person(role=role, **{PERSON_COLUMNS[f]: council[f] for f in PERSON_FIELDS if f in council})
+        child.people.append(person)
+    person.council_ref = ref
     label = f"{council['name']} ({PERSON_ROLES.get(role, role).lower()})"
-    raised = 0
     for field in PERSON_FIELDS:
         if field in council:
-            raised += _merge(
-                s, child, f"person:{ref}", label, person, field, PERSON_COLUMNS[field], council[field], seq
-            )
-    return raised
+            merge.merge(f"person:{ref}", label, person, field, PERSON_COLUMNS[field], council[field])
 
 
 def _shown(value) -> str | None:
@@ -115,52 +154,17 @@ def _same(a, b) -> bool:
     return (_shown(a) or "").casefold() == (_shown(b) or "").casefold()
 
 
+def _is_blank(current, last: CouncilValue | None) -> bool:
+    """Nothing the IRO recorded: empty, or a flag never set ("No" by default) before the council gave one."""
+    return _shown(current) is None or (current is False and last is None)
+
+
 def _is_placeholder(child: Child, row, field: str) -> bool:
     """The name a child from the 903 is given until someone names them ("Child 123456")."""
     return row is child and (
         (field == "first_name" and child.first_name == NEW_CHILD_FIRST_NAME)
         or (field == "last_name" and child.last_name == child.child_ref)
     )
-
-
-def _merge(
-    s: Session, child: Child, subject: str, label: str, row, field: str, column: str, value, seq: int
-) -> int:
-    last = s.get(CouncilValue, (child.id, subject, field))
-    current = getattr(row, column)
-    kept_council = last is not None and _same(current, last.value)
-    raised = 0
-    if _same(current, value):
-        _settle_open(s, child.id, subject, field, TAKE_COUNCIL)
-    elif _shown(current) is None or kept_council or _is_placeholder(child, row, field):
-        setattr(row, column, value)
-        _settle_open(s, child.id, subject, field, TAKE_COUNCIL)
-    else:
-        _settle_open(s, child.id, subject, field, None)  # replaced by the newer difference
-        s.add(
-            Difference(
-                child_id=child.id,
-                subject=subject,
-                subject_label=label,
-                field=field,
-                council_value=_shown(value),
-                your_value=_shown(current),
-                seq=seq,
-            )
-        )
-        raised = 1
-    if last is None:
-        s.add(CouncilValue(child_id=child.id, subject=subject, field=field, value=_shown(value)))
-    else:
-        last.value = _shown(value)
-    return raised
-
-
-def _settle_open(s: Session, child_id: int, subject: str, field: str, settled_as: str | None) -> None:
-    for diff in s.scalars(
-        select(Difference).filter_by(child_id=child_id, subject=subject, field=field, settled_at=None)
-    ):
-        diff.settled_at, diff.settled_as = utcnow(), settled_as or "replaced"
 
 
 # ---------------------------------------------------------------- what the IRO sees and settles

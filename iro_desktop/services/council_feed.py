@@ -58,6 +58,7 @@ def apply_batch(store: Store, changes: list[dict], new_position: int) -> Applied
         return applied  # nothing new: the position stays as it is
     gap_months = timescale_settings(store).short_break_series_gap_months
     today = store.clock.today()
+    superseded = _superseded(changes)
     with store.session() as s:
         held = allocated_refs(s)
         for change in changes:
@@ -68,7 +69,7 @@ def apply_batch(store: Store, changes: list[dict], new_position: int) -> Applied
                 raise FeedRefused(
                     f"it holds a change for a child not allocated to you ({ref}). Nothing was changed."
                 )
-            _apply(s, change, applied, today, gap_months)
+            _apply(s, change, applied, today, gap_months, change["seq"] in superseded)
             if kind == DEALLOCATED:
                 held.discard(ref)
         s.merge(Setting(key=FEED_POSITION, value=new_position))
@@ -78,7 +79,20 @@ def apply_batch(store: Store, changes: list[dict], new_position: int) -> Applied
     return applied
 
 
-def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int) -> None:
+def _superseded(changes: list[dict]) -> set[int]:
+    """The 903 rows that newer 903 rows of the same child follow in the batch, with no other change of the
+    child's between: each is the child's rows whole, so only the newer is applied (both go in the ledger)."""
+    out: set[int] = set()
+    next_kind: dict[str, str] = {}
+    for change in reversed(changes):
+        ref = change["child_id"]
+        if change["kind"] == ROWS_903 and next_kind.get(ref) == ROWS_903:
+            out.add(change["seq"])
+        next_kind[ref] = change["kind"]
+    return out
+
+
+def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int, superseded: bool) -> None:
     seq, ref, kind, body = change["seq"], change["child_id"], change["kind"], change["body"]
     ledger = CouncilChange(seq=seq, child_ref=ref, kind=kind, summary=_summary(kind, body))
     s.add(ledger)
@@ -93,6 +107,8 @@ def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int) -
             return
         child.council_status, child.deallocated_on = ALLOCATED, None
         _apply_parts(s, child, body.get("details"), body.get("notices") or [], seq, applied)
+    elif kind == ROWS_903 and superseded:
+        return
     elif kind == ROWS_903:
         existed = child is not None
         child = _apply_903(s, ref, body, seq, applied, today, gap_months)

@@ -1,7 +1,7 @@
 """A child the council has deallocated from this IRO leaves the laptop only once nothing would be lost: its
 signed records have reached the council, and any work not yet in a signed record has been handed over to
 the next IRO (a handover file made since the deallocation). The laptop's copy is not the case record
-(DOMAIN section 6); the removal itself is services/retention.remove_child's, whole or not at all."""
+(docs/RULES.md X2); the removal itself is services/retention.remove_child's, whole or not at all."""
 
 from __future__ import annotations
 

@@ -96,7 +96,8 @@ def test_the_iros_answer_goes_back_signed_and_the_notice_leaves_what_is_outstand
 def test_the_council_never_overwrites_what_the_iro_recorded(store, receiver, council):
     council.rows("FC4001", child_rows("FC4001", date(2011, 5, 6), date(2025, 3, 3)))
     person = {"id": "SW1", "role": "social_worker", "name": "Kit Example", "phone": "01632 960001"}
-    council.details("FC4001", {"placement": {"carer_name": "Jo Carer"}, "people": [person]})
+    mother = {"id": "M1", "role": "parent", "name": "Lee Example", "parental_responsibility": True}
+    council.details("FC4001", {"placement": {"carer_name": "Jo Carer"}, "people": [person, mother]})
     council.allocate("FC4001", "Alex Example")
     enrolled_to(store, council, receiver.url, "Alex Example")
     sync_once(store)
@@ -107,7 +108,7 @@ def test_the_council_never_overwrites_what_the_iro_recorded(store, receiver, cou
         "FC4001",
         {
             "placement": {"carer_name": "Jo Carer"},
-            "people": [{**person, "phone": "01632 960555", "email": "kit@example.org"}],
+            "people": [{**person, "phone": "01632 960555", "email": "kit@example.org"}, mother],
         },
     )
     sync_once(store)
@@ -115,8 +116,10 @@ def test_the_council_never_overwrites_what_the_iro_recorded(store, receiver, cou
     with store.reading() as s:
         kept = s.scalar(select(Person).filter_by(council_ref="SW1"))
         assert (kept.phone, kept.email) == ("01632 960999", "kit@example.org")  # blank took the council's
-    (diff,) = council_details.open_differences(store, child.id)
+    (diff,) = council_details.open_differences(store, child.id)  # none for the parent's responsibility
     assert (diff.field, diff.council_value, diff.your_value) == ("Phone", "01632 960555", "01632 960999")
+    with store.reading() as s:
+        assert s.scalar(select(Person).filter_by(council_ref="M1")).has_parental_responsibility is True
     council_details.settle(store, diff.id, council_details.TAKE_COUNCIL)
     with store.reading() as s:
         assert s.scalar(select(Person).filter_by(council_ref="SW1")).phone == "01632 960555"

@@ -220,45 +220,77 @@ class Page:
     more: bool
 
 
-def changes_for(store: ReceiverStore, iro_id: int | None, after: int, limit: int = FEED_BATCH) -> Page:
-    """The changes after position `after` that the IRO may see, oldest first: one query."""
+def _page_rows(store: ReceiverStore, iro_id: int | None, after: int, limit: int) -> tuple[list, bool]:
+    """(seq, child_id, kind, canonical body) of the changes after `after` that the IRO may see, oldest
+    first, at most `limit` and about FEED_BYTES; and whether more follow. One query."""
     if iro_id is None:
-        return Page([], False)
+        return [], False
     a, f = Allocation, FeedChange
     window = and_(f.seq >= a.since_seq, or_(a.until_seq.is_(None), f.seq <= a.until_seq))
+    limit = min(limit, FEED_BATCH)
     query = (
         select(f.seq, f.child_id, f.kind, f.body)
         .join(a, and_(a.child_id == f.child_id, a.iro_id == iro_id))
         .where(f.seq > after, window)
         .order_by(f.seq)
-        .limit(min(limit, FEED_BATCH) + 1)
+        .limit(limit + 1)
     )
     with store.reading() as s:
         rows = s.execute(query).all()
-    changes, size = [], 0
-    for seq, child_id, kind, body in rows[: min(limit, FEED_BATCH)]:
-        if changes and size + len(body) > FEED_BYTES:
-            return Page(changes, True)
-        size += len(body)
-        changes.append({"seq": seq, "child_id": child_id, "kind": kind, "body": json.loads(body)})
-    return Page(changes, len(rows) > min(limit, FEED_BATCH))
+    size = 0
+    for n, row in enumerate(rows[:limit]):
+        size += len(row.body)
+        if n and size > FEED_BYTES:
+            return rows[:n], True
+    return rows[:limit], len(rows) > limit
 
 
-def for_device(store: ReceiverStore, signer, device: Device, after: int, nonce: str, limit: int) -> dict:
-    """The signed answer to a device's pull: its IRO's changes after `after`, naming the request's nonce."""
-    page = changes_for(store, device.iro_id, after, limit)
+def changes_for(store: ReceiverStore, iro_id: int | None, after: int, limit: int = FEED_BATCH) -> Page:
+    """The changes a device of the IRO is sent after `after`, each body as an object."""
+    rows, more = _page_rows(store, iro_id, after, limit)
+    return Page([{"seq": q, "child_id": c, "kind": k, "body": json.loads(b)} for q, c, k, b in rows], more)
+
+
+def for_device(store: ReceiverStore, signer, device: Device, after: int, nonce: str, limit: int) -> bytes:
+    """The signed answer to a device's pull, as the bytes sent: its IRO's changes after `after`, naming the
+    request's nonce. The statement is written out in canonical JSON around each change's body, which is
+    kept canonical: no body is parsed or written again (statement_bytes)."""
+    rows, more = _page_rows(store, device.iro_id, after, limit)
     with store.reading() as s:
         iro = s.get(Iro, device.iro_id) if device.iro_id is not None else None
-    statement = {
+    fields = {
         "statement": FEED_STATEMENT,
         "receiver": signer.fingerprint,
         "device": device.fingerprint,
         "iro": iro.name if iro else None,
         "nonce": nonce,
         "after": after,
-        "next": page.changes[-1]["seq"] if page.changes else after,
-        "more": page.more,
+        "next": rows[-1].seq if rows else after,
+        "more": more,
         "server_time": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "changes": page.changes,
     }
-    return {"feed": statement, "signature": signer.sign(canonical(statement))}
+    statement = statement_bytes(fields, rows)
+    signature = signer.sign(statement)
+    return b'{"feed":' + statement + b',"signature":' + _scalar(signature) + b"}"
+
+
+def statement_bytes(fields: dict, rows: list) -> bytes:
+    """canonical({**fields, "changes": [...]}), written directly: RFC 8785 orders keys by their UTF-16 code
+    units ("changes" falls between "after" and "device"; a change's keys are body, child_id, kind, seq) and
+    writes a string as json.dumps does without ASCII escapes; each body is already canonical text."""
+    changes = ",".join(
+        f'{{"body":{body},"child_id":{_text(child)},"kind":{_text(kind)},"seq":{seq}}}'
+        for seq, child, kind, body in rows
+    )
+    keys = sorted([*fields, "changes"], key=lambda k: k.encode("utf-16-be"))
+    parts = (f"{_text(k)}:" + (f"[{changes}]" if k == "changes" else _text(fields[k])) for k in keys)
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+def _text(value) -> str:
+    """A string, a whole number, a boolean or null as RFC 8785 writes it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _scalar(value) -> bytes:
+    return _text(value).encode("utf-8")

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -147,7 +147,8 @@ def add_routes(app: FastAPI, store: ReceiverStore, signer, authenticated, admitt
         if position is None or not (most and most <= feed.FEED_BATCH):
             raise Refused(422, f"The position is a whole number from 0; limit is 1 to {feed.FEED_BATCH}.")
         device = await run_in_threadpool(admitted, store, signed)
-        return await run_in_threadpool(feed.for_device, store, signer, device, position, signed.nonce, most)
+        answer = await run_in_threadpool(feed.for_device, store, signer, device, position, signed.nonce, most)
+        return Response(answer, media_type="application/json")  # written whole, so read as it was signed
 
     @app.put(
         "/v1/notices/{notice_id}/answer",
