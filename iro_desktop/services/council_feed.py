@@ -60,6 +60,7 @@ def apply_batch(store: Store, changes: list[dict], new_position: int) -> Applied
     today = store.clock.today()
     superseded = _superseded(changes)
     with store.session() as s:
+        batch = _Batch(s, today, gap_months)
         held = allocated_refs(s)
         for change in changes:
             ref, kind = change["child_id"], change["kind"]
@@ -69,7 +70,7 @@ def apply_batch(store: Store, changes: list[dict], new_position: int) -> Applied
                 raise FeedRefused(
                     f"it holds a change for a child not allocated to you ({ref}). Nothing was changed."
                 )
-            _apply(s, change, applied, today, gap_months, change["seq"] in superseded)
+            _apply(s, change, applied, batch, change["seq"] in superseded)
             if kind == DEALLOCATED:
                 held.discard(ref)
         s.merge(Setting(key=FEED_POSITION, value=new_position))
@@ -92,7 +93,20 @@ def _superseded(changes: list[dict]) -> set[int]:
     return out
 
 
-def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int, superseded: bool) -> None:
+class _Batch:
+    """What every change of one batch shares: the day, the import's setting, the next ids of its tables."""
+
+    def __init__(self, s: Session, today: date, gap_months: int) -> None:
+        self.s, self.today, self.gap_months, self._ids = s, today, gap_months, None
+
+    @property
+    def ids(self) -> import903.Ids:
+        if self._ids is None:  # read once, then counted on: only the import adds rows to its tables here
+            self._ids = import903.Ids(self.s.connection())
+        return self._ids
+
+
+def _apply(s: Session, change: dict, applied: Applied, batch: _Batch, superseded: bool) -> None:
     seq, ref, kind, body = change["seq"], change["child_id"], change["kind"], change["body"]
     ledger = CouncilChange(seq=seq, child_ref=ref, kind=kind, summary=_summary(kind, body))
     s.add(ledger)
@@ -101,7 +115,7 @@ def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int, s
     child = s.scalar(select(Child).filter_by(child_ref=ref))
     if kind == ALLOCATED:
         if body.get("903"):
-            child = _apply_903(s, ref, body["903"], seq, applied, today, gap_months)
+            child = _apply_903(batch, ref, body["903"], seq, applied)
         if child is None:
             ledger.waiting = json.dumps({k: body.get(k) for k in ("details", "notices")})
             return
@@ -111,14 +125,14 @@ def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int, s
         return
     elif kind == ROWS_903:
         existed = child is not None
-        child = _apply_903(s, ref, body, seq, applied, today, gap_months)
+        child = _apply_903(batch, ref, body, seq, applied)
         if child is not None and not existed:
             child.council_status = ALLOCATED
             _apply_waiting(s, child, applied)
     elif child is None:
         ledger.waiting = json.dumps(body)
     elif kind == DEALLOCATED:
-        child.council_status, child.deallocated_on = DEALLOCATED, today
+        child.council_status, child.deallocated_on = DEALLOCATED, batch.today
     elif kind == DETAILS:
         applied.differences += council_details.apply(s, child, body, seq)
     elif kind == NOTICE:
@@ -127,17 +141,14 @@ def _apply(s: Session, change: dict, applied: Applied, today, gap_months: int, s
         _answered(s, body)
 
 
-def _apply_903(
-    s: Session, ref: str, tables: dict, seq: int, applied: Applied, today, gap_months
-) -> Child | None:
+def _apply_903(batch: _Batch, ref: str, tables: dict, seq: int, applied: Applied) -> Child | None:
     """The child's rows through the 903 import's rules, as if from a file holding only this child."""
-    extract = ssda903.extract_of(tables, f"council feed {seq}")
-    report = import903.ImportReport(
-        Path(f"council feed {seq}"), import903.Selection.of_ids([ref]), today=today
-    )
+    s, name = batch.s, f"council feed {seq}"
+    extract = ssda903.extract_of(tables, name)
+    report = import903.ImportReport(Path(name), import903.Selection.of_ids([ref]), today=batch.today)
     s.flush()
     by_child = import903.checked_rows(extract, report)
-    import903.write_rows(s.connection(), extract, by_child, report, gap_months)
+    import903.write_rows(s.connection(), extract, by_child, report, batch.gap_months, ids=batch.ids)
     s.expire_all()  # the import wrote with SQL of its own
     applied.rows_refused += report.rows_refused
     if report.children.created:

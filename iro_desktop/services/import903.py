@@ -309,9 +309,11 @@ def write_rows(
     report: ImportReport,
     gap_months: int,
     progress: Progress | None = None,
+    ids: Ids | None = None,
 ) -> None:
-    """The second half, in the caller's transaction: the rows applied to the store by the import's rules."""
-    _write(conn, extract, by_child, report, progress or (lambda done, total: None), gap_months)
+    """The second half, in the caller's transaction: the rows applied to the store by the import's rules.
+    `ids` carries the next ids over from an earlier call in the same transaction (the council's feed)."""
+    _write(conn, extract, by_child, report, progress or (lambda done, total: None), gap_months, ids)
     report.issues = _said_of_refused_rows(report.issues)
     report._said.clear()  # the sentences stay with their issues; only the index of them goes
 
@@ -323,6 +325,7 @@ def _write(
     report: ImportReport,
     progress: Progress,
     gap_months: int,
+    ids: Ids | None = None,
 ) -> None:
     """Each batch of children, in id order: their episodes and periods, then their reviews, then one write
     of the lot. A large extract's episodes and reviews are read again for each part before its batches.
@@ -331,7 +334,7 @@ def _write(
     """
     refs = sorted(by_child)
     total, done = 2 * len(refs) + 1, 0
-    ids = Ids(conn)
+    ids = ids or Ids(conn)
     said_of_reviews: list[Issue] = []
     for start in range(0, len(refs), BATCH):
         if len(refs) > PART and start % PART == 0:

@@ -105,11 +105,29 @@ def start_again(store: Store) -> None:
         s.merge(Setting(key=FEED_POSITION, value=0))
 
 
-def batch_problem(answer: object, receiver_key: bytes, device_fp: str, nonce: str, after: int) -> str | None:
-    """Why an answer to "the changes after `after`" is not to be applied, or None when it is."""
+def read_batch(content: bytes) -> tuple[object, bytes | None]:
+    """The answer parsed, and the statement's bytes as written when the answer is laid out as the receiver
+    writes it ({"feed":STATEMENT,"signature":"..."}): its signature is checked over exactly those bytes,
+    which are what is parsed, so no canonical form need be made again. None, None if it is not JSON."""
+    head, tail = b'{"feed":', b',"signature":"'
+    cut = content.rfind(tail)
+    try:
+        if content.startswith(head) and cut > 0 and content.endswith(b'"}'):
+            written = content[len(head) : cut]
+            return {"feed": json.loads(written), "signature": json.loads(content[cut + 13 : -1])}, written
+        return json.loads(content), None
+    except ValueError:
+        return None, None
+
+
+def batch_problem(
+    answer: object, receiver_key: bytes, device_fp: str, nonce: str, after: int, written: bytes | None = None
+) -> str | None:
+    """Why an answer to "the changes after `after`" is not to be applied, or None when it is. `written`:
+    the statement's bytes as received (read_batch), else its canonical form is made to check."""
     try:
         statement, signature = answer["feed"], answer["signature"]
-        signed = canonical(statement)
+        signed = written if written is not None else canonical(statement)
     except (KeyError, TypeError, ValueError):
         return REFUSED + "it could not be read. Nothing was changed."
     if (
@@ -242,11 +260,8 @@ def pull(
         if status != 200:
             report.problem = f"The council's changes were not fetched: {detail(status, content)}"
             break
-        try:
-            answer = json.loads(content)
-        except ValueError:
-            answer = None
-        problem = batch_problem(answer, sender.receiver_key, sender.device_fp, nonce, after)
+        answer, written = read_batch(content)
+        problem = batch_problem(answer, sender.receiver_key, sender.device_fp, nonce, after, written)
         if problem is None:
             statement = answer["feed"]
             try:
