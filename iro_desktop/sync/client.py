@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)  # counts only: nothing about a record or a ch
 SERVER_SETTING = "sync.server"
 RECEIVER_KEY_SETTING = "sync.receiver_key"  # b64 raw Ed25519, pinned at enrolment
 RECEIVER_FINGERPRINT_SETTING = "sync.receiver_fingerprint"
-ENROLMENT_SETTING = "sync.enrolment"  # pending | approved
+ENROLMENT_SETTING = "sync.enrolment"  # pending | approved | revoked
 TIMEOUT_SECONDS = 20.0
 BATCH = 50  # outcomes written to the store together: one disk sync per batch, not per record
 RETRY_STATUSES = {401, 408, 429}
@@ -312,15 +312,18 @@ class _Sender:
 
     def approved(self) -> bool:
         """Ask again to enrol (idempotent): 200 means approved; pending or revoked means not."""
+        return self.standing().status_code == 200
+
+    def standing(self) -> httpx.Response:
+        """The receiver's answer to asking again to enrol: 200 approved, 202 pending, 403 revoked."""
         asked = {"public_key": b64(self.public_key), "name": self.name}
         try:
-            answer = _bounded(self.http, lambda: self.http.post("/v1/devices", json=asked), self.should_stop)
+            return _bounded(self.http, lambda: self.http.post("/v1/devices", json=asked), self.should_stop)
         except httpx.TransportError as exc:
             refused = tls_refusal(exc)
             raise SyncError(
                 refused or f"No answer from the receiver ({exc.__class__.__name__}); will try again."
             ) from exc
-        return answer.status_code == 200
 
 
 def _sender(store: Store, http: httpx.Client, should_stop=None) -> _Sender:
@@ -337,7 +340,11 @@ def _sender(store: Store, http: httpx.Client, should_stop=None) -> _Sender:
         _introduced_as(store),
         should_stop,
     )
-    if not sender.approved():
+    answer = sender.standing()
+    if answer.status_code == 403:  # revoked: asking again will never help; a new key must enrol
+        store.set_setting(ENROLMENT_SETTING, "revoked")
+        raise SyncError(f"The receiver does not accept this device: {_detail(403, answer.content)}")
+    if answer.status_code != 200:
         store.set_setting(ENROLMENT_SETTING, "pending")
         raise SyncError("This device is waiting for the council's administrator to approve it.")
     store.set_setting(ENROLMENT_SETTING, "approved")

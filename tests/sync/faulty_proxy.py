@@ -9,7 +9,7 @@ import random
 import socket
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 FAULTS = ("cut_request", "cut_response", "error_500", "lose_response", "restart")
 ERROR_500 = (
@@ -41,9 +41,31 @@ def _read_message(sock: socket.socket, buffer: bytearray) -> bytes | None:
 
 
 class FaultyProxy:
-    def __init__(self, upstream_port: int, fault_rate: float, restart: Callable[[], None], seed: int = 8):
+    """`faulted`: the request lines the faults fall on (records by default); `plan`: the faults the first
+    faulted requests meet, in order, before the random ones (so each kind surely happens); `more_upstreams`:
+    further receiver processes, taken in turn with `upstream_port` request by request; `on_response`:
+    told of each (request, response) passed whole to the client; `rewrite`: given (request, response), the
+    response to pass on instead, or None to lose it (a fake receiver in front of the real one)."""
+
+    def __init__(
+        self,
+        upstream_port: int,
+        fault_rate: float,
+        restart: Callable[[], None],
+        seed: int = 8,
+        *,
+        faulted: tuple[bytes, ...] = (b"PUT ",),
+        plan: Sequence[str] = (),
+        more_upstreams: Sequence[int] = (),
+        on_response: Callable[[bytes, bytes], None] | None = None,
+        rewrite: Callable[[bytes, bytes], bytes | None] | None = None,
+    ):
         self.upstream_port, self.fault_rate, self._restart = upstream_port, fault_rate, restart
         self._rng = random.Random(seed)
+        self._faulted, self.plan, self._on_response = faulted, list(plan), on_response
+        self._upstreams, self._turn = [upstream_port, *more_upstreams], 0
+        self._rewrite = rewrite
+        self.upstream_turns: Counter[int] = Counter()  # requests forwarded to each upstream port
         self._lock = threading.Lock()
         self.injected: Counter[str] = Counter()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -57,9 +79,13 @@ class FaultyProxy:
         self._listener.close()
 
     def _fault(self, request: bytes) -> str | None:
-        if not request.startswith(b"PUT "):
+        if not request.startswith(self._faulted):
             return None  # the enrolment check passes: the faults are on the records
         with self._lock:
+            if self.plan:
+                fault = self.plan.pop(0)
+                self.injected[fault] += 1
+                return fault
             if self._rng.random() >= self.fault_rate:
                 return None
             fault = self._rng.choice(FAULTS)
@@ -77,9 +103,12 @@ class FaultyProxy:
     def _serve(self, client: socket.socket) -> None:
         buffer = bytearray()
         with client:
-            while (request := _read_message(client, buffer)) is not None:
-                if not self._one(client, request, self._fault(request)):
-                    return
+            try:
+                while (request := _read_message(client, buffer)) is not None:
+                    if not self._one(client, request, self._fault(request)):
+                        return
+            except OSError:  # the client went (a killed app resets its connection)
+                return
 
     def _one(self, client: socket.socket, request: bytes, fault: str | None) -> bool:
         """Handle one request; False when the client's connection is to be dropped."""
@@ -88,12 +117,17 @@ class FaultyProxy:
             return True
         if fault == "restart":
             self._restart()
-        with socket.create_connection(("127.0.0.1", self.upstream_port)) as upstream:
-            if fault == "cut_request":
-                upstream.sendall(request[: len(request) // 2])
-                return False
-            upstream.sendall(request)
-            response = _read_message(upstream, bytearray())
+        try:
+            with socket.create_connection(("127.0.0.1", self._next_upstream())) as upstream:
+                if fault == "cut_request":
+                    upstream.sendall(request[: len(request) // 2])
+                    return False
+                upstream.sendall(request)
+                response = _read_message(upstream, bytearray())
+        except OSError:  # a receiver process killed: the client meets a dropped connection
+            return False
+        if response is not None and self._rewrite:
+            response = self._rewrite(request, response)
         if response is None:
             return False
         if fault == "lose_response":  # the receiver has committed; the device never hears of it
@@ -102,4 +136,24 @@ class FaultyProxy:
             client.sendall(response[: len(response) // 2])
             return False
         client.sendall(response)
+        if self._on_response:
+            self._on_response(request, response)
         return True
+
+    def _next_upstream(self) -> int:
+        with self._lock:
+            self._turn += 1
+            port = self._upstreams[self._turn % len(self._upstreams)]
+            self.upstream_turns[port] += 1
+            return port
+
+
+def with_body(response: bytes, body: bytes) -> bytes:
+    """The HTTP response with its body replaced, and its Content-Length to match."""
+    head = response.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    kept = [line for line in head if not line.lower().startswith(b"content-length:")]
+    return b"\r\n".join([*kept, b"content-length: %d" % len(body)]) + b"\r\n\r\n" + body
+
+
+def body_of(response: bytes) -> bytes:
+    return response.split(b"\r\n\r\n", 1)[1]

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from iro_desktop.records.keys import device_fingerprint
+from iro_desktop.store.models import Base, Child, CouncilChange, CouncilNotice, Episode, PeriodOfCare
 from iro_desktop.sync.client import enrol
 from iro_desktop.sync.receiver import accounts, allocations, feed
 from iro_desktop.sync.receiver.council_data import checked_details, checked_rows
-from iro_desktop.sync.receiver.storage import APPROVED, ReceiverStore
+from iro_desktop.sync.receiver.storage import APPROVED, Iro, ReceiverStore
 
 ACTOR = "cli: test data team"
 
@@ -81,3 +84,59 @@ def child_rows(child_id: str, dob: date, start: date, moves: int = 0, every_days
             row["REASON_PLACE_CHANGE"] = "CARPL"
         episodes.append(row)
     return {"header": header, "episodes": episodes, "reviews": []}
+
+
+# ---------------------------------------------------------------- what a feed test compares
+
+
+def visible_seqs(council: Council, iro: str) -> list[int]:
+    """Every position the receiver lets `iro`'s devices see, in order, paged as the devices page."""
+    with council.store.reading() as s:
+        iro_id = s.scalar(select(Iro.id).filter_by(name=iro))
+    seqs, more = [], True
+    while more:
+        page = feed.changes_for(council.store, iro_id, seqs[-1] if seqs else 0)
+        seqs, more = seqs + [c["seq"] for c in page.changes], page.more
+    return seqs
+
+
+def ledger_seqs(store) -> list[int]:
+    """The positions of the council's changes the app has applied, in order."""
+    with store.reading() as s:
+        return list(s.scalars(select(CouncilChange.seq).order_by(CouncilChange.seq)))
+
+
+def caseload_fingerprint(store) -> dict:
+    """What the feed wrote of each child: reference, names, date of birth, council status, every episode,
+    and the notices held."""
+    with store.reading() as s:
+        children = {c.id: c for c in s.scalars(select(Child))}
+        episodes = s.execute(
+            select(PeriodOfCare.child_id, Episode).join(Episode.period).order_by(Episode.start_date)
+        ).all()
+        held = s.execute(select(CouncilNotice.child_id, CouncilNotice.id, CouncilNotice.summary))
+        notices = [(children[child].child_ref, notice, summary) for child, notice, summary in held]
+    out = {c.child_ref: [c.first_name, c.last_name, c.dob, c.council_status] for c in children.values()}
+    for child_id, e in episodes:
+        out[children[child_id].child_ref].append(
+            (e.start_date, e.end_date, e.reason_new, e.legal_status, e.placement_type, e.end_reason)
+        )
+    return {"children": out, "notices": sorted(notices)}
+
+
+def store_dump(
+    store, leave_out: tuple[str, ...] = ("audit_log",), unstamped: tuple[str, ...] = (), ids: bool = True
+) -> dict[str, list[str]]:
+    """Every row of every table of the app's store (but the tables `leave_out`, the columns `unstamped`,
+    and with ids=False the row ids and the ids that link rows), to show that nothing changed, or that two
+    stores hold the same."""
+
+    def kept(column) -> bool:
+        return column.name not in unstamped and (ids or not (column.name == "id" or column.foreign_keys))
+
+    with store.reading() as s:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in s.execute(select(*filter(kept, table.columns))))
+            for table in Base.metadata.sorted_tables
+            if table.name not in leave_out
+        }

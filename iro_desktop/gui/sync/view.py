@@ -29,6 +29,8 @@ ENROLMENT_WORDS = {
     "": "Not enrolled yet: enter the receiver's address and enrol.",
     "pending": "Waiting for the council's administrator to approve this device. Read them your fingerprint.",
     "approved": "Approved: records are sent when you sync, and by themselves every few minutes.",
+    "revoked": "The council revoked this device's key: nothing is sent or fetched. Ask the council's "
+    "administrator how to enrol this laptop again.",
 }
 
 
