@@ -92,6 +92,7 @@ def main(out: Path) -> None:
         save(app, window, out, "challenges")
         window.show_sync()
         save(app, window, out, "sync")
+        council_feed(app, window, out)
         help_dialogs(app, window, out)
         settings_dialog(app, window, out)
         handover_dialog(app, window, busiest.id, Path(tmp), out)
@@ -165,6 +166,22 @@ def review_life(app: QApplication, window, out: Path) -> None:
     window.caseload.set_as_of(TODAY + timedelta(days=28))
     save(app, window, out, "view_date")
     window.back_to_today()
+
+
+def council_feed(app: QApplication, window, out: Path) -> None:
+    """The council inbox (View > Council inbox): the demo's notices, the open one answered as an IRO would,
+    and the difference to settle on its own tab."""
+    window.show_council_inbox()
+    inbox = window.inbox_page
+    save(app, window, out, "council-inbox")
+    inbox.answer()
+    dialog = inbox.dialog
+    dialog.radios["early_review"].setChecked(True)
+    dialog.note.setPlainText("Please bring the review forward so the move can be planned with her.")
+    dialog.save()
+    save(app, window, out, "council-notice-answered")
+    inbox.tabs.setCurrentIndex(1)
+    save(app, window, out, "council-difference")
 
 
 def help_dialogs(app: QApplication, window, out: Path) -> None:

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.review = None  # the review workspace, when one is open
         self.sync_page = None
         self.challenges_page = None
+        self.inbox_page = None  # View > Council inbox
         self.background_sync = None
         self.auto_backup = None
         self._backing_up: operations.Operation | None = None  # File > Back up now
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         from iro_desktop.gui.sync.background import BackgroundSync
 
         self.background_sync = BackgroundSync(store, self)  # sends finalised records when it can, quietly
+        self.background_sync.synced.connect(self._synced)
         from iro_desktop.gui.security.auto_backup import AutoBackupTimer
 
         self.auto_backup = AutoBackupTimer(store, self)  # the daily backup, when the IRO has chosen a folder
@@ -151,11 +153,13 @@ class MainWindow(QMainWindow):
         self._enable_actions(False)
         syncing = self._stop_syncing()
         self._stop_auto_backup()
-        for page in (self.review, self.child_page, self.sync_page, self.challenges_page, self.caseload):
+        pages = (self.review, self.child_page, self.sync_page, self.challenges_page, self.inbox_page)
+        for page in (*pages, self.caseload):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
         self.review = self.child_page = self.sync_page = self.challenges_page = self.caseload = None
+        self.inbox_page = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not at the next loop
         audit.record(self.store, "lock")
         self._close_when_idle(self.store, syncing)
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         self._action("actionSearch").triggered.connect(self.search)
         self._action("actionSync").triggered.connect(self.show_sync)
         self._action("actionChallenges").triggered.connect(self.show_challenges)
+        self._action("actionCouncilInbox").triggered.connect(self.show_council_inbox)
         self._action("actionChallengeSummary").triggered.connect(self.challenge_summary)
         self._action("actionDrpLadder").triggered.connect(self.drp_ladder)
         self._action("actionExport903").triggered.connect(self.export_903)
@@ -398,6 +403,16 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.caseload.refresh)
         self.challenges_page = self._replace_page(self.challenges_page, page)
 
+    def show_council_inbox(self) -> None:
+        from iro_desktop.gui.council.inbox import CouncilInbox
+
+        self._flush_review()
+        page = CouncilInbox(self.store, self.caseload.as_of)
+        page.child_opened.connect(self.open_child)
+        page.changed.connect(self.caseload.refresh)
+        self.inbox_page = self._replace_page(self.inbox_page, page)
+        page.notices_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def concern_dialog(self, child_id: int, about: str = ""):
         from iro_desktop.gui.challenges.dialog import ChallengeDialog
 
@@ -425,6 +440,15 @@ class MainWindow(QMainWindow):
 
         self._flush_review()
         self.sync_page = self._replace_page(self.sync_page, SyncView(self.store))
+        self.sync_page.synced.connect(self._synced)
+
+    def _synced(self, report) -> None:
+        """The council's changes arrived (or answers went): the caseload and inbox show them at once. An open
+        child's page is left as it is until it is next shown, so nothing moves under the IRO's hand."""
+        if report.feed is not None and report.feed.changed_store and self.caseload is not None:
+            self.caseload.refresh()
+            if self.inbox_page is not None:
+                self.inbox_page.refresh()
 
     def search(self) -> None:
         from iro_desktop.gui.search.dialog import SearchDialog
@@ -449,6 +473,8 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
         if self.child_page is not None:
             self.child_page.refresh()
+        if self.inbox_page is not None:
+            self.inbox_page.refresh()
 
     def import_wizard(self):
         from iro_desktop.gui.import903.wizard import Import903Wizard

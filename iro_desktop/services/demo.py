@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import random
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from iro_desktop.domain.calendar import WorkingCalendar, add_months
-from iro_desktop.domain.codes import age_on
+from iro_desktop.domain.codes import PERSON_ROLES, age_on
 from iro_desktop.domain.review_states import ReviewState
 from iro_desktop.domain.timescales import (
     CareHistory,
@@ -38,7 +39,10 @@ from iro_desktop.store import Store
 from iro_desktop.store.models import (
     Challenge,
     Child,
+    CouncilNotice,
+    CouncilValue,
     Decision,
+    Difference,
     Episode,
     PeriodOfCare,
     Person,
@@ -74,6 +78,7 @@ def populate_demo(store: Store, today: date, seed: int = 7, size: int = DEFAULT_
         builder = _Builder(s, today, rng)
         for number, slot in enumerate(slots, start=1):
             builder.add_child(number, slot)
+        _council_feed(s, today, random.Random(seed))
     from iro_desktop.services.finalise import finalise_demo_reviews  # signing needs the rows committed
 
     finalise_demo_reviews(store, today, count=DEMO_SIGNED_REVIEWS)
@@ -85,6 +90,45 @@ def _set_profile(s: Session) -> None:
         profile = Profile(id=1)
         s.add(profile)
     profile.iro_name, profile.council_name, profile.is_demo = DEMO_IRO_NAME, DEMO_COUNCIL, True
+
+
+def _council_feed(s: Session, today: date, rng: random.Random) -> None:
+    """What the council's feed might have left: a notice to answer within 3 working days, one answered
+    and delivered, and a social worker's phone the council has differently. Rows only: no feed position is
+    claimed, so a real sync still starts from the beginning."""
+    cal = WorkingCalendar()
+    looked_after = select(Child).join(PeriodOfCare).where(PeriodOfCare.end_date.is_(None)).order_by(Child.id)
+    first, second, third = s.scalars(looked_after).unique().all()[:3]
+
+    def notice(child: Child, kind: str, summary: str, details: str, raised: int, due: int) -> CouncilNotice:
+        row = CouncilNotice(
+            id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), child_id=child.id, kind=kind,
+            summary=summary.format(name=child.display_name), details=details,
+            raised_on=cal.add_working_days(today, -raised), answer_by=cal.add_working_days(today, due),
+            raised_by=f"{DEMO_COUNCIL}, placements team",
+        )
+        s.add(row)
+        return row
+
+    notice(first, "placement_end", "The carers have given notice: {name}'s placement is proposed to end",
+           "The foster carers gave 28 days' notice after a change in their own family. The placements team "
+           "proposes a move to another foster home in the same school area.", raised=2, due=3)
+    answered = notice(second, "care_plan_change", "A proposed change to {name}'s contact plan",
+                      "Contact with the father moves from weekly to fortnightly, supervised, at the "
+                      "social worker's proposal.", raised=9, due=-2)
+    answered.answer, answered.answer_note = "acknowledged", ""
+    answered.answered_on = cal.add_working_days(today, -7)
+    answered.answer_state = "delivered"
+    worker = next(p for p in third.people if p.role == "social_worker")
+    worker.council_ref = f"SW{third.id:04d}"
+    subject, council_phone = f"person:{worker.council_ref}", f"07700 900{rng.randint(0, 499):03d}"
+    if council_phone == worker.phone:  # 000-499 here: 999 differs
+        council_phone = "07700 900999"
+    s.add(CouncilValue(child_id=third.id, subject=subject, field="phone", value=council_phone))
+    label = f"{worker.name} ({PERSON_ROLES['social_worker'].lower()})"
+    s.add(Difference(child_id=third.id, subject=subject, subject_label=label, field="phone",
+                     council_value=council_phone, your_value=worker.phone, seq=0,
+                     raised_at=datetime.combine(cal.add_working_days(today, -1), time(9))))
 
 
 # --- the mix of histories ----------------------------------------------------------------------

@@ -80,6 +80,22 @@ class FeedReport:
     answers_sent: int = 0
     problem: str | None = None  # why the pull stopped, if it did
 
+    @property
+    def changed_store(self) -> bool:
+        return bool(self.applied or self.answers_sent)
+
+    def summary(self) -> str:
+        """One sentence for the Sync page."""
+        said = [f"{self.applied} change{'s' if self.applied != 1 else ''} from the council"]
+        said += [f"{self.notices} new notice{'s' if self.notices != 1 else ''}"] if self.notices else []
+        said += [f"{self.differences} difference{'s' if self.differences != 1 else ''} to settle"] * bool(
+            self.differences
+        )
+        said += [f"{self.answers_sent} answer{'s' if self.answers_sent != 1 else ''} sent"] * bool(
+            self.answers_sent
+        )
+        return ", ".join(said) + "." + (f" {self.problem}" if self.problem else "")
+
     def lines(self) -> list[str]:
         out = [f"Council changes applied: {self.applied}"]
         if self.children_added:

@@ -251,6 +251,7 @@ def _holder(qtbot, label):
 # 200 %); what scale changes is the room the screen gives, and what a window sizing itself from the screen
 # (the size a dialog opens at: at most two thirds of it, unless the dialog says) does with it.
 
+
 @dataclass(frozen=True)
 class Screen:
     factor: str  # QT_SCALE_FACTOR
@@ -326,6 +327,12 @@ class Demo:
         return cls(store, store.path, folder, busiest, held, signed, challenge, record)
 
 
+def _open_notice(store):
+    from iro_desktop.services.notices import inbox
+
+    return inbox(store, TODAY, open_only=True)[0]
+
+
 def _recovery_key_shown(wizard):
     from iro_desktop.store.passphrase_policy import new_recovery_key
 
@@ -365,6 +372,7 @@ OPEN: dict[str, Callable[[type, Demo], dict[str, QWidget]]] = {
     "HandoverDialog": lambda cls, d: {"": cls(d.store, d.child_id, kdf=TEST_KDF)},
     "Import903Wizard": lambda cls, d: {"": cls(d.store)},
     "MonitoringNoteDialog": lambda cls, d: {"": cls(d.store, d.child_id, TODAY)},
+    "NoticeAnswerDialog": lambda cls, d: {"": cls(d.store, _open_notice(d.store))},
     "ParticipationCodeDialog": lambda cls, d: {"": cls(d.store, d.signed_id, TODAY)},
     "PhrasesDialog": lambda cls, d: {
         "": cls(["Settled with her carers since the last review."], lambda _t: [])

@@ -354,15 +354,18 @@ def _counted(key: str, r, day: date = TODAY, sunday: date = SUNDAY, month_end: d
         "month": due is not None and day <= due <= month_end,
         "decisions": r.decisions_overdue > 0,
         "challenges": r.challenges_overdue > 0,
+        "notices": r.notices_open > 0,
     }[key]
 
 
 def _tile_figure(key: str, rows) -> int:
-    """Decisions and challenges count what the rows hold; the others count the children."""
+    """Decisions, challenges and notices count what the rows hold; the others count the children."""
     if key == "decisions":
         return sum(r.decisions_overdue for r in rows)
     if key == "challenges":
         return sum(r.challenges_overdue for r in rows)
+    if key == "notices":
+        return sum(r.notices_open for r in rows)
     return len(rows)
 
 
@@ -376,7 +379,8 @@ def _pressed(v: CaseloadView) -> list[str]:
 
 
 def test_there_is_one_tile_per_figure_in_reading_order(view):
-    assert view.summary.keys() == ["allocated", "overdue", "week", "month", "decisions", "challenges"]
+    keys = ["allocated", "overdue", "week", "month", "decisions", "challenges", "notices"]
+    assert view.summary.keys() == keys
 
 
 def test_clicking_a_tile_shows_exactly_the_children_it_counts(qtbot, view):
@@ -392,7 +396,7 @@ def test_clicking_a_tile_shows_exactly_the_children_it_counts(qtbot, view):
         count = view.findChild(QLabel, "countLabel").text()
         assert count == f"Showing {len(expected)} of {len(everyone)} children"
         assert {m.row.id for col in view.timeline.columns() for m in col} <= {r.id for r in expected}
-    _click_tile(qtbot, view, "challenges")  # the tile showing, clicked again: everyone
+    _click_tile(qtbot, view, "notices")  # the tile showing, clicked again: everyone
     assert len(_shown(view)) == len(everyone) and _pressed(view) == []
     assert view.statusFilter.currentIndex() == 0
 
@@ -411,7 +415,7 @@ def test_alt_and_a_digit_show_each_tile_and_esc_shows_everyone(qtbot, demo_store
     _activate(qtbot, window)
     view = window.caseload
     everyone = view.model.rows()
-    assert len(view.summary.keys()) == 6
+    assert len(view.summary.keys()) == 7
     for n, key in enumerate(view.summary.keys(), start=1):
         view.table.setFocus()
         qtbot.keyClick(view.table, getattr(Qt.Key, f"Key_{n}"), Qt.KeyboardModifier.AltModifier)

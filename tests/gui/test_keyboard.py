@@ -564,6 +564,18 @@ def _import_wizard(demo: Demo) -> QWidget:
     return wizard
 
 
+def _answer_dialogs(demo: Demo) -> list[QWidget]:
+    """As opened, and with a concern refused for want of a note (its message shown beside the note)."""
+    from iro_desktop.gui.council.answer import NoticeAnswerDialog
+    from iro_desktop.services.notices import inbox
+
+    notice = inbox(demo.store, TODAY, open_only=True)[0]
+    refused = NoticeAnswerDialog(demo.store, notice)
+    refused.radios["concern"].setChecked(True)
+    refused.save()
+    return [NoticeAnswerDialog(demo.store, notice), refused]
+
+
 def _window_factories() -> dict[str, object]:
     from iro_desktop.gui.challenges.ladder import DrpLadderDialog
     from iro_desktop.gui.challenges.summary import ChallengeSummary
@@ -609,6 +621,7 @@ def _window_factories() -> dict[str, object]:
         "GuideDialog": lambda d: GuideDialog(d.store),
         "HandoverDialog": lambda d: HandoverDialog(d.store, d.child_id(), kdf=TEST_KDF),
         "Import903Wizard": _import_wizard,
+        "NoticeAnswerDialog": _answer_dialogs,
         "MonitoringNoteDialog": lambda d: child.MonitoringNoteDialog(d.store, d.child_id(), TODAY),
         "ParticipationCodeDialog": lambda d: child.ParticipationCodeDialog(
             d.store, d.review_id("imported"), TODAY
@@ -625,6 +638,18 @@ def _window_factories() -> dict[str, object]:
     }
 
 
+def _open_deallocated_child(window, demo: Demo) -> None:
+    """The demo child with a difference to settle, deallocated: the banner and both council lists show."""
+    from iro_desktop.services.council_details import open_differences
+    from iro_desktop.store.models import Child
+
+    child_id = open_differences(demo.store)[0].child_id
+    with demo.store.session() as s:
+        child = s.get(Child, child_id)
+        child.council_status, child.deallocated_on = "deallocated", TODAY
+    window.open_child(child_id)
+
+
 def _main_window_pages() -> dict[str, tuple[str, object]]:
     """The main window's pages, each opened as the IRO opens it: {name: (the page's class, how)}."""
 
@@ -639,6 +664,8 @@ def _main_window_pages() -> dict[str, tuple[str, object]]:
         "signed review": ("ReviewWorkspace", review("finalised")),
         "sync": ("SyncView", lambda w, d: w.show_sync()),
         "challenges": ("ChallengesView", lambda w, d: w.show_challenges()),
+        "council inbox": ("CouncilInbox", lambda w, d: w.show_council_inbox()),
+        "deallocated child page": ("ChildPage", _open_deallocated_child),
         "locked": ("LockScreen", lambda w, d: w.lock()),
     }
 

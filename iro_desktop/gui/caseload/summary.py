@@ -122,6 +122,17 @@ class SummaryStrip(QFrame):
             "awaiting a response in all, overdue or not yet due.",
             self._late(s.responses_overdue),
         )
+        notices = _plural(s.notices_open, "notice", "notices")
+        whose = f"\nfor {_children(s.children_notices_open)}" if s.notices_open else ""
+        self._tile(
+            "notices",
+            s.notices_open,
+            f"{notices} to answer{whose}",
+            f"{s.notices_open} {notices} from the council waiting for your answer, for "
+            f"{_children(s.children_notices_open)}. View > Council inbox (Ctrl+2) lists them with the date "
+            "each answer is needed by.",
+            Status.DUE_10WD if s.notices_open else None,
+        )
 
     @staticmethod
     def _late(count: int) -> Status | None:

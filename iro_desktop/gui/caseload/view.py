@@ -54,6 +54,7 @@ TILE_CHOICES = {
     "month": "Reviews due this month",
     "decisions": "Decisions overdue",
     "challenges": "Challenge responses overdue",
+    "notices": "Notices to answer",
 }
 ROOM_ROWS = 15  # rows of the table the default split leaves room for, at 1280 x 800
 COLUMNS_KEY = "caseload"  # the IRO's column widths, order, hidden columns and sort, in window_state

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
+    QFrame,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QMenu,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.review_states import ReviewState
 from iro_desktop.domain.timescales import Status, timing_words
-from iro_desktop.gui.appearance import text_colour
+from iro_desktop.gui.appearance import set_tone, text_colour
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.child.dialogs import (
     AdjournReviewDialog,
@@ -39,9 +41,21 @@ from iro_desktop.gui.child.dialogs import (
     MonitoringNoteDialog,
     ParticipationCodeDialog,
 )
+from iro_desktop.gui.council.answer import NoticeAnswerDialog
+from iro_desktop.gui.council.inbox import difference_cells, notice_cells
 from iro_desktop.gui.forms import find, load_into
-from iro_desktop.services import decisions, review_dates
+from iro_desktop.gui.retention.confirm import confirm_removal
+from iro_desktop.services import deallocation, decisions, notices, review_dates
 from iro_desktop.services.child import ChildPageDecision, ChildRecord, ReviewLine, load_child
+from iro_desktop.services.council_details import (
+    KEEP_YOURS,
+    TAKE_COUNCIL,
+    SettleProblem,
+    open_differences,
+    settle,
+)
+from iro_desktop.services.notices import QUEUED
+from iro_desktop.services.retention import RemovalRefused
 from iro_desktop.store import Store
 
 _LATE_FG, _LATE_BG = STATUS_COLOURS[Status.OVERDUE]
@@ -54,6 +68,8 @@ _WRAPPED = {
     "reviewsTable": (2, 5),
     "decisionsTable": (1, 5),
     "challengesTable": (0,),
+    "councilNoticesTable": (1,),
+    "councilDifferencesTable": (0,),
 }
 
 CODE_NEEDED = "Code needed"  # an imported review whose PN code was left out: it cannot go back to the council
@@ -184,6 +200,7 @@ class ChildPage(QWidget):
         self._show_wishes()
         self._show_monitoring()
         self._show_challenges()
+        self._show_council()
 
     # --- between reviews ---------------------------------------------------------------------
 
@@ -208,6 +225,7 @@ class ChildPage(QWidget):
         table.itemSelectionChanged.connect(self._decision_selected)
         table.itemDoubleClicked.connect(lambda *_: self._open_default_decision_action())
         self._connect_reviews()
+        self._connect_council()
 
     def selected_decision(self) -> ChildPageDecision | None:
         rows = find(self, QTableWidget, "decisionsTable").selectionModel().selectedRows()
@@ -273,9 +291,103 @@ class ChildPage(QWidget):
 
         dialog = HandoverDialog(self._store, self.child_id, self)
         dialog.removed.connect(self.child_removed)  # the window drops this page and reloads the caseload
+        dialog.rejected.connect(self._show_standing)  # closed, child kept: a handover file may now exist
         self.dialog = dialog
         dialog.finished.connect(lambda *_: dialog.deleteLater())
         dialog.open()
+
+    # --- from the council: notices to answer, differences to settle, a deallocation ---------------------
+
+    def _connect_council(self) -> None:
+        self._button("councilAnswerButton").clicked.connect(self.answer_notice)
+        self._button("councilUseButton").clicked.connect(lambda: self.settle_difference(TAKE_COUNCIL))
+        self._button("councilKeepButton").clicked.connect(lambda: self.settle_difference(KEEP_YOURS))
+        self._button("deallocHandoverButton").clicked.connect(self.hand_over)
+        self._button("removeButton").clicked.connect(self.remove_deallocated)
+        for name in ("councilNoticesTable", "councilDifferencesTable"):
+            find(self, QTableWidget, name).itemSelectionChanged.connect(self._council_selected)
+
+    def _show_council(self) -> None:
+        """This child's notices not yet with the council and open differences; hidden when there are none."""
+        self.council_notices = [
+            n for n in notices.inbox(self._store, self.today, self.child_id) if n.state in ("open", QUEUED)
+        ]
+        self.council_differences = open_differences(self._store, self.child_id)
+        parts = (
+            (self.council_notices, "councilNoticesTable", ("councilAnswerButton",), notice_cells),
+            (
+                self.council_differences,
+                "councilDifferencesTable",
+                ("councilUseButton", "councilKeepButton"),
+                difference_cells,
+            ),
+        )
+        for lines, table_name, buttons, cells in parts:  # each list with its buttons, or neither
+            table = find(self, QTableWidget, table_name)
+            _fill(table, [cells(line, with_child=False) for line in lines])
+            if lines:  # the first chosen, so its buttons act at once
+                table.selectRow(0)
+            table.setVisible(bool(lines))
+            for name in buttons:
+                self._button(name).setVisible(bool(lines))
+        find(self, QGroupBox, "councilBox").setVisible(bool(self.council_notices or self.council_differences))
+        self._council_selected()
+        self._show_standing()
+
+    def _selected_line(self, table_name: str, lines: list):
+        rows = find(self, QTableWidget, table_name).selectionModel().selectedRows()
+        return lines[rows[0].row()] if rows and rows[0].row() < len(lines) else None
+
+    def _council_selected(self) -> None:
+        n = self._selected_line("councilNoticesTable", self.council_notices)
+        self._button("councilAnswerButton").setEnabled(n is not None and n.is_open)
+        d = self._selected_line("councilDifferencesTable", self.council_differences)
+        for name in ("councilUseButton", "councilKeepButton"):
+            self._button(name).setEnabled(d is not None)
+
+    def answer_notice(self) -> None:
+        n = self._selected_line("councilNoticesTable", self.council_notices)
+        if n is not None and n.is_open:
+            dialog = NoticeAnswerDialog(self._store, n, self)
+            dialog.finished.connect(lambda *_: self._button("councilAnswerButton").setFocus())
+            self._show_dialog(dialog)
+
+    def settle_difference(self, take: str) -> None:
+        d = self._selected_line("councilDifferencesTable", self.council_differences)
+        if d is None:
+            return
+        try:
+            settle(self._store, d.id, take)
+        except SettleProblem as exc:
+            self._label("deallocLabel").setText(str(exc))
+            return
+        self._saved()
+        table = find(self, QTableWidget, "councilDifferencesTable")
+        (table if table.isVisible() else find(self, QScrollArea, "scroll")).setFocus()
+
+    def _show_standing(self) -> None:
+        """A child the council deallocated: a banner saying what still keeps them here, and the way out."""
+        self.standing = deallocation.standing(self._store, self.child_id)
+        banner = find(self, QFrame, "deallocBanner")
+        banner.setVisible(self.standing is not None)
+        if self.standing is not None:
+            self._label("deallocLabel").setText(self.standing.words)
+            set_tone(self._label("deallocLabel"), "warning")
+
+    def remove_deallocated(self) -> None:
+        """Ask, then remove; a refusal is said in the banner in the service's own words."""
+        i = self.record.identity
+        why = "The council has deallocated this child from you."
+        if not confirm_removal(self, i.name, i.child_ref, why):
+            return
+        try:
+            deallocation.remove(self._store, self.child_id, self.today)
+        except RemovalRefused as exc:
+            label = self._label("deallocLabel")
+            label.setText(str(exc))
+            set_tone(label, "problem")
+            return
+        self.child_removed.emit(self.child_id)
 
     # --- reviews: any of them opens, in whatever state -------------------------------------------
 

@@ -148,7 +148,8 @@ class SyncView(QWidget):
         ]
         text = ", ".join(parts) + "."
         text = f"{report.stopped} {text}" if report.stopped else text
-        self._label("lastResult").setText(f"{text} {report.trail}" if report.trail else text)
+        text = f"{text} {report.trail}" if report.trail else text
+        self._label("lastResult").setText(f"{text} {report.feed.summary()}" if report.feed else text)
         trail_refused = report.trail is not None and not report.trail_taken
         set_tone(self._label("lastResult"), "problem" if trail_refused else None)
         self.refresh()

@@ -1,0 +1,1 @@
+"""What the council's feed leaves for the IRO: the inbox of notices and differences, and the answer dialog."""
