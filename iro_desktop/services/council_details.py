@@ -180,6 +180,7 @@ class DifferenceLine:
     council_value: str
     your_value: str
     raised_on: date
+    child_ref: str = ""
 
 
 def open_differences(store: Store, child_id: int | None = None) -> list[DifferenceLine]:
@@ -198,6 +199,7 @@ def open_differences(store: Store, child_id: int | None = None) -> list[Differen
                 d.council_value or "(blank)",
                 d.your_value or "(blank)",
                 d.raised_at.date(),
+                c.child_ref,
             )
             for d, c in s.execute(query.order_by(Difference.raised_at, Difference.id))
         ]

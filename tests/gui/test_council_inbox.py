@@ -87,7 +87,13 @@ def test_the_inbox_lists_the_demos_notices_open_first_and_its_difference(qtbot, 
     inbox.tabs.setCurrentIndex(1)
     council = open_differences(demo_store)[0]
     [line] = _rows(inbox.differences_table)
-    assert line == [council.child_name, council.about, "Phone", council.council_value, council.your_value]
+    assert line == [
+        f"{council.child_name} ({council.child_ref})",
+        council.about,
+        "Phone",
+        council.council_value,
+        council.your_value,
+    ]
     inbox.differences_table.selectRow(0)
     qtbot.keyClick(inbox.differences_table, Qt.Key.Key_Return)  # Enter opens the child, as on the caseload
     assert window.pages.currentWidget() is window.child_page

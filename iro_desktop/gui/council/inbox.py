@@ -74,7 +74,7 @@ def notice_cells(n: NoticeLine, with_child: bool = True) -> list[QTableWidgetIte
 
 
 def difference_cells(d: DifferenceLine, with_child: bool = True) -> list[QTableWidgetItem]:
-    cells = [item(d.child_name)] if with_child else []
+    cells = [item(f"{d.child_name} ({d.child_ref})")] if with_child else []
     return [*cells, item(d.about), item(d.field), item(d.council_value), item(d.your_value)]
 
 
