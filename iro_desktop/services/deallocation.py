@@ -36,7 +36,8 @@ class Standing:
     def blockers(self) -> list[str]:
         out = []
         if self.unsent:
-            out.append(f"{self.unsent} signed record(s) have not reached the council: sync first.")
+            records = "1 signed record has" if self.unsent == 1 else f"{self.unsent} signed records have"
+            out.append(f"{records} not reached the council: sync first.")
         if self.unsigned_work and not self.handed_over:
             out.append(
                 "Work not in a signed record (" + "; ".join(self.unsigned_work) + "): hand the child "
@@ -71,7 +72,11 @@ def standing(store: Store, child_id: int) -> Standing | None:
             )
         )
         if unfinished:
-            work.append(f"{unfinished} review(s) held or minuted but not signed")
+            work.append(
+                "a review held but not signed"
+                if unfinished == 1
+                else f"{unfinished} reviews held but not signed"
+            )
         notes = select(func.count(MonitoringNote.id)).where(MonitoringNote.child_id == child_id)
         if last_signed is not None:
             notes = notes.where(MonitoringNote.noted_on >= last_signed.date())
