@@ -27,10 +27,13 @@ CHILD_ID_RULE = (
 
 def is_child_id(value: object) -> bool:
     """Whether `value` is a child's id as the system holds it (CHILD_ID_PATTERN, valid Unicode)."""
-    if not isinstance(value, str) or not re.fullmatch(CHILD_ID_PATTERN, value):
-        return False
+    return isinstance(value, str) and bool(re.fullmatch(CHILD_ID_PATTERN, value)) and is_unicode(value)
+
+
+def is_unicode(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: no lone surrogates, which JSON and the database refuse."""
     try:
-        value.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True

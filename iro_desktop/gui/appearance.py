@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QTableWidgetItem, QWidget
 
 COLOR_SCHEME_ENV = "IRO_DESKTOP_COLOR_SCHEME"
 _FORCED = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}
@@ -130,6 +130,24 @@ def text_colour(colour: str) -> str:
         return colour
     hue, saturation, lightness, _alpha = QColor(colour).getHsl()
     return QColor.fromHsl(hue, saturation, max(lightness, 190)).name()
+
+
+def table_cell(
+    text: str, tip: str = "", fg: str | None = None, bg: str | None = None, bold: bool = False
+) -> QTableWidgetItem:
+    """A table's cell: its colours (text on the table's own background lightened in a dark scheme), and
+    a tooltip when given or when the text is long enough to be cut."""
+    cell = QTableWidgetItem(text)
+    cell.setToolTip(tip or (text if len(text) > 40 else ""))
+    if fg:
+        cell.setForeground(QBrush(QColor(fg if bg else text_colour(fg))))
+    if bg:
+        cell.setBackground(QBrush(QColor(bg)))
+    if bold:
+        font = QFont()
+        font.setBold(True)
+        cell.setFont(font)
+    return cell
 
 
 def set_tone(widget: QWidget, tone: str | None) -> None:

@@ -35,12 +35,13 @@ import re
 import secrets
 from urllib.parse import quote
 
-from iro_desktop.domain.identifiers import (
-    CHILD_ID_PATTERN,
-    MAX_CHILD_ID,
+from iro_desktop.domain.identifiers import (  # the child's id: named here for both sides of the protocol
+    CHILD_ID_PATTERN,  # noqa: F401
+    MAX_CHILD_ID,  # noqa: F401
     SHOWN_CHARACTER,
     SHOWN_EDGE,
-    is_child_id,
+    is_child_id,  # noqa: F401
+    is_unicode,
 )
 from iro_desktop.records.signing import sha256_hex, sign
 
@@ -57,8 +58,6 @@ NAME_PATTERN = f"^{NAME_CHARACTER}{{0,{MAX_DEVICE_NAME}}}$"
 # An IRO's name at the receiver: a device name's characters, not blank at either end.
 IRO_NAME_EDGE = SHOWN_EDGE
 IRO_NAME_PATTERN = f"^{IRO_NAME_EDGE}({NAME_CHARACTER}{{0,{MAX_DEVICE_NAME - 2}}}{IRO_NAME_EDGE})?$"
-# The council's id for a child: the system's one rule (domain/identifiers.py), the app's and the receiver's.
-__all__ = ["CHILD_ID_PATTERN", "MAX_CHILD_ID", "is_child_id"]
 
 # The council's feed (sync/receiver/feed.py): what a notice can be about, and how the IRO can answer one.
 FEED_STATEMENT = "iro-desktop-feed-v1"
@@ -100,13 +99,7 @@ def signed_headers(
 
 def is_device_name(value: object) -> bool:
     """Whether a device may introduce itself so: NAME_PATTERN, and valid Unicode (no lone surrogates)."""
-    if not isinstance(value, str) or not re.fullmatch(NAME_PATTERN, value):
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return isinstance(value, str) and bool(re.fullmatch(NAME_PATTERN, value)) and is_unicode(value)
 
 
 def is_iro_name(value: object) -> bool:

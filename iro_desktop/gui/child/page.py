@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.review_states import ReviewState
 from iro_desktop.domain.timescales import Status, timing_words
-from iro_desktop.gui.appearance import set_tone, text_colour
+from iro_desktop.gui.appearance import set_tone, table_cell
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.child.dialogs import (
     AdjournReviewDialog,
@@ -91,20 +91,6 @@ def _day(d: date | None) -> str:
     return format_date(d) if d else ""
 
 
-def _cell(text: str, tip: str = "", fg: str | None = None, bg: str | None = None, bold: bool = False):
-    item = QTableWidgetItem(text)
-    item.setToolTip(tip or (text if len(text) > 40 else ""))
-    if fg:  # on the table's own background (no bg), lightened when the palette is dark
-        item.setForeground(QBrush(QColor(fg if bg else text_colour(fg))))
-    if bg:
-        item.setBackground(QBrush(QColor(bg)))
-    if bold:
-        font = QFont()
-        font.setBold(True)
-        item.setFont(font)
-    return item
-
-
 def _fit(table: QTableWidget) -> None:
     """Make a table exactly as tall as its rows: the page scrolls, not each table."""
     table.resizeRowsToContents()
@@ -118,7 +104,7 @@ def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
     table.clearSpans()
     table.setRowCount(max(len(rows), 1))
     if not rows:
-        table.setItem(0, 0, _cell(_NONE, fg="#555555"))
+        table.setItem(0, 0, table_cell(_NONE, fg="#555555"))
         table.setSpan(0, 0, 1, table.columnCount())
     for r, cells in enumerate(rows):
         for c, item in enumerate(cells):
@@ -135,16 +121,16 @@ def _review_date(r: ReviewLine) -> str:
 def _participation(r: ReviewLine) -> QTableWidgetItem:
     """The code and its meaning; an imported review without one says so in words, and in bold."""
     if r.needs_code:
-        return _cell(CODE_NEEDED, _CODE_NEEDED_TIP, fg=_LATE_FG, bold=True)
-    return _cell(r.participation or ("Not recorded" if r.held else ""), r.participation)
+        return table_cell(CODE_NEEDED, _CODE_NEEDED_TIP, fg=_LATE_FG, bold=True)
+    return table_cell(r.participation or ("Not recorded" if r.held else ""), r.participation)
 
 
 def _state(r: ReviewLine) -> QTableWidgetItem:
     """Where the review stands; one from an earlier period of care says so, the period in its tooltip."""
     if not r.period:
-        return _cell(r.state_words, r.state_words)
+        return table_cell(r.state_words, r.state_words)
     short = r.period.split(" (")[0].lower()  # "earlier period of care", "outside any period of care"
-    return _cell(f"{r.state_words} ({short})", f"{r.state_words}. {r.period}.")
+    return table_cell(f"{r.state_words} ({short})", f"{r.state_words}. {r.period}.")
 
 
 def can_set_code(r: ReviewLine | None) -> bool:
@@ -155,13 +141,13 @@ def can_set_code(r: ReviewLine | None) -> bool:
 def _timing(r: ReviewLine) -> QTableWidgetItem:
     """On time or late, for a review that has met; nothing for one still ahead or cancelled."""
     if r.held is None:
-        return _cell("")
+        return table_cell("")
     if r.on_time is None:
-        return _cell("Not judged", "The start of this review cycle is not recorded")
+        return table_cell("Not judged", "The start of this review cycle is not recorded")
     if r.on_time:
-        return _cell("On time", fg=_OK_FG)
+        return table_cell("On time", fg=_OK_FG)
     days = "day" if r.days_late == 1 else "days"
-    return _cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
+    return table_cell(f"Late by {r.days_late} {days}", fg=_LATE_FG, bold=True)
 
 
 class ChildPage(QWidget):
@@ -575,11 +561,11 @@ class ChildPage(QWidget):
         self._label("periodText").setText(" ".join(parts) or "No period of care recorded.")
         rows = [
             [
-                _cell(_day(e.start)),
-                _cell(_day(e.end) or ("Now" if p.current else "")),
-                _cell(e.legal_status, e.legal_status),
-                _cell(e.placement_type, e.placement_type),
-                _cell(e.carer or ""),
+                table_cell(_day(e.start)),
+                table_cell(_day(e.end) or ("Now" if p.current else "")),
+                table_cell(e.legal_status, e.legal_status),
+                table_cell(e.placement_type, e.placement_type),
+                table_cell(e.carer or ""),
             ]
             for p in periods
             for e in p.episodes
@@ -587,16 +573,19 @@ class ChildPage(QWidget):
         _fill(find(self, QTableWidget, "placementsTable"), rows)
 
     def _show_people(self) -> None:
-        rows = [[_cell(p.role), _cell(p.name), _cell("\n".join(p.contact))] for p in self.record.people]
+        rows = [
+            [table_cell(p.role), table_cell(p.name), table_cell("\n".join(p.contact))]
+            for p in self.record.people
+        ]
         _fill(find(self, QTableWidget, "peopleTable"), rows)
 
     def _show_reviews(self, selected_id: int | None = None) -> None:
         rows = [
             [
-                _cell(str(r.number or "")),
-                _cell(_review_date(r)),
+                table_cell(str(r.number or "")),
+                table_cell(_review_date(r)),
                 _state(r),
-                _cell(_day(r.due)),
+                table_cell(_day(r.due)),
                 _timing(r),
                 _participation(r),
             ]
@@ -611,15 +600,19 @@ class ChildPage(QWidget):
     def _show_decisions(self) -> None:
         rows = []
         for d in self.record.decisions:
-            status = _cell(d.status, fg=_LATE_FG, bg=_LATE_BG, bold=True) if d.overdue else _cell(d.status)
+            status = (
+                table_cell(d.status, fg=_LATE_FG, bg=_LATE_BG, bold=True)
+                if d.overdue
+                else table_cell(d.status)
+            )
             rows.append(
                 [
-                    _cell(str(d.number or "")),
-                    _cell(d.action),
-                    _cell(d.person or ""),
-                    _cell(_day(d.due)),
+                    table_cell(str(d.number or "")),
+                    table_cell(d.action),
+                    table_cell(d.person or ""),
+                    table_cell(_day(d.due)),
                     status,
-                    _cell(d.outcome, d.outcome),
+                    table_cell(d.outcome, d.outcome),
                 ]
             )
         _fill(find(self, QTableWidget, "decisionsTable"), rows)
@@ -649,15 +642,15 @@ class ChildPage(QWidget):
         rows = []
         for c in self.record.challenges:
             if c.overdue:
-                status = _cell("Response overdue", fg=_LATE_FG, bg=_LATE_BG, bold=True)
+                status = table_cell("Response overdue", fg=_LATE_FG, bg=_LATE_BG, bold=True)
             else:
-                status = _cell("Open" if c.open else "Closed")
+                status = table_cell("Open" if c.open else "Closed")
             rows.append(
                 [
-                    _cell(c.issue),
-                    _cell(c.stage),
-                    _cell(_day(c.raised_on)),
-                    _cell(_day(c.response_due)),
+                    table_cell(c.issue),
+                    table_cell(c.stage),
+                    table_cell(_day(c.raised_on)),
+                    table_cell(_day(c.response_due)),
                     status,
                 ]
             )

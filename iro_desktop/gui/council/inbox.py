@@ -13,7 +13,6 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from iro_desktop.domain.calendar import format_date
 from iro_desktop.domain.timescales import Status
-from iro_desktop.gui.appearance import text_colour
+from iro_desktop.gui.appearance import table_cell
 from iro_desktop.gui.caseload.model import STATUS_COLOURS
 from iro_desktop.gui.council.answer import NoticeAnswerDialog
 from iro_desktop.gui.forms import find, load_into
@@ -42,40 +41,32 @@ DONE_FG = STATUS_COLOURS[Status.NOT_LOOKED_AFTER][0]
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def item(text: str, tip: str = "", fg: str | None = None, bg: str | None = None, bold: bool = False):
-    cell = QTableWidgetItem(text)
-    cell.setToolTip(tip or text)
-    if fg:
-        cell.setForeground(QBrush(QColor(fg if bg else text_colour(fg))))
-    if bg:
-        cell.setBackground(QBrush(QColor(bg)))
-    if bold:
-        font = QFont()
-        font.setBold(True)
-        cell.setFont(font)
-    return cell
-
-
 def due_cell(n: NoticeLine) -> QTableWidgetItem:
     """When the answer is needed, in words; late in the overdue colours, due within 3 working days amber."""
     if not n.is_open:
-        return item(n.due_words, fg=DONE_FG)
+        return table_cell(n.due_words, fg=DONE_FG)
     if n.working_days_left < 0:
-        return item(n.due_words, fg=LATE_FG, bg=LATE_BG, bold=True)
+        return table_cell(n.due_words, fg=LATE_FG, bg=LATE_BG, bold=True)
     if n.working_days_left <= 3:
-        return item(n.due_words, fg=SOON_FG, bg=SOON_BG, bold=True)
-    return item(n.due_words)
+        return table_cell(n.due_words, fg=SOON_FG, bg=SOON_BG, bold=True)
+    return table_cell(n.due_words)
 
 
 def notice_cells(n: NoticeLine, with_child: bool = True) -> list[QTableWidgetItem]:
-    cells = [item(f"{n.child_name} ({n.child_ref})")] if with_child else []
-    state = item(n.state_words, n.problem or n.state_words, fg=None if n.is_open else DONE_FG)
-    return [*cells, item(n.kind), item(n.summary, n.details or n.summary), due_cell(n), state]
+    cells = [table_cell(f"{n.child_name} ({n.child_ref})")] if with_child else []
+    state = table_cell(n.state_words, n.problem or n.state_words, fg=None if n.is_open else DONE_FG)
+    return [*cells, table_cell(n.kind), table_cell(n.summary, n.details or n.summary), due_cell(n), state]
 
 
 def difference_cells(d: DifferenceLine, with_child: bool = True) -> list[QTableWidgetItem]:
-    cells = [item(f"{d.child_name} ({d.child_ref})")] if with_child else []
-    return [*cells, item(d.about), item(d.field), item(d.council_value), item(d.your_value)]
+    cells = [table_cell(f"{d.child_name} ({d.child_ref})")] if with_child else []
+    return [
+        *cells,
+        table_cell(d.about),
+        table_cell(d.field),
+        table_cell(d.council_value),
+        table_cell(d.your_value),
+    ]
 
 
 def notice_details(n: NoticeLine) -> str:
@@ -102,7 +93,7 @@ def fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], empty: str) ->
     table.clearSpans()
     table.setRowCount(max(len(rows), 1))
     if not rows:
-        table.setItem(0, 0, item(empty, fg=DONE_FG))
+        table.setItem(0, 0, table_cell(empty, fg=DONE_FG))
         table.setSpan(0, 0, 1, table.columnCount())
     for r, cells in enumerate(rows):
         for c, cell in enumerate(cells):
