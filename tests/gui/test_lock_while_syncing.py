@@ -3,6 +3,9 @@ without waiting for the request in flight to give up, and without sending the re
 
 from __future__ import annotations
 
+import faulthandler
+import tempfile
+
 import pytest
 
 from iro_desktop.gui import operations
@@ -34,7 +37,10 @@ def test_locking_mid_sync_on_a_silent_network_does_not_wait_for_it(qtbot, store,
     qtbot.waitUntil(lambda: hostile.injected["silent"] == 1, timeout=10_000)  # the first record is out
     window.lock()
     assert window.store is None and window.caseload is None  # locked at once
-    qtbot.waitUntil(lambda: store.data_key == b"", timeout=15_000)  # long before the request gives up
+    try:  # long before the request gives up
+        qtbot.waitUntil(lambda: store.data_key == b"", timeout=15_000)
+    except qtbot.TimeoutError:
+        pytest.fail(f"The key was still held 15 s after locking. Threads then:\n{_stacks()}")
     assert not operations.busy_now()  # the cancelled sync has ended
     assert hostile.injected["silent"] == 1  # and the other four were not tried
     reopened = open_store(store.path, PASSPHRASE)
@@ -42,3 +48,11 @@ def test_locking_mid_sync_on_a_silent_network_does_not_wait_for_it(qtbot, store,
         assert [line.state for line in outbox.outbox_items(reopened)] == ["queued"] * 5
     finally:
         reopened.close()
+
+
+def _stacks() -> str:
+    """Every thread's stack, for a failure that would otherwise say only that time ran out."""
+    with tempfile.TemporaryFile("w+") as out:
+        faulthandler.dump_traceback(out, all_threads=True)
+        out.seek(0)
+        return out.read()
