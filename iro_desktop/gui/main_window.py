@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -184,21 +184,15 @@ class MainWindow(QMainWindow):
         the key goes when the one request in flight times out.
         """
         closed = []
-        watch = QTimer(self)  # as well as `ended`: the key must go once the threads have, come what may
 
         def close_if_idle() -> None:
-            # A cancelled operation's outcome is dropped: once its thread is gone, nothing uses the store.
-            if closed or any(op.running and not op.work_ended for op in busy):
+            if closed or any(op.running for op in busy):
                 return
             closed.append(True)
-            watch.stop()
-            watch.deleteLater()
             store.close()
 
         for op in busy:
             op.ended.connect(close_if_idle)
-        watch.timeout.connect(close_if_idle)
-        watch.start(100)
         close_if_idle()
 
     def _stop_auto_backup(self) -> None:

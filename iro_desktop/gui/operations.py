@@ -23,7 +23,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from iro_desktop.gui.problems import sentence_for
@@ -83,12 +83,6 @@ class Operation(QObject):
         self.job = Job(self.progressed.emit)
         self._outcome: tuple[object, Exception | None] = (None, None)
         self.deliver: Callable[[object, Exception | None], None] = lambda _r, _e: self.end()
-        self.step: Callable[[int, int], None] = lambda _done, _total: None
-        # Slots of this object, which lives on the UI thread: a queued call from the worker reaches them.
-        # A plain function connected across threads is called through a hidden receiver of PySide's own,
-        # and in a long test session one such call was seen never to arrive, so the store never closed.
-        self.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_busy)
@@ -109,14 +103,6 @@ class Operation(QObject):
             self._outcome = (None, exc)
         self.finished.emit(*self._outcome)
 
-    @Slot(object, object)
-    def _finished(self, result: object, exc: Exception | None) -> None:
-        self.deliver(result, exc)
-
-    @Slot(int, int)
-    def _progressed(self, done: int, total: int) -> None:
-        self.step(done, total)
-
     def _show_busy(self) -> None:
         self._shown = True
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -134,11 +120,6 @@ class Operation(QObject):
     @property
     def running(self) -> bool:
         return self in _running
-
-    @property
-    def work_ended(self) -> bool:
-        """Whether the worker thread has returned, whether or not its outcome has been handed over yet."""
-        return self._thread.ident is not None and not self._thread.is_alive()
 
     def cancelled(self) -> bool:
         return self.job.cancelled()
@@ -204,7 +185,9 @@ def run_job(
         if progress is not None and not op.cancelled():
             progress(count, total)
 
-    op.deliver, op.step = finish, step
+    op.deliver = finish
+    op.finished.connect(finish, Qt.ConnectionType.QueuedConnection)
+    op.progressed.connect(step, Qt.ConnectionType.QueuedConnection)
     op.start()
     return op
 
