@@ -84,10 +84,13 @@ def _the_iro(code: str, seen: dict):
     window.close()
 
 
-def _play(steps) -> None:
-    """Drive the steps from inside run()'s event loop, which the test cannot leave until the app quits."""
+def _play(steps) -> tuple[QTimer, QTimer]:
+    """Drive the steps from inside run()'s event loop, which the test cannot leave until the app quits.
+    Returns the timers, for the test to stop: left running, the give-up timer would end whatever event loop
+    a later test in this process is waiting in, a minute on (it did, and that test's queued calls stopped)."""
     waiting_for = next(steps)
     timer = QTimer(interval=20)
+    give_up = QTimer(singleShot=True, interval=GIVE_UP_MS)
 
     def tick():
         nonlocal waiting_for
@@ -96,11 +99,14 @@ def _play(steps) -> None:
                 waiting_for = steps.send(found)
             except StopIteration:
                 timer.stop()
+                give_up.stop()
                 QApplication.exit(0)
 
     timer.timeout.connect(tick)
+    give_up.timeout.connect(lambda: QApplication.exit(1))
     timer.start()
-    QTimer.singleShot(GIVE_UP_MS, lambda: QApplication.exit(1))
+    give_up.start()
+    return timer, give_up
 
 
 def test_a_handover_file_opens_receive_handover_once_unlocked(app, sent, tmp_path):
@@ -108,8 +114,12 @@ def test_a_handover_file_opens_receive_handover_once_unlocked(app, sent, tmp_pat
     receiver = tmp_path / "receiver.db"
     create_store(receiver, PASSPHRASE, kdf=TEST_KDF).close()
     seen: dict = {}
-    _play(_the_iro(code, seen))
-    assert run(db=receiver, handover=path) == 0
+    timers = _play(_the_iro(code, seen))
+    try:
+        assert run(db=receiver, handover=path) == 0
+    finally:
+        for timer in timers:
+            timer.stop()
     assert seen["file"] == str(path) and "refused" not in seen, seen
     assert seen["caseload"] == [child_ref]  # the code went into the code field and the child came in
     assert seen["status"] == f"{child_ref} was added to your caseload."
