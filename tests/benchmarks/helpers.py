@@ -68,3 +68,17 @@ def process_ms(runs: list[tuple[float, float]]) -> float:
 
 def peaks(runs: Runs, measured: str, baseline: str) -> str:
     return f"{max(m for _, m in runs[measured]):.0f} MiB / {max(m for _, m in runs[baseline]):.0f} MiB"
+
+
+def table_counts(db, secret: str, tables: tuple[str, ...]) -> dict[str, int]:
+    """The rows in each of `tables` of the store at `db`: what a timed command wrote, to compare."""
+    from sqlalchemy import text
+
+    from iro_desktop.store import open_store
+
+    store = open_store(db, secret)
+    try:
+        with store.engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+    finally:
+        store.close()

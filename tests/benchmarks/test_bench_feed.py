@@ -34,7 +34,7 @@ from iro_desktop.store.keys import TEST_KDF
 from iro_desktop.sync.receiver.feed import FEED_BATCH
 from iro_desktop.sync.receiver.storage import FeedChange
 from tests.benchmarks.feed_history import History, child_id
-from tests.benchmarks.helpers import peaks, process_ms, report, run_measured
+from tests.benchmarks.helpers import peaks, process_ms, report, run_measured, table_counts
 from tests.sync.feed_helpers import Council, enrolled_to
 from tests.sync.helpers import Device, served_identity
 from tests.sync.pg import ThrowawayPostgres, find_pg_bin, free_port
@@ -95,15 +95,6 @@ def _store(path: Path, council: Council | None = None, url: str = "") -> Path:
     return path
 
 
-def _counts(db: Path) -> dict[str, int]:
-    store = open_store(db, SECRET)
-    try:
-        with store.engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in WRITTEN}
-    finally:
-        store.close()
-
-
 def _position(db: Path) -> int:
     store = open_store(db, SECRET)
     try:
@@ -126,8 +117,9 @@ def test_first_pull_of_three_years_against_importing_the_final_903_rows(feed, tm
         runs["sync"].append(run_measured([IRO, "sync", "--db", pulled], ENV, ROOT))
         imported = _store(tmp_path / f"import{n}" / "s.db")
         runs["import"].append(run_measured([IRO, "import-903", "--db", imported, folder], ENV, ROOT))
-    written = _counts(imported)
-    assert _counts(pulled) == written and _position(pulled) == _last_seq(council)  # the same rows, all of it
+    written = table_counts(imported, SECRET, WRITTEN)
+    assert table_counts(pulled, SECRET, WRITTEN) == written  # the same rows
+    assert _position(pulled) == _last_seq(council)  # all of it
     sync_ms, import_ms = process_ms(runs["sync"]), process_ms(runs["import"])
     report(
         f"First pull of {CHILDREN} children, 3 years, {published:,} changes, against importing their final "

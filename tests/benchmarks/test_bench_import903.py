@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from sqlalchemy import text
 
-from iro_desktop.store import create_store, open_store
+from iro_desktop.store import create_store
 from iro_desktop.store.keys import TEST_KDF
-from tests.benchmarks.helpers import report
+from tests.benchmarks.helpers import report, table_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_SET = ROOT.parent / "shared" / "data" / "903" / "d2i_fake"
@@ -67,15 +66,6 @@ def _fresh_store(folder: Path) -> Path:
     return folder / "s.db"
 
 
-def _written(db: Path) -> dict[str, int]:
-    store = open_store(db, SECRET)
-    try:
-        with store.engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in WRITTEN}
-    finally:
-        store.close()
-
-
 def _measure(command: list) -> Run:
     out = subprocess.run(
         [sys.executable, "-S", MEASURED, *map(str, command)],
@@ -108,10 +98,10 @@ def test_import_903_as_the_iro_runs_it(tmp_path):
         runs["settings"].append(_measure([IRO, "settings", "--db", db]))
         runs["import"].append(_measure([IRO, "import-903", "--db", db, sets[1]]))
         runs["again"].append(_measure([IRO, "import-903", "--db", db, sets[1]]))
-        written = written or _written(db)
+        written = written or table_counts(db, SECRET, WRITTEN)
         floor_db = _fresh_store(tmp_path / f"floor{n}")
         runs["floor"].append(_measure([sys.executable, CHILD, "floor", floor_db, sets[1], *written.values()]))
-        assert _written(floor_db) == written  # the floor wrote as many rows as the import
+        assert table_counts(floor_db, SECRET, WRITTEN) == written  # as many rows as the import
     peaks = {1: _median(runs["import"], "peak_mb")}
     for times in TIMES[1:]:
         peaks[times] = _measure(
